@@ -1,0 +1,150 @@
+package eval
+
+import (
+	"math"
+	"sort"
+)
+
+// Point is one operating point of a router: what a replay at one threshold
+// gives.
+type Point struct {
+	// Threshold is a theta that produces this point: the LLM serves a
+	// request exactly when its fused score is > Threshold. Every theta in
+	// [Threshold, next point's fused score) gives the same point.
+	Threshold float64 `json:"threshold"`
+	Quality   float64 `json:"quality"`   // mean quality (accuracy or judge score)
+	Latency   float64 `json:"latency_s"` // mean end-to-end latency per request, s
+	LLMShare  float64 `json:"llm_share"` // fraction of requests served by the LLM
+}
+
+// Curve is a router's operating points ordered by LLM share, ascending
+// (threshold descending). Consecutive points can be mixed: serving a
+// fraction of requests at one threshold and the rest at the next reaches any
+// point on the segment between them, which is why the metrics below
+// interpolate linearly.
+type Curve []Point
+
+// AtTarget answers the paper's question (eq. 9) on this curve: the lowest
+// mean latency at which mean quality reaches target, with its LLM share.
+// Points on segments count (linear interpolation); ties on latency go to the
+// lower LLM share. ok is false when no point reaches the target.
+//
+// The curve need not be monotone: quality can fall as the LLM share grows
+// (the LLM is wrong where the SLM was right) and latency can fall too (a
+// long prompt can be faster on the edge), so every segment is examined.
+func (c Curve) AtTarget(target float64) (Point, bool) {
+	best, ok := Point{}, false
+	consider := func(p Point) {
+		if !ok || p.Latency < best.Latency || (p.Latency == best.Latency && p.LLMShare < best.LLMShare) {
+			best, ok = p, true
+		}
+	}
+	for i, p := range c {
+		if p.Quality >= target {
+			consider(p)
+		}
+		if i == 0 {
+			continue
+		}
+		a := c[i-1]
+		if (a.Quality < target) != (p.Quality < target) {
+			consider(crossing(a, p, target))
+		}
+	}
+	return best, ok
+}
+
+// crossing is the point of segment a-b whose quality is target; a and b lie
+// on opposite sides of it.
+func crossing(a, b Point, target float64) Point {
+	f := (target - a.Quality) / (b.Quality - a.Quality)
+	return Point{
+		Threshold: a.Threshold, // mixes a's and b's thresholds
+		Quality:   target,
+		Latency:   a.Latency + f*(b.Latency-a.Latency),
+		LLMShare:  a.LLMShare + f*(b.LLMShare-a.LLMShare),
+	}
+}
+
+// CPT is RouteLLM's call-performance threshold: the smallest LLM share at
+// which the curve recovers the fraction gap of the quality gap between the
+// SLM alone (qSLM) and the LLM alone (qLLM), i.e. reaches quality
+// qSLM + gap (qLLM - qSLM). ok is false when it never does.
+func (c Curve) CPT(gap, qSLM, qLLM float64) (share float64, ok bool) {
+	target := qSLM + gap*(qLLM-qSLM)
+	for i, p := range c {
+		if p.Quality >= target {
+			if i > 0 && c[i-1].Quality < target {
+				return crossing(c[i-1], p, target).LLMShare, true
+			}
+			return p.LLMShare, true
+		}
+	}
+	return 0, false
+}
+
+// AUC is the area under quality as a function of LLM share over [0, 1]
+// (trapezoids between consecutive points). A curve that does not span
+// [0, 1] is extended flat from its end points.
+func (c Curve) AUC() float64 {
+	if len(c) == 0 {
+		return math.NaN()
+	}
+	area := c[0].Quality * c[0].LLMShare
+	for i := 1; i < len(c); i++ {
+		area += (c[i].LLMShare - c[i-1].LLMShare) * (c[i].Quality + c[i-1].Quality) / 2
+	}
+	last := c[len(c)-1]
+	return area + last.Quality*(1-last.LLMShare)
+}
+
+// APGR is RouteLLM's average performance gap recovered: the mean over LLM
+// shares in [0, 1] of PGR = (quality - qSLM) / (qLLM - qSLM), which is
+// (AUC - qSLM) / (qLLM - qSLM). RouteLLM approximates the integral at a
+// few shares; this is exact for the piecewise-linear curve. The random
+// router scores 0.5 in expectation, the oracle close to 1 or above. NaN when
+// the two models are equally good.
+func (c Curve) APGR(qSLM, qLLM float64) float64 {
+	if qLLM == qSLM {
+		return math.NaN()
+	}
+	return (c.AUC() - qSLM) / (qLLM - qSLM)
+}
+
+// Thin returns at most n points of c for display: both end points and the
+// points nearest to n-2 evenly spaced LLM shares in between. n <= 0 or
+// n >= len(c) returns c itself.
+func (c Curve) Thin(n int) Curve {
+	if n <= 0 || n >= len(c) {
+		return c
+	}
+	if n == 1 {
+		return Curve{c[0]}
+	}
+	out := make(Curve, 0, n)
+	lo, hi := c[0].LLMShare, c[len(c)-1].LLMShare
+	j := 0
+	for i := 0; i < n; i++ {
+		want := lo + (hi-lo)*float64(i)/float64(n-1)
+		// first point at or past want, or the one before it if nearer
+		k := j + sort.Search(len(c)-j, func(k int) bool { return c[j+k].LLMShare >= want })
+		if k == len(c) {
+			k = len(c) - 1
+		}
+		if k > j && want-c[k-1].LLMShare < c[k].LLMShare-want {
+			k--
+		}
+		if len(out) > 0 && k <= j-1 {
+			continue
+		}
+		out = append(out, c[k])
+		j = k + 1
+		if j >= len(c) {
+			break
+		}
+	}
+	if out[len(out)-1] != c[len(c)-1] {
+		out[len(out)-1] = c[len(c)-1]
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+package eval
+
+import (
+	"math"
+	"sort"
+)
+
+// Baseline is one model serving every request.
+type Baseline struct {
+	Model          string  `json:"model"`
+	Quality        float64 `json:"quality"`
+	Latency        float64 `json:"latency_s"`
+	ResponseTokens float64 `json:"mean_response_tokens"`
+}
+
+// Spread summarises a metric over the seeds of a random router.
+type Spread struct {
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"` // sample standard deviation (n-1)
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+	N    int     `json:"n"` // seeds that produced a value
+}
+
+// SpreadOf summarises xs, skipping NaNs (e.g. an unreachable target).
+func SpreadOf(xs []float64) Spread {
+	s := Spread{Min: math.Inf(1), Max: math.Inf(-1)}
+	sum := 0.0
+	for _, x := range xs {
+		if math.IsNaN(x) {
+			continue
+		}
+		s.N++
+		sum += x
+		s.Min = math.Min(s.Min, x)
+		s.Max = math.Max(s.Max, x)
+	}
+	if s.N == 0 {
+		return Spread{Mean: math.NaN(), SD: math.NaN(), Min: math.NaN(), Max: math.NaN()}
+	}
+	s.Mean = sum / float64(s.N)
+	if s.N > 1 {
+		ss := 0.0
+		for _, x := range xs {
+			if !math.IsNaN(x) {
+				ss += (x - s.Mean) * (x - s.Mean)
+			}
+		}
+		s.SD = math.Sqrt(ss / float64(s.N-1))
+	}
+	return s
+}
+
+// RouterResult is everything a replay reports about one router (and, for
+// dialogues, one context variant).
+type RouterResult struct {
+	Router  string `json:"router"`
+	Context string `json:"context,omitempty"` // "with" or "without" for dialogues
+	// Curve is the exact curve; reports thin it for display.
+	Curve    Curve              `json:"curve"`
+	AtTarget *Point             `json:"at_target"` // nil: target unreachable
+	CPT      map[string]float64 `json:"cpt"`       // "20", "50", "80" -> LLM share; absent: unreachable
+	AUC      float64            `json:"auc"`
+	APGR     float64            `json:"apgr"`
+	// Seeds > 1 for routers replayed over several seeds (random): Curve is
+	// the mean curve and the scalar metrics above are means over seeds,
+	// with their spread here.
+	Seeds  int               `json:"seeds,omitempty"`
+	Spread map[string]Spread `json:"spread,omitempty"`
+	// Dialogue statistics at the target point (multi-turn only).
+	Switches   *float64 `json:"switches_per_dialogue,omitempty"`
+	Reprefill  *float64 `json:"reprefilled_tokens_per_turn,omitempty"`
+}
+
+// CPTGaps are the performance-gap fractions reported as CPT(x%).
+var CPTGaps = []struct {
+	Key string
+	Gap float64
+}{{"20", 0.2}, {"50", 0.5}, {"80", 0.8}}
+
+// Summarize computes a router's metrics from its exact curve.
+func Summarize(router string, c Curve, target, qSLM, qLLM float64) RouterResult {
+	r := RouterResult{Router: router, Curve: c, CPT: map[string]float64{}, AUC: c.AUC(), APGR: c.APGR(qSLM, qLLM)}
+	if p, ok := c.AtTarget(target); ok {
+		r.AtTarget = &p
+	}
+	for _, g := range CPTGaps {
+		if s, ok := c.CPT(g.Gap, qSLM, qLLM); ok {
+			r.CPT[g.Key] = s
+		}
+	}
+	return r
+}
+
+// sortedFloat returns the distinct values of xs in descending order.
+func distinctDescending(xs []float64) []float64 {
+	out := append([]float64(nil), xs...)
+	sort.Sort(sort.Reverse(sort.Float64Slice(out)))
+	k := 0
+	for i, x := range out {
+		if i == 0 || x != out[k-1] {
+			out[k] = x
+			k++
+		}
+	}
+	return out[:k]
+}

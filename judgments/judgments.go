@@ -1,0 +1,128 @@
+// Package judgments holds precomputed per-model results: for every benchmark
+// request and every model, how good the model's answer was and how long it
+// was.
+//
+// A Judgment is keyed by (RecordID, Turn, Model). Single-turn benchmarks use
+// Turn 0; multi-turn dialogues number their turns from 1, and the record ID
+// names the dialogue. Quality is 0/1 for exact-match benchmarks (MMLU, GSM8K)
+// or a judge score (MT-Bench: 1-10). ResponseTokens is the answer's length in
+// tokens as counted by the tokens.Counter used at import (words by default),
+// or -1 when the answer text is not known (RouteLLM's MMLU files store only
+// correctness).
+//
+// The on-disk form is one Parquet file with the schema documented in
+// parquet.go; importers in this package turn upstream formats (RouteLLM's
+// CSVs, FastChat and OpenCompass outputs, lm-evaluation-harness samples) into
+// a Set.
+package judgments
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Judgment is one model's result on one request.
+type Judgment struct {
+	RecordID       string
+	Turn           int // 0 for single-turn; 1.. for dialogue turns
+	Model          string
+	Quality        float64
+	ResponseTokens int // -1 when unknown
+}
+
+// Key identifies a judged request (one record, one turn).
+type Key struct {
+	RecordID string
+	Turn     int
+}
+
+func (k Key) String() string {
+	if k.Turn == 0 {
+		return k.RecordID
+	}
+	return fmt.Sprintf("%s turn %d", k.RecordID, k.Turn)
+}
+
+// Set is the judgments of a pair of models: the small model that runs on the
+// device (SLM) and the large model on the edge server (LLM).
+type Set struct {
+	SLM, LLM string
+	// By request: the SLM's and the LLM's judgment.
+	pairs map[Key][2]Judgment
+}
+
+// NewSet checks and indexes judgments of the two named models. Every request
+// must be judged exactly once for each of the two models; judgments of other
+// models are ignored; a NaN or infinite quality, or a quality outside
+// [minQ, maxQ], is an error naming the request.
+func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
+	if slm == llm {
+		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
+	}
+	s := &Set{SLM: slm, LLM: llm, pairs: make(map[Key][2]Judgment)}
+	seen := make(map[Key][2]bool)
+	for _, j := range js {
+		var side int
+		switch j.Model {
+		case slm:
+			side = 0
+		case llm:
+			side = 1
+		default:
+			continue
+		}
+		k := Key{j.RecordID, j.Turn}
+		if math.IsNaN(j.Quality) || math.IsInf(j.Quality, 0) || j.Quality < minQ || j.Quality > maxQ {
+			return nil, fmt.Errorf("judgments: %s, model %s: quality %v outside [%v, %v]", k, j.Model, j.Quality, minQ, maxQ)
+		}
+		if seen[k][side] {
+			return nil, fmt.Errorf("judgments: %s judged twice for model %s", k, j.Model)
+		}
+		b := seen[k]
+		b[side] = true
+		seen[k] = b
+		p := s.pairs[k]
+		p[side] = j
+		s.pairs[k] = p
+	}
+	for _, k := range sortedKeys(seen) {
+		if b := seen[k]; !b[0] || !b[1] {
+			missing := slm
+			if b[0] {
+				missing = llm
+			}
+			return nil, fmt.Errorf("judgments: %s has no judgment for model %s", k, missing)
+		}
+	}
+	if len(s.pairs) == 0 {
+		return nil, fmt.Errorf("judgments: no judgments for models %q and %q", slm, llm)
+	}
+	return s, nil
+}
+
+// Len is the number of judged requests.
+func (s *Set) Len() int { return len(s.pairs) }
+
+// Get returns the SLM's and the LLM's judgment of a request.
+func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
+	p, ok := s.pairs[k]
+	return p[0], p[1], ok
+}
+
+// Keys returns the judged requests in a stable order.
+func (s *Set) Keys() []Key { return sortedKeys(s.pairs) }
+
+func sortedKeys[V any](m map[Key]V) []Key {
+	ks := make([]Key, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		if ks[i].RecordID != ks[j].RecordID {
+			return ks[i].RecordID < ks[j].RecordID
+		}
+		return ks[i].Turn < ks[j].Turn
+	})
+	return ks
+}

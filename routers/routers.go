@@ -1,0 +1,45 @@
+// Package routers holds the semantic routers: functions from a request to
+// p in [0,1], the probability that the request needs the strong (edge) model.
+//
+// A router only scores. What happens to the score (fusion with the latency
+// gap, the threshold) is package eval's job, so every router, from a seeded
+// coin to a BERT classifier on ONNX Runtime, is replayed by the same code.
+// A router also declares its decision cost tau_r (seconds per token of
+// context and prompt it reads), which the latency model charges on every
+// request (paper eq. 4).
+package routers
+
+import "context"
+
+// Request is what a router sees of one routing decision.
+type Request struct {
+	// ID is the judged request: the record ID for single-turn benchmarks,
+	// "<dialogue ID>#<turn>" for dialogue turns (see eval).
+	ID string
+	// Text is what the router reads: the prompt, or for a dialogue turn the
+	// context and the prompt joined (routers truncate it from the left).
+	Text string
+	// PromptTokens is L_p, the current prompt's length; some routers use it
+	// as a feature (paper eq. 10).
+	PromptTokens int
+}
+
+// Router scores requests.
+type Router interface {
+	// Name identifies the router in reports ("random", "oracle", "bert").
+	Name() string
+	// TauR is the router's decision cost in seconds per token read.
+	TauR() float64
+	// Score returns one p in [0,1] per request, in order. It may be called
+	// once per replay with all requests; routers that fit or cache do so here.
+	Score(ctx context.Context, reqs []Request) ([]float64, error)
+}
+
+// Fixed is implemented by routers that send every request to one model
+// whatever the threshold (slm-only, llm-only): their replay is a single
+// operating point, not a curve.
+type Fixed interface {
+	Router
+	// LLM reports whether every request goes to the LLM.
+	LLM() bool
+}

@@ -91,10 +91,10 @@ func (m LatencyModel) Total(k Model, t Turn) float64 {
 		gen := m.SLM.Decode * t.Response                 // eq. 5
 		return comp + m.Router(t) + gen                  // eq. 6, T_comm^s = 0 (eq. 2)
 	}
-	comp := m.LLM.Prefill * (t.Reprefill + t.Prompt)                // eq. 1
+	comp := m.LLM.Prefill * (t.Reprefill + t.Prompt)                   // eq. 1
 	comm := t.Upload/m.Bandwidth + m.Overhead + t.Response/m.Bandwidth // eq. 3
-	gen := m.LLM.Decode * t.Response                                // eq. 5
-	return comp + comm + m.Router(t) + gen                          // eq. 7
+	gen := m.LLM.Decode * t.Response                                   // eq. 5
+	return comp + comm + m.Router(t) + gen                             // eq. 7
 }
 
 // Fuse is the paper's fused score p~ = p - alpha (T_e - T_s) (eq. 11). The LLM

@@ -68,8 +68,8 @@ type RouterResult struct {
 	Seeds  int               `json:"seeds,omitempty"`
 	Spread map[string]Spread `json:"spread,omitempty"`
 	// Dialogue statistics at the target point (multi-turn only).
-	Switches   *float64 `json:"switches_per_dialogue,omitempty"`
-	Reprefill  *float64 `json:"reprefilled_tokens_per_turn,omitempty"`
+	Switches  *float64 `json:"switches_per_dialogue,omitempty"`
+	Reprefill *float64 `json:"reprefilled_tokens_per_turn,omitempty"`
 }
 
 // CPTGaps are the performance-gap fractions reported as CPT(x%).

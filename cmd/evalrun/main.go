@@ -1,0 +1,231 @@
+// Command evalrun replays LLM routing decisions between a small model on a
+// device (SLM) and a large model on an edge server (LLM) over benchmark
+// results, and reports the quality-latency trade-off of each router.
+//
+//	evalrun --bench gsm8k --router random,oracle
+//	evalrun --bench mmlu --router bert --model DIR --format json
+//	evalrun paper --out report/
+//	evalrun check --baseline baseline.json run.json
+//	evalrun import FORMAT ...
+//
+// Results go to stdout, progress and logs to stderr. Exit status: 0 on
+// success, 1 when `check` finds a regression, 2 on bad input.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+
+	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/reports"
+	"github.com/edgeroute/edgeroute/tokens"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	cfg, err := parseReplayFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evalrun: %v\n", err)
+		return 2
+	}
+	rep, err := benches[cfg.Bench](ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "evalrun: %v\n", err)
+		return 2
+	}
+	if err := reports.Write(stdout, rep, reports.Options{Format: cfg.Format, CurvePoints: cfg.CurvePoints}); err != nil {
+		fmt.Fprintf(stderr, "evalrun: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+func names[V any](m map[string]V) string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, "|")
+}
+
+// parseReplayFlags parses and checks the flags of a replay.
+func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
+	fs := flag.NewFlagSet("evalrun", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		bench      = fs.String("bench", "", "benchmark to replay: "+names(benches))
+		routerList = fs.String("router", "random,oracle", "comma-separated routers: "+names(routerBuilders))
+		data       = fs.String("data", "", "data directory (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache dir filled by "+datadir.FetchCommand+")")
+		judg       = fs.String("judgments", "", "judgments Parquet file (from `evalrun import`) instead of the upstream result files")
+		slm        = fs.String("slm", "", "SLM model name in the judgments (default: the weak model of the upstream files)")
+		llm        = fs.String("llm", "", "LLM model name in the judgments (default: the strong model of the upstream files)")
+		profile    = fs.String("profile", "paper", "latency profile: paper, or a profile JSON file (see eval.Profile)")
+		alpha      = fs.Float64("alpha", math.NaN(), "latency weight alpha in the fused score p - alpha*(T_e - T_s) (default: the profile's for the benchmark)")
+		tauR       = fs.Float64("tau-r", math.NaN(), "router time per token read, s (default: the profile's; the random router always costs 0)")
+		gammaS     = fs.Float64("gamma-slm", math.NaN(), "SLM time per token, s, for prefill and decode (paper's gamma_s)")
+		gammaE     = fs.Float64("gamma-llm", math.NaN(), "LLM time per token, s, for prefill and decode (paper's gamma_e)")
+		prefillS   = fs.Float64("prefill-slm", math.NaN(), "SLM prefill time per token, s (overrides --gamma-slm for prefill)")
+		decodeS    = fs.Float64("decode-slm", math.NaN(), "SLM decode time per token, s (overrides --gamma-slm for decode)")
+		prefillE   = fs.Float64("prefill-llm", math.NaN(), "LLM prefill time per token, s (overrides --gamma-llm for prefill)")
+		decodeE    = fs.Float64("decode-llm", math.NaN(), "LLM decode time per token, s (overrides --gamma-llm for decode)")
+		bandwidth  = fs.Float64("bandwidth", math.NaN(), "wireless bandwidth B, tokens/s")
+		overhead   = fs.Float64("overhead", math.NaN(), "fixed transmission overhead delta, s")
+		respS      = fs.Float64("resp-slm", math.NaN(), "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)")
+		respE      = fs.Float64("resp-llm", math.NaN(), "mean LLM response length, tokens (with --resp-slm)")
+		respLen    = fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)")
+		target     = fs.Float64("target", math.NaN(), "target quality for the at-target table (default: midway between SLM and LLM quality)")
+		seeds      = fs.Int("seeds", 10, "random router: number of seeds averaged")
+		seed       = fs.Int64("seed", 1, "first seed of the random router (seeds are seed, seed+1, ...)")
+		dropCont   = fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)")
+		format     = fs.String("format", "table", "output format: table, markdown, csv or json")
+		points     = fs.Int("points", 101, "curve points in the output, evenly spaced in LLM share (0: the exact curve)")
+		contexts   = fs.String("context", "with,without", "multi-turn: decision variants, with and/or without context costs")
+		model      = fs.String("model", "", "ONNX router directory (model.onnx + tokenizer.json) for --router bert or encoder")
+		head       = fs.String("head", "", "encoder router: fitted head file to reuse (written by a run with --save-head)")
+		cache      = fs.String("cache", "", "router score cache directory (default: <user cache dir>/edgeroute/scores; \"off\" disables it)")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: evalrun --bench NAME [--router LIST] [flags]\n       evalrun %s ...\n\nReplays routing decisions over benchmark results and reports the quality-latency trade-off.\n\nFlags:\n", names(subcommands))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (subcommands: %s)", fs.Arg(0), names(subcommands))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	cfg := &replayConfig{
+		Bench: *bench, Judgments: *judg, SLMModel: *slm, LLMModel: *llm,
+		ResponseLength: *respLen, Seeds: *seeds, Seed: *seed, DropContaminated: *dropCont,
+		Format: *format, CurvePoints: *points, ModelDir: *model, Head: *head, CacheDir: *cache,
+		Tokens: tokens.Words{}, Stderr: stderr,
+	}
+	if _, ok := benches[cfg.Bench]; !ok {
+		if cfg.Bench == "" {
+			return nil, fmt.Errorf("--bench is required: %s", names(benches))
+		}
+		return nil, fmt.Errorf("--bench %q: unknown benchmark (want %s)", cfg.Bench, names(benches))
+	}
+	for _, r := range strings.Split(*routerList, ",") {
+		r = strings.TrimSpace(r)
+		if _, ok := routerBuilders[r]; !ok {
+			return nil, fmt.Errorf("--router %q: unknown router (want %s)", r, names(routerBuilders))
+		}
+		cfg.Routers = append(cfg.Routers, r)
+	}
+	for _, c := range strings.Split(*contexts, ",") {
+		c = strings.TrimSpace(c)
+		if c != "with" && c != "without" {
+			return nil, fmt.Errorf("--context %q: want with, without or both", c)
+		}
+		cfg.Contexts = append(cfg.Contexts, c)
+	}
+	switch cfg.Format {
+	case "table", "markdown", "csv", "json":
+	default:
+		return nil, fmt.Errorf("--format %q: want table, markdown, csv or json", cfg.Format)
+	}
+	if cfg.ResponseLength != "mean" && cfg.ResponseLength != "actual" {
+		return nil, fmt.Errorf("--resp-len %q: want mean or actual", cfg.ResponseLength)
+	}
+	if cfg.Seeds < 1 {
+		return nil, fmt.Errorf("--seeds %d: want at least 1", cfg.Seeds)
+	}
+	if cfg.CurvePoints < 0 {
+		return nil, fmt.Errorf("--points %d: want 0 (exact) or more", cfg.CurvePoints)
+	}
+
+	p, err := eval.LoadProfile(*profile)
+	if err != nil {
+		return nil, fmt.Errorf("--profile: %v", err)
+	}
+	override := func(name string, v float64, dst ...*float64) error {
+		if !set[name] {
+			return nil
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("--%s %v: want a finite number", name, v)
+		}
+		for _, d := range dst {
+			*d = v
+		}
+		return nil
+	}
+	for _, o := range []struct {
+		name string
+		v    float64
+		dst  []*float64
+	}{
+		{"gamma-slm", *gammaS, []*float64{&p.SLM.Prefill, &p.SLM.Decode}},
+		{"gamma-llm", *gammaE, []*float64{&p.LLM.Prefill, &p.LLM.Decode}},
+		{"prefill-slm", *prefillS, []*float64{&p.SLM.Prefill}},
+		{"decode-slm", *decodeS, []*float64{&p.SLM.Decode}},
+		{"prefill-llm", *prefillE, []*float64{&p.LLM.Prefill}},
+		{"decode-llm", *decodeE, []*float64{&p.LLM.Decode}},
+		{"bandwidth", *bandwidth, []*float64{&p.Bandwidth}},
+		{"overhead", *overhead, []*float64{&p.Overhead}},
+		{"tau-r", *tauR, []*float64{&p.TauR}},
+		{"alpha", *alpha, []*float64{&cfg.Alpha}},
+		{"resp-slm", *respS, []*float64{&cfg.MeanResponse.SLM}},
+		{"resp-llm", *respE, []*float64{&cfg.MeanResponse.LLM}},
+		{"target", *target, []*float64{&cfg.Target}},
+	} {
+		if err := override(o.name, o.v, o.dst...); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.LatencyModel.Validate(); err != nil {
+		return nil, fmt.Errorf("flags: %v", err)
+	}
+	cfg.Profile = p
+	cfg.AlphaSet, cfg.TargetSet = set["alpha"], set["target"]
+	if cfg.AlphaSet && cfg.Alpha < 0 {
+		return nil, fmt.Errorf("--alpha %v: want >= 0", cfg.Alpha)
+	}
+	if !cfg.AlphaSet {
+		a, ok := p.Alpha[cfg.Bench]
+		if !ok {
+			return nil, fmt.Errorf("--profile %s has no alpha for %s: pass --alpha", p.Name, cfg.Bench)
+		}
+		cfg.Alpha = a
+	}
+	if set["resp-slm"] != set["resp-llm"] {
+		return nil, fmt.Errorf("--resp-slm and --resp-llm go together")
+	}
+	cfg.MeanResponseSet = set["resp-slm"]
+	if cfg.MeanResponseSet && (cfg.MeanResponse.SLM < 0 || cfg.MeanResponse.LLM < 0) {
+		return nil, fmt.Errorf("--resp-slm/--resp-llm: want lengths >= 0")
+	}
+	if cfg.DataDir, err = datadir.Resolve(*data); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}

@@ -1,0 +1,19 @@
+package eval
+
+// Report is the result of replaying one benchmark: the JSON document that
+// `evalrun --format json` prints. Its keys are a contract for CI (new keys
+// may be added; none is renamed or removed).
+type Report struct {
+	Bench   string   `json:"bench"`
+	N       int      `json:"n"` // requests replayed (records, or dialogue turns)
+	Profile Params   `json:"profile"`
+	Target  float64  `json:"target"`
+	SLM     Baseline `json:"slm"`
+	LLM     Baseline `json:"llm"`
+	// Quality is false when no judgments were available (latency only);
+	// quality fields are then 0 and the metrics NaN-free zeros are absent.
+	Quality bool           `json:"has_quality"`
+	Routers []RouterResult `json:"routers"`
+	// Dialogues is the number of dialogues for multi-turn benchmarks.
+	Dialogues int `json:"dialogues,omitempty"`
+}

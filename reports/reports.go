@@ -1,28 +1,235 @@
-// Package reports renders replay results (eval.Report) as text tables,
-// Markdown, CSV and JSON.
+// Package reports renders replay results (eval.Report) for people and
+// programs: a text table or Markdown summary (baselines, the point at the
+// target quality, RouteLLM's metrics), the curves as CSV, or the whole
+// report as JSON, the contract CI reads.
+//
+// Rendering is deterministic: the same report gives the same bytes.
 package reports
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Options control rendering.
 type Options struct {
 	Format      string // table, markdown, csv, json
-	CurvePoints int    // points per curve; 0 = the exact curve
+	CurvePoints int    // points per curve in csv and json; 0 = the exact curve
 }
 
 // Write renders rep in the chosen format.
 func Write(w io.Writer, rep *eval.Report, opt Options) error {
 	switch opt.Format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(w, thinned(rep, opt.CurvePoints))
+	case "csv":
+		return WriteCurvesCSV(w, []*eval.Report{thinned(rep, opt.CurvePoints)})
+	case "table", "markdown":
+		return writeSummary(w, rep, opt.Format == "markdown")
 	}
-	return fmt.Errorf("format %q not implemented yet", opt.Format)
+	return fmt.Errorf("unknown format %q (want table, markdown, csv or json)", opt.Format)
+}
+
+// thinned returns a copy of rep whose curves have at most n points.
+func thinned(rep *eval.Report, n int) *eval.Report {
+	out := *rep
+	out.Routers = make([]eval.RouterResult, len(rep.Routers))
+	for i, r := range rep.Routers {
+		r.Curve = r.Curve.Thin(n)
+		out.Routers[i] = r
+	}
+	return &out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteCurvesCSV writes the curves of reports as one long CSV table:
+// bench, router, context, threshold, quality, latency_s, llm_share. An
+// undefined threshold (a router that ignores it) is empty.
+func WriteCurvesCSV(w io.Writer, reps []*eval.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"bench", "router", "context", "threshold", "quality", "latency_s", "llm_share"})
+	for _, rep := range reps {
+		for _, r := range rep.Routers {
+			for _, p := range r.Curve {
+				cw.Write([]string{rep.Bench, r.Router, r.Context, num(p.Threshold), num(p.Quality), num(p.Latency), num(p.LLMShare)})
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// num formats a float exactly (shortest representation that reads back
+// the same), empty for NaN.
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// table starts a text or Markdown table.
+func table(w io.Writer, markdown bool, header ...string) *tablewriter.Table {
+	opts := []tablewriter.Option{tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAlignment(tw.AlignRight)}
+	if markdown {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	}
+	t := tablewriter.NewTable(w, opts...)
+	t.Header(header)
+	return t
+}
+
+func routerLabel(r eval.RouterResult) string {
+	if r.Context != "" {
+		return r.Router + " (" + r.Context + " context)"
+	}
+	return r.Router
+}
+
+// withSpread formats a metric, with "± sd" when the router was replayed
+// over several seeds.
+func withSpread(r eval.RouterResult, key string, v float64, format func(float64) string) string {
+	s := format(v)
+	if sp, ok := r.Spread[key]; ok && r.Seeds > 1 {
+		s += " ± " + format(sp.SD)
+	}
+	return s
+}
+
+func f4(x float64) string { return fmtNaN(x, "%.4f") }
+func f3(x float64) string { return fmtNaN(x, "%.3f") }
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+func fmtNaN(x float64, f string) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf(f, x)
+}
+
+func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
+	p := rep.Profile
+	heading := func(s string) {
+		if markdown {
+			fmt.Fprintf(w, "\n### %s\n\n", s)
+		} else {
+			fmt.Fprintf(w, "\n%s\n", s)
+		}
+	}
+	unit := "requests"
+	if rep.Dialogues > 0 {
+		unit = fmt.Sprintf("turns in %d dialogues", rep.Dialogues)
+	}
+	fmt.Fprintf(w, "%s: %d %s. SLM %s, LLM %s.\n", rep.Bench, rep.N, unit, rep.SLM.Model, rep.LLM.Model)
+	fmt.Fprintf(w, "Profile %s: SLM %g/%g s/token (prefill/decode), LLM %g/%g s/token, B %g tokens/s, delta %g s, tau_r %g s/token, alpha %g; "+
+		"mean response %g/%g tokens (SLM/LLM, from %s, accounted: %s); tokens counted as %s.\n",
+		p.Profile, p.SLM.Prefill, p.SLM.Decode, p.LLM.Prefill, p.LLM.Decode, p.Bandwidth, p.Overhead, p.TauR, p.Alpha,
+		round(p.MeanResponse.SLM), round(p.MeanResponse.LLM), p.MeanResponseSource, p.ResponseLength, p.Tokens)
+
+	heading("Baselines")
+	t := table(w, markdown, "model", "serves", "quality", "mean latency (s)", "mean response (tokens)")
+	for _, b := range []struct {
+		role string
+		b    eval.Baseline
+	}{{"SLM (device)", rep.SLM}, {"LLM (edge)", rep.LLM}} {
+		q := f4(b.b.Quality)
+		if !rep.Quality {
+			q = "-"
+		}
+		t.Append([]string{b.b.Model, b.role, q, f3(b.b.Latency), fmt.Sprintf("%.1f", b.b.ResponseTokens)})
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if !rep.Quality {
+		fmt.Fprintln(w, "\nNo judgments: quality is absent; only latencies are reported.")
+		return nil
+	}
+
+	multi := false
+	for _, r := range rep.Routers {
+		multi = multi || r.Seeds > 1
+	}
+	heading(fmt.Sprintf("At target quality %.4f (lowest mean latency reaching it)", rep.Target))
+	hdr := []string{"router", "mean latency (s)", "LLM share", "quality", "threshold"}
+	dialogue := rep.Dialogues > 0
+	if dialogue {
+		hdr = append(hdr, "switches/dialogue", "re-prefilled tokens/turn")
+	}
+	t = table(w, markdown, hdr...)
+	for _, r := range rep.Routers {
+		if r.AtTarget == nil {
+			row := []string{routerLabel(r), "unreachable", "-", "-", "-"}
+			if dialogue {
+				row = append(row, "-", "-")
+			}
+			t.Append(row)
+			continue
+		}
+		a := r.AtTarget
+		row := []string{routerLabel(r), withSpread(r, "latency_s", a.Latency, f3), withSpread(r, "llm_share", a.LLMShare, pct), f4(a.Quality), f4(a.Threshold)}
+		if dialogue {
+			row = append(row, ptr(r.Switches, "%.2f"), ptr(r.Reprefill, "%.1f"))
+		}
+		t.Append(row)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+
+	heading("Routing quality on the quality vs LLM-share curve (RouteLLM's metrics)")
+	t = table(w, markdown, "router", "APGR", "AUC", "CPT(20%)", "CPT(50%)", "CPT(80%)")
+	for _, r := range rep.Routers {
+		row := []string{routerLabel(r), withSpread(r, "apgr", r.APGR, f4), withSpread(r, "auc", r.AUC, f4)}
+		for _, g := range eval.CPTGaps {
+			v, ok := r.CPT[g.Key]
+			if !ok {
+				row = append(row, "unreachable")
+				continue
+			}
+			row = append(row, withSpread(r, "cpt"+g.Key, v, pct))
+		}
+		t.Append(row)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if multi {
+		fmt.Fprintln(w, "\n± is the standard deviation over the random router's seeds; its values are means over seeds.")
+	}
+	return nil
+}
+
+func ptr(p *float64, f string) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf(f, *p)
+}
+
+// round drops float noise from a mean for display.
+func round(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 4, 64), 64)
+	return v
 }

@@ -81,6 +81,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		bench      = fs.String("bench", "", "benchmark to replay: "+names(benches))
 		routerList = fs.String("router", "random,oracle", "comma-separated routers: "+names(routerBuilders))
 		data       = fs.String("data", "", "data directory (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache dir filled by "+datadir.FetchCommand+")")
+		records    = fs.String("records", "", "read the benchmark's records from a Hugging Face Parquet export (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL")
 		judg       = fs.String("judgments", "", "judgments Parquet file (from `evalrun import`) instead of the upstream result files")
 		slm        = fs.String("slm", "", "SLM model name in the judgments (default: the weak model of the upstream files)")
 		llm        = fs.String("llm", "", "LLM model name in the judgments (default: the strong model of the upstream files)")
@@ -123,7 +124,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
 	cfg := &replayConfig{
-		Bench: *bench, Judgments: *judg, SLMModel: *slm, LLMModel: *llm,
+		Bench: *bench, Records: *records, Judgments: *judg, SLMModel: *slm, LLMModel: *llm,
 		ResponseLength: *respLen, Seeds: *seeds, Seed: *seed, DropContaminated: *dropCont,
 		Format: *format, CurvePoints: *points, ModelDir: *model, Head: *head, CacheDir: *cache,
 		Tokens: tokens.Words{}, Stderr: stderr,

@@ -19,6 +19,7 @@ type replayConfig struct {
 	Bench            string
 	Routers          []string
 	DataDir          string // resolved data directory
+	Records          string // --records FILE: a Hugging Face Parquet export of the benchmark
 	Judgments        string // --judgments FILE: Parquet judgments instead of the upstream files
 	SLMModel         string // --slm: model name of the SLM in the judgments
 	LLMModel         string // --llm

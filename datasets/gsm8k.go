@@ -1,0 +1,64 @@
+package datasets
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// LoadGSM8K reads the GSM8K test set from dataDir/gsm8k/test.jsonl.
+func LoadGSM8K(dataDir string) ([]Record, error) {
+	path := filepath.Join(dataDir, "gsm8k", "test.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("gsm8k: %v", err)
+	}
+	defer f.Close()
+	return ReadGSM8KJSONL(f, path)
+}
+
+// GSM8KAnswer is the final answer of a GSM8K worked solution: the text
+// after its "####" marker.
+func GSM8KAnswer(solution string) string {
+	_, after, ok := strings.Cut(solution, "####")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(after)
+}
+
+// ReadGSM8KJSONL reads GSM8K lines {"question", "answer"}; line i is
+// record gsm8k/test/i. name is used in errors.
+func ReadGSM8KJSONL(r io.Reader, name string) ([]Record, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	var recs []Record
+	for line := 1; sc.Scan(); line++ {
+		var row struct {
+			Question *string `json:"question"`
+			Answer   *string `json:"answer"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			return nil, fmt.Errorf("%s line %d: %v", name, line, err)
+		}
+		if row.Question == nil || row.Answer == nil {
+			return nil, fmt.Errorf("%s line %d: want fields \"question\" and \"answer\"", name, line)
+		}
+		i := len(recs)
+		recs = append(recs, Record{
+			ID: RecordID("gsm8k", "test", i), Bench: "gsm8k", Subject: "test", Index: i,
+			Prompt: *row.Question, Answer: GSM8KAnswer(*row.Answer),
+		})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: no records", name)
+	}
+	return recs, nil
+}

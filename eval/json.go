@@ -1,0 +1,78 @@
+package eval
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// JSON has no NaN: metrics that are undefined (APGR when both models are
+// equally good, a spread no seed contributes to) are written as null and
+// read back as NaN.
+
+type nullable float64
+
+func (f nullable) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+func (f *nullable) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = nullable(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(f))
+}
+
+type routerResultJSON RouterResult
+
+// MarshalJSON writes an undefined AUC or APGR as null.
+func (r RouterResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		routerResultJSON
+		AUC  nullable `json:"auc"`
+		APGR nullable `json:"apgr"`
+	}{routerResultJSON(r), nullable(r.AUC), nullable(r.APGR)})
+}
+
+// UnmarshalJSON reads null AUC or APGR as NaN.
+func (r *RouterResult) UnmarshalJSON(b []byte) error {
+	var v struct {
+		*routerResultJSON
+		AUC  nullable `json:"auc"`
+		APGR nullable `json:"apgr"`
+	}
+	v.routerResultJSON = (*routerResultJSON)(r)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	r.AUC, r.APGR = float64(v.AUC), float64(v.APGR)
+	return nil
+}
+
+type pointJSON Point
+
+// MarshalJSON writes an undefined threshold (a router that ignores it) as
+// null.
+func (p Point) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Threshold nullable `json:"threshold"`
+		pointJSON
+	}{nullable(p.Threshold), pointJSON(p)})
+}
+
+// UnmarshalJSON reads a null threshold as NaN.
+func (p *Point) UnmarshalJSON(b []byte) error {
+	var v struct {
+		*pointJSON
+		Threshold nullable `json:"threshold"`
+	}
+	v.pointJSON = (*pointJSON)(p)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	p.Threshold = float64(v.Threshold)
+	return nil
+}

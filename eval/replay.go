@@ -1,0 +1,75 @@
+package eval
+
+import "fmt"
+
+// Request is one single-turn request as the replay accounts for it.
+type Request struct {
+	ID           string  // named in errors
+	PromptTokens float64 // L_p
+	QSLM, QLLM   float64 // quality of each model's answer
+	// RespSLM and RespLLM are this request's own response lengths, or -1
+	// when unknown; they are used only with Replay.Actual.
+	RespSLM, RespLLM float64
+}
+
+// Replay holds the parameters of a single-turn replay.
+type Replay struct {
+	Model LatencyModel // TauR is the router's: set it per router
+	Alpha float64
+	// Mean response lengths: the decision always uses them (a router
+	// cannot know the response before it is generated), and so does the
+	// accounting unless Actual is set.
+	Mean MeanResponse
+	// Actual accounts each request with its own response lengths.
+	Actual bool
+}
+
+// Latencies returns T_s and T_e of request r as accounted (eqs. 6-7).
+func (rp Replay) Latencies(r Request) (tSLM, tLLM float64) {
+	rs, re := rp.Mean.SLM, rp.Mean.LLM
+	if rp.Actual {
+		rs, re = r.RespSLM, r.RespLLM
+	}
+	return rp.Model.Total(SLM, SingleTurn(r.PromptTokens, rs)), rp.Model.Total(LLM, SingleTurn(r.PromptTokens, re))
+}
+
+// Items fuses each request's router score p[i] with its latency gap
+// (eq. 11, computed with the mean response lengths) and returns the sweep
+// input.
+func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
+	if len(p) != len(reqs) {
+		return nil, fmt.Errorf("replay: %d scores for %d requests", len(p), len(reqs))
+	}
+	decide := rp
+	decide.Actual = false
+	items := make([]Item, len(reqs))
+	for i, r := range reqs {
+		if p[i] < 0 || p[i] > 1 || p[i] != p[i] {
+			return nil, fmt.Errorf("replay: request %s: router score %v outside [0, 1]", r.ID, p[i])
+		}
+		if rp.Actual && (r.RespSLM < 0 || r.RespLLM < 0) {
+			return nil, fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
+		}
+		ds, de := decide.Latencies(r)
+		ts, te := rp.Latencies(r)
+		items[i] = Item{Fused: Fuse(p[i], rp.Alpha, de, ds), QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}
+	}
+	return items, nil
+}
+
+// Baselines returns the SLM-only and LLM-only quality and mean latency
+// (no router, so no router cost).
+func (rp Replay) Baselines(reqs []Request) (slm, llm Point) {
+	rp.Model.TauR = 0
+	n := float64(len(reqs))
+	for _, r := range reqs {
+		ts, te := rp.Latencies(r)
+		slm.Quality += r.QSLM
+		slm.Latency += ts
+		llm.Quality += r.QLLM
+		llm.Latency += te
+	}
+	slm.Quality, slm.Latency = slm.Quality/n, slm.Latency/n
+	llm.Quality, llm.Latency, llm.LLMShare = llm.Quality/n, llm.Latency/n, 1
+	return slm, llm
+}

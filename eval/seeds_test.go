@@ -1,0 +1,89 @@
+package eval
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The mean curve at each of its thresholds is the mean of direct replays
+// of every seed's items at that threshold.
+func TestMeanCurveMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	var sets [][]Item
+	var curves []Curve
+	for s := 0; s < 4; s++ {
+		items := make([]Item, 30)
+		for i := range items {
+			items[i] = Item{Fused: r.Float64()*2 - 1, QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
+		}
+		sets = append(sets, append([]Item(nil), items...))
+		curves = append(curves, Sweep(items))
+	}
+	m := MeanCurve(curves)
+	distinct := map[float64]bool{}
+	for _, c := range curves {
+		for _, p := range c {
+			distinct[p.Threshold] = true
+		}
+	}
+	if len(m) != len(distinct) {
+		t.Fatalf("mean curve has %d points, want one per distinct threshold: %d", len(m), len(distinct))
+	}
+	for i, p := range m {
+		var want Point
+		for _, items := range sets {
+			b := bruteForce(items, p.Threshold)
+			want.Quality += b.Quality / 4
+			want.Latency += b.Latency / 4
+			want.LLMShare += b.LLMShare / 4
+		}
+		if !near(p.Quality, want.Quality, 1e-12) || !near(p.Latency, want.Latency, 1e-12) || !near(p.LLMShare, want.LLMShare, 1e-12) {
+			t.Fatalf("point %d at threshold %v: %+v, want %+v", i, p.Threshold, p, want)
+		}
+		if i > 0 && !(p.Threshold < m[i-1].Threshold) {
+			t.Fatalf("thresholds not descending at %d", i)
+		}
+	}
+}
+
+func TestSummarizeSeeds(t *testing.T) {
+	// Two straight lines from (0.5, 10 s) to (1, 20 s): target 0.75 is
+	// reached at share 0.5, latency 15, on both. Seed 2 reaches it later.
+	c1 := Curve{{Threshold: 1, Quality: 0.5, Latency: 10}, {Threshold: 0, Quality: 1, Latency: 20, LLMShare: 1}}
+	c2 := Curve{{Threshold: 1, Quality: 0.5, Latency: 10}, {Threshold: 0.5, Quality: 0.5, Latency: 15, LLMShare: 0.5}, {Threshold: 0, Quality: 1, Latency: 20, LLMShare: 1}}
+	r := SummarizeSeeds("random", []Curve{c1, c2}, 0.75, 0.5, 1)
+	// seed 1: share 0.5, latency 15. seed 2: segment (0.5,15,0.5)-(1,20,1) at f = 0.5: share 0.75, latency 17.5.
+	if r.AtTarget == nil || !near(r.AtTarget.LLMShare, 0.625, 1e-12) || !near(r.AtTarget.Latency, 16.25, 1e-12) {
+		t.Fatalf("at target %+v, want share 0.625, latency 16.25", r.AtTarget)
+	}
+	// APGR: seed 1 0.5; seed 2 AUC = 0.5*0.5 + 0.5*0.75 = 0.625 -> 0.25. Mean 0.375, sd sqrt(((0.125)^2*2)/1) = 0.1767767
+	if !near(r.APGR, 0.375, 1e-12) || !near(r.Spread["apgr"].SD, math.Sqrt(2*0.125*0.125), 1e-12) {
+		t.Errorf("APGR %v sd %v", r.APGR, r.Spread["apgr"].SD)
+	}
+	if r.Seeds != 2 || r.Spread["latency_s"].Min != 15 || r.Spread["latency_s"].Max != 17.5 {
+		t.Errorf("spread %+v", r.Spread["latency_s"])
+	}
+	// unreachable for one seed: no at-target point, spread over the other
+	c3 := Curve{{Threshold: 1, Quality: 0.5, Latency: 10}, {Threshold: 0, Quality: 0.7, Latency: 20, LLMShare: 1}}
+	r = SummarizeSeeds("random", []Curve{c1, c3}, 0.75, 0.5, 1)
+	if r.AtTarget != nil || r.Spread["latency_s"].N != 1 {
+		t.Errorf("one seed unreachable: at target %+v, spread %+v", r.AtTarget, r.Spread["latency_s"])
+	}
+}
+
+func TestJSONNullForUndefined(t *testing.T) {
+	r := RouterResult{Router: "x", Curve: Curve{{Threshold: math.NaN(), Quality: 0.5, Latency: 1, LLMShare: 1}}, AUC: 0.5, APGR: math.NaN()}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back RouterResult
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(back.APGR) || !math.IsNaN(back.Curve[0].Threshold) || back.AUC != 0.5 || back.Curve[0].Quality != 0.5 {
+		t.Errorf("round trip of %s gave %+v", b, back)
+	}
+}

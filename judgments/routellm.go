@@ -1,0 +1,170 @@
+package judgments
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/tokens"
+)
+
+// RouteLLM published per-question correctness of a weak and a strong model
+// (Mixtral-8x7B-Instruct and GPT-4-1106-preview) on MMLU and GSM8K:
+//
+//	routellm/mmlu/responses/mmlu_<subject>.csv: prompt, <weak>, <strong>
+//	routellm/gsm8k/gsm8k_responses.csv: prompt, <weak>, <strong>,
+//	    <weak>_response, <strong>_response
+//
+// with True/False correctness. Row i of a file is row i of the benchmark's
+// test file for that subject (the Hendrycks MMLU CSV, the GSM8K JSONL). The
+// weak model (the first model column) plays the SLM, the strong one the LLM.
+
+// ImportRouteLLM reads RouteLLM's results for bench ("mmlu" or "gsm8k")
+// from dataDir, joined with the benchmark's records.
+func ImportRouteLLM(dataDir, bench string, counter tokens.Counter) (js []Judgment, slm, llm string, err error) {
+	var recs []datasets.Record
+	switch bench {
+	case "mmlu":
+		recs, err = datasets.LoadMMLU(dataDir)
+	case "gsm8k":
+		recs, err = datasets.LoadGSM8K(dataDir)
+	default:
+		return nil, "", "", fmt.Errorf("routellm: no results for bench %q (want mmlu or gsm8k)", bench)
+	}
+	if err != nil {
+		return nil, "", "", err
+	}
+	return RouteLLM(dataDir, bench, recs, counter)
+}
+
+// RouteLLM reads RouteLLM's results for the given records of bench. Every
+// record must have its row, with the same prompt text (MMLU: up to
+// datasets.SameMMLUPrompt); a mismatch is an error naming the record.
+func RouteLLM(dataDir, bench string, recs []datasets.Record, counter tokens.Counter) (js []Judgment, slm, llm string, err error) {
+	bySubject := map[string][]datasets.Record{}
+	var subjects []string
+	for _, r := range recs {
+		if len(bySubject[r.Subject]) == 0 {
+			subjects = append(subjects, r.Subject)
+		}
+		bySubject[r.Subject] = append(bySubject[r.Subject], r)
+	}
+	for _, sub := range subjects {
+		var path string
+		switch bench {
+		case "mmlu":
+			path = filepath.Join(dataDir, "routellm", "mmlu", "responses", "mmlu_"+sub+".csv")
+		case "gsm8k":
+			path = filepath.Join(dataDir, "routellm", "gsm8k", "gsm8k_responses.csv")
+		default:
+			return nil, "", "", fmt.Errorf("routellm: no results for bench %q (want mmlu or gsm8k)", bench)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("routellm: %v", err)
+		}
+		sub, w, s, err := readRouteLLMCSV(f, path, bench == "gsm8k", bySubject[sub], counter)
+		f.Close()
+		if err != nil {
+			return nil, "", "", err
+		}
+		if slm == "" {
+			slm, llm = w, s
+		} else if slm != w || llm != s {
+			return nil, "", "", fmt.Errorf("%s: models %q and %q, but other files have %q and %q", path, w, s, slm, llm)
+		}
+		js = append(js, sub...)
+	}
+	return js, slm, llm, nil
+}
+
+// readRouteLLMCSV reads one RouteLLM results file whose rows are, in order,
+// the given records (by index). withResponses: the file also has the two
+// models' response texts, whose lengths are counted.
+func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datasets.Record, counter tokens.Counter) (js []Judgment, weak, strong string, err error) {
+	cr := csv.NewReader(r)
+	ncol := 3
+	if withResponses {
+		ncol = 5
+	}
+	cr.FieldsPerRecord = ncol
+	header, err := cr.Read()
+	if err != nil {
+		return nil, "", "", csvError(name, err)
+	}
+	weak, strong = header[1], header[2]
+	if header[0] != "prompt" || weak == strong ||
+		withResponses && (header[3] != weak+"_response" || header[4] != strong+"_response") {
+		return nil, "", "", fmt.Errorf("%s: header %q, want prompt, <weak>, <strong>%s", name, header, map[bool]string{true: ", <weak>_response, <strong>_response"}[withResponses])
+	}
+	byIndex := make(map[int]datasets.Record, len(recs))
+	for _, rec := range recs {
+		byIndex[rec.Index] = rec
+	}
+	seen := 0
+	for row := 0; ; row++ {
+		fields, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, "", "", csvError(name, err)
+		}
+		rec, ok := byIndex[row]
+		if !ok {
+			continue // a record left out of this replay (e.g. contaminated)
+		}
+		seen++
+		if !datasets.SameMMLUPrompt(rec.Prompt, fields[0]) {
+			return nil, "", "", fmt.Errorf("%s row %d: prompt differs from record %s", name, row+1, rec.ID)
+		}
+		for k, model := range []string{weak, strong} {
+			var q float64
+			switch fields[1+k] {
+			case "True":
+				q = 1
+			case "False":
+				q = 0
+			default:
+				return nil, "", "", fmt.Errorf("%s row %d, column %s: %q, want True or False", name, row+1, model, fields[1+k])
+			}
+			resp := -1
+			if withResponses {
+				resp = counter.Count(fields[3+k])
+			}
+			js = append(js, Judgment{RecordID: rec.ID, Model: model, Quality: q, ResponseTokens: resp})
+		}
+	}
+	if seen != len(recs) {
+		for _, rec := range recs {
+			if !hasJudgment(js, rec.ID) {
+				return nil, "", "", fmt.Errorf("%s: record %s has no row (the file has %d data rows for %d records)", name, rec.ID, seen, len(recs))
+			}
+		}
+	}
+	return js, weak, strong, nil
+}
+
+func hasJudgment(js []Judgment, id string) bool {
+	for _, j := range js {
+		if j.RecordID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s line %d: %v", name, pe.Line, pe.Err)
+	}
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file", name)
+	}
+	return fmt.Errorf("%s: %v", name, err)
+}

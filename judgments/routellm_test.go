@@ -1,0 +1,141 @@
+package judgments
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/tokens"
+)
+
+func sharedData(t testing.TB) string {
+	d := filepath.Join("..", "..", "shared", "data")
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("no shared data at %s: %v", d, err)
+	}
+	return d
+}
+
+// Correct answers per model, counted from the raw CSVs (SOURCES.md):
+// GSM8K Mixtral 842/1319, GPT-4 1130/1319; MMLU 9560/14042 and 11315/14042;
+// joint (weak, strong) counts too.
+func TestImportRouteLLMCounts(t *testing.T) {
+	d := sharedData(t)
+	for _, c := range []struct {
+		bench                  string
+		n, weak, strong, onlyS int
+	}{
+		{"gsm8k", 1319, 842, 1130, 383},
+		{"mmlu", 14042, 9560, 11315, 2497},
+	} {
+		js, slm, llm, err := ImportRouteLLM(d, c.bench, tokens.Words{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slm != "mistralai/Mixtral-8x7B-Instruct-v0.1" || llm != "gpt-4-1106-preview" {
+			t.Errorf("%s: models %q %q", c.bench, slm, llm)
+		}
+		set, err := NewSet(slm, llm, js, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		weak, strong, onlyStrong := 0, 0, 0
+		for _, k := range set.Keys() {
+			s, l, _ := set.Get(k)
+			weak += int(s.Quality)
+			strong += int(l.Quality)
+			if l.Quality > s.Quality {
+				onlyStrong++
+			}
+		}
+		if set.Len() != c.n || weak != c.weak || strong != c.strong || onlyStrong != c.onlyS {
+			t.Errorf("%s: n %d, weak %d, strong %d, only strong %d; want %d %d %d %d", c.bench, set.Len(), weak, strong, onlyStrong, c.n, c.weak, c.strong, c.onlyS)
+		}
+	}
+}
+
+// GSM8K response lengths in words (SOURCES.md): Mixtral mean 58.1, min 7,
+// max 274; GPT-4 mean 86.3, min 19, max 418.
+func TestRouteLLMResponseLengths(t *testing.T) {
+	js, slm, _, err := ImportRouteLLM(sharedData(t), "gsm8k", tokens.Words{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type agg struct{ sum, min, max, n int }
+	by := map[bool]*agg{true: {min: 1 << 30}, false: {min: 1 << 30}}
+	for _, j := range js {
+		a := by[j.Model == slm]
+		a.sum += j.ResponseTokens
+		a.n++
+		a.min = min(a.min, j.ResponseTokens)
+		a.max = max(a.max, j.ResponseTokens)
+	}
+	w, s := by[true], by[false]
+	if mean := float64(w.sum) / float64(w.n); mean < 58.05 || mean >= 58.15 || w.min != 7 || w.max != 274 {
+		t.Errorf("Mixtral: mean %v min %d max %d", mean, w.min, w.max)
+	}
+	if mean := float64(s.sum) / float64(s.n); mean < 86.25 || mean >= 86.35 || s.min != 19 || s.max != 418 {
+		t.Errorf("GPT-4: mean %v min %d max %d", mean, s.min, s.max)
+	}
+}
+
+func TestRouteLLMMismatch(t *testing.T) {
+	recs := []datasets.Record{{ID: "gsm8k/test/0", Index: 0, Prompt: "What is 1+1?"}, {ID: "gsm8k/test/1", Index: 1, Prompt: "What is 2+2?"}}
+	header := "prompt,w,s,w_response,s_response\n"
+	cases := []struct{ name, text, want string }{
+		{"text differs", header + "What is 1+1?,True,False,2,3\nWhat is 3+3?,True,True,4,4\n", "row 2: prompt differs from record gsm8k/test/1"},
+		{"bad label", header + "What is 1+1?,yes,False,2,3\nWhat is 2+2?,True,True,4,4\n", "row 1, column w: \"yes\""},
+		{"missing row", header + "What is 1+1?,True,False,2,3\n", "gsm8k/test/1 has no row"},
+		{"bad header", "question,w,s,w_response,s_response\n", "header"},
+		{"short row", header + "What is 1+1?,True\n", "line 2"},
+		{"empty", "", "empty file"},
+	}
+	for _, c := range cases {
+		_, _, _, err := readRouteLLMCSV(strings.NewReader(c.text), "r.csv", true, recs, tokens.Words{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	js, w, s, err := readRouteLLMCSV(strings.NewReader(header+"What is 1+1?,True,False,two words,three words here\nWhat is 2+2?,False,True,4,4\n"), "r.csv", true, recs, tokens.Words{})
+	if err != nil || w != "w" || s != "s" || len(js) != 4 {
+		t.Fatalf("good file: %v %q %q %d", err, w, s, len(js))
+	}
+	want := []Judgment{
+		{RecordID: "gsm8k/test/0", Model: "w", Quality: 1, ResponseTokens: 2},
+		{RecordID: "gsm8k/test/0", Model: "s", Quality: 0, ResponseTokens: 3},
+		{RecordID: "gsm8k/test/1", Model: "w", Quality: 0, ResponseTokens: 1},
+		{RecordID: "gsm8k/test/1", Model: "s", Quality: 1, ResponseTokens: 1},
+	}
+	for i := range want {
+		if js[i] != want[i] {
+			t.Errorf("judgment %d = %+v, want %+v", i, js[i], want[i])
+		}
+	}
+}
+
+func TestNewSetRejects(t *testing.T) {
+	j := func(id, model string, q float64) Judgment {
+		return Judgment{RecordID: id, Model: model, Quality: q, ResponseTokens: -1}
+	}
+	cases := []struct {
+		name string
+		js   []Judgment
+		want string
+	}{
+		{"one model only", []Judgment{j("r1", "a", 1), j("r1", "b", 0), j("r2", "a", 1)}, "r2 has no judgment for model b"},
+		{"duplicate", []Judgment{j("r1", "a", 1), j("r1", "a", 0), j("r1", "b", 0)}, "r1 judged twice for model a"},
+		{"out of range", []Judgment{j("r1", "a", 2), j("r1", "b", 0)}, "quality 2 outside [0, 1]"},
+		{"nan", []Judgment{j("r1", "a", 0), j("r1", "b", nan())}, "quality NaN"},
+		{"no judgments", []Judgment{j("r1", "c", 0)}, "no judgments"},
+	}
+	for _, c := range cases {
+		_, err := NewSet("a", "b", c.js, 0, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func nan() float64 { var z float64; return z / z }

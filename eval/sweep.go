@@ -1,8 +1,9 @@
 package eval
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // Item is one single-turn request as the sweep sees it.
@@ -24,7 +25,7 @@ func Sweep(items []Item) Curve {
 	if n == 0 {
 		return nil
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].Fused > items[j].Fused })
+	slices.SortFunc(items, func(a, b Item) int { return cmp.Compare(b.Fused, a.Fused) })
 	q, t := 0.0, 0.0
 	for _, it := range items {
 		q += it.QSLM

@@ -1,0 +1,28 @@
+package eval
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkSweep measures the exact sweep of one router over n requests
+// (14,042 = all of MMLU): sort by fused score, then one prefix-sum pass.
+// The target: under 20 ms per sweep on one core.
+func BenchmarkSweep(b *testing.B) {
+	for _, n := range []int{1319, 14042, 140420} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, uint64(n)))
+			src := make([]Item, n)
+			for i := range src {
+				src[i] = Item{Fused: r.Float64()*2 - 1.5, QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 50 + r.Float64(), TLLM: 90 + r.Float64()}
+			}
+			items := make([]Item, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(items, src)
+				Sweep(items)
+			}
+		})
+	}
+}

@@ -7,11 +7,15 @@
 package datadir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 )
+
+// Module is edgeroute's module path.
+const Module = "github.com/edgeroute/edgeroute"
 
 // FetchCommand is how a user gets the data.
 const FetchCommand = "bash scripts/fetch_data.sh"
@@ -66,14 +70,14 @@ func isDir(d string) bool {
 }
 
 // moduleRoot walks up from the working directory to the directory holding
-// edgeroute's go.mod.
+// edgeroute's go.mod (another module's go.mod does not count).
 func moduleRoot() (string, bool) {
 	d, err := os.Getwd()
 	if err != nil {
 		return "", false
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && bytes.HasPrefix(b, []byte("module "+Module+"\n")) {
 			return d, true
 		}
 		parent := filepath.Dir(d)

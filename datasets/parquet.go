@@ -25,7 +25,7 @@ func LoadMMLUParquet(path string) ([]Record, error) {
 		return nil, err
 	}
 	defer tbl.Release()
-	cols, err := columns(path, tbl, map[string]arrow.Type{"question": arrow.STRING, "subject": arrow.STRING, "choices": arrow.LIST, "answer": arrow.INT64})
+	cols, err := columns(path, tbl, []column{{"question", arrow.STRING}, {"subject", arrow.STRING}, {"choices", arrow.LIST}, {"answer", arrow.INT64}})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func LoadGSM8KParquet(path string) ([]Record, error) {
 		return nil, err
 	}
 	defer tbl.Release()
-	cols, err := columns(path, tbl, map[string]arrow.Type{"question": arrow.STRING, "answer": arrow.STRING})
+	cols, err := columns(path, tbl, []column{{"question", arrow.STRING}, {"answer", arrow.STRING}})
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +110,18 @@ func readParquet(path string) (arrow.Table, error) {
 	return tbl, nil
 }
 
+// column is a wanted column: its name and type.
+type column struct {
+	name string
+	typ  arrow.Type
+}
+
 // columns returns the named columns of tbl as single arrays of the wanted
 // types (chunks concatenated).
-func columns(path string, tbl arrow.Table, want map[string]arrow.Type) (map[string]arrow.Array, error) {
+func columns(path string, tbl arrow.Table, want []column) (map[string]arrow.Array, error) {
 	out := map[string]arrow.Array{}
-	for name, typ := range want {
+	for _, w := range want {
+		name, typ := w.name, w.typ
 		idx := tbl.Schema().FieldIndices(name)
 		if len(idx) != 1 {
 			return nil, fmt.Errorf("%s: want one column %q, found %d", path, name, len(idx))

@@ -111,40 +111,30 @@ func (c Curve) APGR(qSLM, qLLM float64) float64 {
 	return (c.AUC() - qSLM) / (qLLM - qSLM)
 }
 
-// Thin returns at most n points of c for display: both end points and the
-// points nearest to n-2 evenly spaced LLM shares in between. n <= 0 or
-// n >= len(c) returns c itself.
+// Thin returns at most n points of c for display: both end points and,
+// between them, the points nearest to evenly spaced LLM shares, each point
+// at most once. n <= 0 or n >= len(c) returns c itself. Metrics are always
+// computed on the exact curve, never on a thinned one.
 func (c Curve) Thin(n int) Curve {
 	if n <= 0 || n >= len(c) {
 		return c
 	}
-	if n == 1 {
-		return Curve{c[0]}
-	}
 	out := make(Curve, 0, n)
 	lo, hi := c[0].LLMShare, c[len(c)-1].LLMShare
-	j := 0
-	for i := 0; i < n; i++ {
-		want := lo + (hi-lo)*float64(i)/float64(n-1)
-		// first point at or past want, or the one before it if nearer
-		k := j + sort.Search(len(c)-j, func(k int) bool { return c[j+k].LLMShare >= want })
-		if k == len(c) {
-			k = len(c) - 1
+	last := -1
+	for i := 0; i < n && last < len(c)-1; i++ {
+		want := lo
+		if n > 1 {
+			want += (hi - lo) * float64(i) / float64(n-1)
 		}
-		if k > j && want-c[k-1].LLMShare < c[k].LLMShare-want {
+		k := sort.Search(len(c), func(k int) bool { return c[k].LLMShare >= want })
+		if k == len(c) || k > 0 && want-c[k-1].LLMShare < c[k].LLMShare-want {
 			k--
 		}
-		if len(out) > 0 && k <= j-1 {
-			continue
-		}
+		k = max(k, last+1)
 		out = append(out, c[k])
-		j = k + 1
-		if j >= len(c) {
-			break
-		}
+		last = k
 	}
-	if out[len(out)-1] != c[len(c)-1] {
-		out[len(out)-1] = c[len(c)-1]
-	}
+	out[len(out)-1] = c[len(c)-1]
 	return out
 }

@@ -139,3 +139,16 @@ func TestNewSetRejects(t *testing.T) {
 }
 
 func nan() float64 { var z float64; return z / z }
+
+func FuzzReadRouteLLMCSV(f *testing.F) {
+	f.Add("prompt,w,s\nq0,True,False\nq1,False,True\n", false)
+	f.Add("prompt,w,s,w_response,s_response\nq0,True,False,a b,c\nq1,False,True,,x\n", true)
+	f.Add("prompt,w,s\n\"q0\nmore\",True,False\n", false)
+	recs := []datasets.Record{{ID: "b/t/0", Index: 0, Prompt: "q0"}, {ID: "b/t/1", Index: 1, Prompt: "q1"}}
+	f.Fuzz(func(t *testing.T, text string, withResponses bool) {
+		js, _, _, err := readRouteLLMCSV(strings.NewReader(text), "f.csv", withResponses, recs, tokens.Words{})
+		if err == nil && len(js) != 2*len(recs) {
+			t.Fatalf("no error but %d judgments for %d records", len(js), len(recs))
+		}
+	})
+}

@@ -61,15 +61,16 @@ func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
 // (no router, so no router cost).
 func (rp Replay) Baselines(reqs []Request) (slm, llm Point) {
 	rp.Model.TauR = 0
-	n := float64(len(reqs))
+	var qs, ts, qe, te sum
 	for _, r := range reqs {
-		ts, te := rp.Latencies(r)
-		slm.Quality += r.QSLM
-		slm.Latency += ts
-		llm.Quality += r.QLLM
-		llm.Latency += te
+		s, e := rp.Latencies(r)
+		qs.add(r.QSLM)
+		ts.add(s)
+		qe.add(r.QLLM)
+		te.add(e)
 	}
-	slm.Quality, slm.Latency = slm.Quality/n, slm.Latency/n
-	llm.Quality, llm.Latency, llm.LLMShare = llm.Quality/n, llm.Latency/n, 1
+	n := float64(len(reqs))
+	slm = Point{Quality: qs.value() / n, Latency: ts.value() / n}
+	llm = Point{Quality: qe.value() / n, Latency: te.value() / n, LLMShare: 1}
 	return slm, llm
 }

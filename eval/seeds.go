@@ -30,8 +30,7 @@ func MeanCurve(curves []Curve) Curve {
 	pos := make([]int, len(curves))
 	n := float64(len(curves))
 	for i, th := range ths {
-		var m Point
-		m.Threshold = th
+		var q, t, s sum
 		for k, c := range curves {
 			// c's point at th is its first point with Threshold <= th
 			// (every theta in [Threshold, previous Threshold) gives it);
@@ -40,11 +39,11 @@ func MeanCurve(curves []Curve) Curve {
 				pos[k]++
 			}
 			p := c[pos[k]]
-			m.Quality += p.Quality / n
-			m.Latency += p.Latency / n
-			m.LLMShare += p.LLMShare / n
+			q.add(p.Quality)
+			t.add(p.Latency)
+			s.add(p.LLMShare)
 		}
-		out[i] = m
+		out[i] = Point{Threshold: th, Quality: q.value() / n, Latency: t.value() / n, LLMShare: s.value() / n}
 	}
 	return out
 }

@@ -18,29 +18,35 @@ type Item struct {
 // highest fused score) to all-LLM. Requests with equal fused scores switch
 // together, so no point is left out and none is invented.
 //
-// Cost: one sort, O(n log n), then a prefix sum, O(n); memory O(n). The
-// items slice is reordered.
+// Each point is (sum over requests on the LLM + sum over those on the SLM)
+// / n, from compensated prefix sums of the LLM side and suffix sums of the
+// SLM side, so every point is as accurate as a direct replay at its
+// threshold. Cost: one sort, O(n log n), then two linear passes; memory
+// O(n). The items slice is reordered.
 func Sweep(items []Item) Curve {
 	n := len(items)
 	if n == 0 {
 		return nil
 	}
 	slices.SortFunc(items, func(a, b Item) int { return cmp.Compare(b.Fused, a.Fused) })
-	q, t := 0.0, 0.0
-	for _, it := range items {
-		q += it.QSLM
-		t += it.TSLM
+	// suffix[k]: quality and latency of items[k:] on the SLM.
+	type side struct{ q, t float64 }
+	suffix := make([]side, n+1)
+	var sq, st sum
+	for k := n - 1; k >= 0; k-- {
+		sq.add(items[k].QSLM)
+		st.add(items[k].TSLM)
+		suffix[k] = side{sq.value(), st.value()}
 	}
 	fn := float64(n)
 	curve := make(Curve, 0, n+1)
 	// All-SLM: theta = max fused score, nothing is > theta.
-	curve = append(curve, Point{Threshold: items[0].Fused, Quality: q / fn, Latency: t / fn})
-	for i := 0; i < n; {
-		j := i
-		for j < n && items[j].Fused == items[i].Fused {
-			q += items[j].QLLM - items[j].QSLM
-			t += items[j].TLLM - items[j].TSLM
-			j++
+	curve = append(curve, Point{Threshold: items[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
+	var pq, pt sum // items[:j] on the LLM
+	for j := 0; j < n; {
+		for g := items[j].Fused; j < n && items[j].Fused == g; j++ {
+			pq.add(items[j].QLLM)
+			pt.add(items[j].TLLM)
 		}
 		// items[:j] go to the LLM: theta = next lower fused score, or just
 		// below the lowest one for the all-LLM point.
@@ -48,8 +54,8 @@ func Sweep(items []Item) Curve {
 		if j < n {
 			th = items[j].Fused
 		}
-		curve = append(curve, Point{Threshold: th, Quality: q / fn, Latency: t / fn, LLMShare: float64(j) / fn})
-		i = j
+		curve = append(curve, Point{Threshold: th, Quality: (pq.value() + suffix[j].q) / fn,
+			Latency: (pt.value() + suffix[j].t) / fn, LLMShare: float64(j) / fn})
 	}
 	return curve
 }

@@ -1,12 +1,12 @@
 package datasets
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/edgeroute/edgeroute/jsonl"
 )
 
 // SameMMLUPrompt reports whether two renderings of a prompt are the same
@@ -47,25 +47,17 @@ func RouteLLMContaminated(dataDir, bench string) ([]string, error) {
 		return nil, fmt.Errorf("--drop-contaminated: %v", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	var out []string
-	for line := 1; sc.Scan(); line++ {
-		var row struct {
-			EvalPrompt *string `json:"eval_prompt"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", path, line, err)
-		}
+	err = jsonl.Each(f, path, func(_ int, row *struct {
+		EvalPrompt *string `json:"eval_prompt"`
+	}) error {
 		if row.EvalPrompt == nil {
-			return nil, fmt.Errorf("%s line %d: no eval_prompt", path, line)
+			return fmt.Errorf("no eval_prompt")
 		}
 		out = append(out, *row.EvalPrompt)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // DropPrompts returns the records whose prompt is none of prompts (compared

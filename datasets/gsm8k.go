@@ -1,13 +1,13 @@
 package datasets
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/edgeroute/edgeroute/jsonl"
 )
 
 // LoadGSM8K reads the GSM8K test set from dataDir/gsm8k/test.jsonl.
@@ -34,28 +34,24 @@ func GSM8KAnswer(solution string) string {
 // ReadGSM8KJSONL reads GSM8K lines {"question", "answer"}; line i is
 // record gsm8k/test/i. name is used in errors.
 func ReadGSM8KJSONL(r io.Reader, name string) ([]Record, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	type row struct {
+		Question *string `json:"question"`
+		Answer   *string `json:"answer"`
+	}
 	var recs []Record
-	for line := 1; sc.Scan(); line++ {
-		var row struct {
-			Question *string `json:"question"`
-			Answer   *string `json:"answer"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", name, line, err)
-		}
+	err := jsonl.Each(r, name, func(_ int, row *row) error {
 		if row.Question == nil || row.Answer == nil {
-			return nil, fmt.Errorf("%s line %d: want fields \"question\" and \"answer\"", name, line)
+			return fmt.Errorf("want fields \"question\" and \"answer\"")
 		}
 		i := len(recs)
 		recs = append(recs, Record{
 			ID: RecordID("gsm8k", "test", i), Bench: "gsm8k", Subject: "test", Index: i,
 			Prompt: *row.Question, Answer: GSM8KAnswer(*row.Answer),
 		})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("%s: no records", name)

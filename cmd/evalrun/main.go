@@ -48,6 +48,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if err == nil {
+		cfg.DataDir, err = resolveData(ctx, cfg.DataDir, stdin, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evalrun: %v\n", err)
 		return 2
@@ -225,8 +228,6 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	if cfg.MeanResponseSet && (cfg.MeanResponse.SLM < 0 || cfg.MeanResponse.LLM < 0) {
 		return nil, fmt.Errorf("--resp-slm/--resp-llm: want lengths >= 0")
 	}
-	if cfg.DataDir, err = datadir.Resolve(*data); err != nil {
-		return nil, err
-	}
+	cfg.DataDir = *data // resolved by run
 	return cfg, nil
 }

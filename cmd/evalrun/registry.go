@@ -73,11 +73,15 @@ type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout
 // subcommands maps the first argument to a subcommand.
 var subcommands = map[string]subcommand{}
 
-// importEnv is what an import format may use.
+// importEnv is what an import format may use, and where it may record
+// what it knows of the models' roles and the benchmark (the --slm, --llm
+// and --bench flags of `evalrun import` override it).
 type importEnv struct {
-	DataDir string // resolved data directory ("" when none was found)
-	Tokens  tokens.Counter
-	Stderr  io.Writer // counts and warnings
+	DataDir  string // resolved data directory ("" when none was found)
+	Tokens   tokens.Counter
+	Stderr   io.Writer // counts and warnings
+	Bench    string
+	SLM, LLM string
 }
 
 // importFormat reads one upstream format's result files, named in args

@@ -33,25 +33,32 @@ type Curve []Point
 // (the LLM is wrong where the SLM was right) and latency can fall too (a
 // long prompt can be faster on the edge), so every segment is examined.
 func (c Curve) AtTarget(target float64) (Point, bool) {
-	best, ok := Point{}, false
-	consider := func(p Point) {
+	p, _, _, ok := c.atTarget(target)
+	return p, ok
+}
+
+// atTarget is AtTarget that also says where the point lies: at fraction f
+// of the way from c[i] to c[i+1] (f = 0: at c[i]).
+func (c Curve) atTarget(target float64) (best Point, i int, f float64, ok bool) {
+	consider := func(p Point, at int, frac float64) {
 		if !ok || p.Latency < best.Latency || (p.Latency == best.Latency && p.LLMShare < best.LLMShare) {
-			best, ok = p, true
+			best, i, f, ok = p, at, frac, true
 		}
 	}
-	for i, p := range c {
+	for j, p := range c {
 		if p.Quality >= target {
-			consider(p)
+			consider(p, j, 0)
 		}
-		if i == 0 {
+		if j == 0 {
 			continue
 		}
-		a := c[i-1]
+		a := c[j-1]
 		if (a.Quality < target) != (p.Quality < target) {
-			consider(crossing(a, p, target))
+			frac := (target - a.Quality) / (p.Quality - a.Quality)
+			consider(crossing(a, p, target), j-1, frac)
 		}
 	}
-	return best, ok
+	return best, i, f, ok
 }
 
 // crossing is the point of segment a-b whose quality is target; a and b lie
@@ -64,6 +71,26 @@ func crossing(a, b Point, target float64) Point {
 		Latency:   a.Latency + f*(b.Latency-a.Latency),
 		LLMShare:  a.LLMShare + f*(b.LLMShare-a.LLMShare),
 	}
+}
+
+// AtShare is the point of the curve at LLM share s (linear between the
+// two points around it; the first point when several share s). ok is
+// false when the curve does not reach s.
+func (c Curve) AtShare(s float64) (Point, bool) {
+	for i, p := range c {
+		if p.LLMShare == s {
+			return p, true
+		}
+		if p.LLMShare > s {
+			if i == 0 {
+				return Point{}, false
+			}
+			a := c[i-1]
+			f := (s - a.LLMShare) / (p.LLMShare - a.LLMShare)
+			return Point{Threshold: a.Threshold, Quality: a.Quality + f*(p.Quality-a.Quality), Latency: a.Latency + f*(p.Latency-a.Latency), LLMShare: s}, true
+		}
+	}
+	return Point{}, false
 }
 
 // CPT is RouteLLM's call-performance threshold: the smallest LLM share at

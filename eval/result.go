@@ -67,6 +67,9 @@ type RouterResult struct {
 	// with their spread here.
 	Seeds  int               `json:"seeds,omitempty"`
 	Spread map[string]Spread `json:"spread,omitempty"`
+	// AtShare: the curve at LLM shares of 25, 50 and 75% (keys "25",
+	// "50", "75"), reported when there is no quality to target.
+	AtShare map[string]Point `json:"at_share,omitempty"`
 	// Dialogue statistics at the target point (multi-turn only).
 	Switches  *float64 `json:"switches_per_dialogue,omitempty"`
 	Reprefill *float64 `json:"reprefilled_tokens_per_turn,omitempty"`

@@ -173,7 +173,20 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	}
 	if !rep.Quality {
 		fmt.Fprintln(w, "\nNo judgments: quality is absent; only latencies are reported.")
-		return nil
+		heading("Mean latency (s) at LLM shares")
+		t = table(w, markdown, "router", "25% LLM", "50% LLM", "75% LLM")
+		for _, r := range rep.Routers {
+			row := []string{routerLabel(r)}
+			for _, k := range []string{"25", "50", "75"} {
+				if p, ok := r.AtShare[k]; ok {
+					row = append(row, f3(p.Latency))
+				} else {
+					row = append(row, "-")
+				}
+			}
+			t.Append(row)
+		}
+		return t.Render()
 	}
 
 	multi := false

@@ -14,11 +14,15 @@ import "context"
 // Request is what a router sees of one routing decision.
 type Request struct {
 	// ID is the judged request: the record ID for single-turn benchmarks,
-	// "<dialogue ID>#<turn>" for dialogue turns (see eval).
+	// "<dialogue ID>#<turn>" for dialogue turns.
 	ID string
-	// Text is what the router reads: the prompt, or for a dialogue turn the
-	// context and the prompt joined (routers truncate it from the left).
+	// Text is the prompt: the current user message.
 	Text string
+	// Context is, for a dialogue turn, the earlier turns' text, oldest
+	// first, one message per line. A router that reads it joins it before
+	// Text and, when the whole is too long, drops the oldest part, so
+	// that the latest turns survive.
+	Context string
 	// PromptTokens is L_p, the current prompt's length; some routers use it
 	// as a feature (paper eq. 10).
 	PromptTokens int

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/edgeroute/edgeroute/datadir"
@@ -76,6 +77,32 @@ func names[V any](m map[string]V) string {
 	return strings.Join(ks, "|")
 }
 
+// optFloat defines a float flag with no default: unset, it reads NaN, and
+// its help shows no default value.
+func optFloat(fs *flag.FlagSet, name, usage string) *float64 {
+	v := math.NaN()
+	fs.Var((*optionalFloat)(&v), name, usage)
+	return &v
+}
+
+type optionalFloat float64
+
+func (f *optionalFloat) String() string {
+	if f == nil || math.IsNaN(float64(*f)) {
+		return ""
+	}
+	return strconv.FormatFloat(float64(*f), 'g', -1, 64)
+}
+
+func (f *optionalFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("not a number")
+	}
+	*f = optionalFloat(v)
+	return nil
+}
+
 // parseReplayFlags parses and checks the flags of a replay.
 func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	fs := flag.NewFlagSet("evalrun", flag.ContinueOnError)
@@ -89,26 +116,28 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		slm        = fs.String("slm", "", "SLM model name in the judgments (default: the weak model of the upstream files)")
 		llm        = fs.String("llm", "", "LLM model name in the judgments (default: the strong model of the upstream files)")
 		profile    = fs.String("profile", "paper", "latency profile: paper, or a profile JSON file (see eval.Profile)")
-		alpha      = fs.Float64("alpha", math.NaN(), "latency weight alpha in the fused score p - alpha*(T_e - T_s) (default: the profile's for the benchmark)")
-		tauR       = fs.Float64("tau-r", math.NaN(), "router time per token read, s (default: the profile's; the random router always costs 0)")
-		gammaS     = fs.Float64("gamma-slm", math.NaN(), "SLM time per token, s, for prefill and decode (paper's gamma_s)")
-		gammaE     = fs.Float64("gamma-llm", math.NaN(), "LLM time per token, s, for prefill and decode (paper's gamma_e)")
-		prefillS   = fs.Float64("prefill-slm", math.NaN(), "SLM prefill time per token, s (overrides --gamma-slm for prefill)")
-		decodeS    = fs.Float64("decode-slm", math.NaN(), "SLM decode time per token, s (overrides --gamma-slm for decode)")
-		prefillE   = fs.Float64("prefill-llm", math.NaN(), "LLM prefill time per token, s (overrides --gamma-llm for prefill)")
-		decodeE    = fs.Float64("decode-llm", math.NaN(), "LLM decode time per token, s (overrides --gamma-llm for decode)")
-		bandwidth  = fs.Float64("bandwidth", math.NaN(), "wireless bandwidth B, tokens/s")
-		overhead   = fs.Float64("overhead", math.NaN(), "fixed transmission overhead delta, s")
-		respS      = fs.Float64("resp-slm", math.NaN(), "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)")
-		respE      = fs.Float64("resp-llm", math.NaN(), "mean LLM response length, tokens (with --resp-slm)")
+		alpha      = optFloat(fs, "alpha", "latency weight alpha in the fused score p - alpha*(T_e - T_s) (default: the profile's for the benchmark)")
+		tauR       = optFloat(fs, "tau-r", "router time per token read, s (default: the profile's; the random router always costs 0)")
+		gammaS     = optFloat(fs, "gamma-slm", "SLM time per token, s, for prefill and decode (paper's gamma_s)")
+		gammaE     = optFloat(fs, "gamma-llm", "LLM time per token, s, for prefill and decode (paper's gamma_e)")
+		prefillS   = optFloat(fs, "prefill-slm", "SLM prefill time per token, s (overrides --gamma-slm for prefill)")
+		decodeS    = optFloat(fs, "decode-slm", "SLM decode time per token, s (overrides --gamma-slm for decode)")
+		prefillE   = optFloat(fs, "prefill-llm", "LLM prefill time per token, s (overrides --gamma-llm for prefill)")
+		decodeE    = optFloat(fs, "decode-llm", "LLM decode time per token, s (overrides --gamma-llm for decode)")
+		bandwidth  = optFloat(fs, "bandwidth", "wireless bandwidth B, tokens/s")
+		overhead   = optFloat(fs, "overhead", "fixed transmission overhead delta, s")
+		respS      = optFloat(fs, "resp-slm", "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)")
+		respE      = optFloat(fs, "resp-llm", "mean LLM response length, tokens (with --resp-slm)")
 		respLen    = fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)")
-		target     = fs.Float64("target", math.NaN(), "target quality for the at-target table (default: midway between SLM and LLM quality)")
+		target     = optFloat(fs, "target", "target quality for the at-target table (default: midway between SLM and LLM quality)")
 		seeds      = fs.Int("seeds", 10, "random router: number of seeds averaged")
 		seed       = fs.Int64("seed", 1, "first seed of the random router (seeds are seed, seed+1, ...)")
 		dropCont   = fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)")
 		format     = fs.String("format", "table", "output format: table, markdown, csv or json")
 		points     = fs.Int("points", 101, "curve points in the output, evenly spaced in LLM share (0: the exact curve)")
 		contexts   = fs.String("context", "with,without", "multi-turn: decision variants, with and/or without context costs")
+		thresholds = fs.Int("thresholds", 1000, "multi-turn: thresholds replayed per router (each is a full replay: decisions depend on the path)")
+		upload     = fs.String("upload", "full", "multi-turn: what the device uploads to the edge: full (context + prompt, eq. 3) or new (only what the edge has not seen)")
 		model      = fs.String("model", "", "ONNX router directory (model.onnx + tokenizer.json) for --router bert or encoder")
 		head       = fs.String("head", "", "encoder router: fitted head file to reuse (written by a run with --save-head)")
 		cache      = fs.String("cache", "", "router score cache directory (default: <user cache dir>/edgeroute/scores; \"off\" disables it)")
@@ -162,6 +191,15 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	}
 	if cfg.Seeds < 1 {
 		return nil, fmt.Errorf("--seeds %d: want at least 1", cfg.Seeds)
+	}
+	if cfg.Thresholds = *thresholds; cfg.Thresholds < 3 {
+		return nil, fmt.Errorf("--thresholds %d: want at least 3", cfg.Thresholds)
+	}
+	switch *upload {
+	case "full", "new":
+		cfg.UploadNew = *upload == "new"
+	default:
+		return nil, fmt.Errorf("--upload %q: want full or new", *upload)
 	}
 	if cfg.CurvePoints < 0 {
 		return nil, fmt.Errorf("--points %d: want 0 (exact) or more", cfg.CurvePoints)

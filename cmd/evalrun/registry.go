@@ -37,6 +37,8 @@ type replayConfig struct {
 	Format           string
 	CurvePoints      int      // points per curve in outputs; 0 = exact curve
 	Contexts         []string // multi-turn: "with", "without"
+	Thresholds       int      // multi-turn: thresholds replayed per router
+	UploadNew        bool     // multi-turn: the edge keeps the dialogue, receives only the new part
 	ModelDir         string   // --model: ONNX router directory
 	Head             string   // --head: fitted head file for the encoder router
 	CacheDir         string   // --cache: router score cache directory
@@ -55,7 +57,8 @@ var benches = map[string]benchRunner{}
 type routerInput struct {
 	Requests  []routers.Request
 	Judgments *judgments.Set
-	// Keys[i] is the judgments key of Requests[i].
+	// Keys[i] is the judgments key of Requests[i]; the zero Key for a
+	// dialogue turn that is not judged (a context-only turn).
 	Keys []judgments.Key
 	// Seed is the seed of this replay (random routers: one per seed).
 	Seed int64

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/routers"
 )
 
@@ -79,6 +80,10 @@ func init() {
 		}
 		better := make(map[string]bool, len(in.Requests))
 		for i, q := range in.Requests {
+			if in.Keys[i] == (judgments.Key{}) {
+				better[q.ID] = false // not judged: nothing to gain from the LLM
+				continue
+			}
 			s, l, ok := in.Judgments.Get(in.Keys[i])
 			if !ok {
 				return nil, fmt.Errorf("request %s has no judgments", q.ID)

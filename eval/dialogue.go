@@ -1,0 +1,241 @@
+package eval
+
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Multi-turn replay (paper sections II-B and III-C). In a dialogue each
+// model keeps a KV cache of what it has prefilled. At turn t with context
+// C_t (earlier turns) and prompt L_p, model k must re-prefill the part of
+// the context it lacks, Delta C_t = C_t - cached[k] (never negative);
+// after serving, cached[k] = C_t + L_p + its response. The model that stays
+// keeps its cache; one switched to pays for what it missed ("incremental
+// prefill", Fig. 2). Because the costs depend on the path of earlier
+// decisions, every threshold is its own replay.
+
+// Dialogues are the turns of many dialogues in flat arrays, dialogue d
+// being turns Start[d] to Start[d+1]-1.
+type Dialogues struct {
+	Start  []int     // len = dialogues + 1
+	Prompt []float64 // L_p of each turn
+	// Golden is the length of the benchmark's own answer, which joins the
+	// context of later turns whichever model served (golden context,
+	// MT-Bench-101); -1 where the served model's answer does (MT-Bench).
+	Golden []float64
+	// Gen[k][i] is the length of model k's answer at turn i (its judged
+	// response when known, else the mean): what enters its cache, and the
+	// context when there is no golden answer.
+	Gen [2][]float64
+	Q   [2][]float64 // quality of each model's answer (0 where not judged)
+	// Judged is the number of judged turns, the denominator of the mean
+	// quality (MT-Bench-101's judge skips the context-only first turn of
+	// some tasks); 0 means every turn.
+	Judged int
+}
+
+// Len is the number of turns.
+func (d *Dialogues) Len() int { return len(d.Prompt) }
+
+// Count is the number of dialogues.
+func (d *Dialogues) Count() int { return len(d.Start) - 1 }
+
+// DialogueReplay holds the parameters of a multi-turn replay.
+type DialogueReplay struct {
+	Model LatencyModel // TauR is the router's
+	Alpha float64
+	Mean  MeanResponse // the decision's response lengths (and the accounting's, unless Actual)
+	// Actual accounts each turn's generation with Gen instead of Mean.
+	Actual bool
+	// WithContext: the decision prices each option with its true context
+	// (Delta C_t, C_t); without, it sets both to 0, as a single-turn
+	// router would. The accounted latency always uses the true ones.
+	WithContext bool
+	// UploadNew: the edge keeps the dialogue and receives only what it has
+	// not seen (Delta C_t^e + L_p) instead of C_t + L_p (eq. 3).
+	UploadNew bool
+}
+
+// DialoguePoint is one operating point of a multi-turn replay.
+type DialoguePoint struct {
+	Point
+	Switches  float64 // model switches per dialogue
+	Reprefill float64 // re-prefilled context tokens per turn
+}
+
+// replayState accumulates one replay.
+type replayState struct {
+	q, t                  sum
+	llm, switches, refill float64
+}
+
+// turn prices and decides turn i, accounts for it in st, and updates the
+// caches and the context. It returns the model chosen and the fused score
+// the decision used.
+func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cached *[2]float64, ctx *float64, st *replayState) (Model, float64) {
+	c, lp := *ctx, ds.Prompt[i]
+	re := [2]float64{math.Max(0, c-cached[SLM]), math.Max(0, c-cached[LLM])}
+	upload := c + lp
+	if rp.UploadNew {
+		upload = re[LLM] + lp
+	}
+	fused := fused0
+	if rp.WithContext {
+		ts := rp.Model.Total(SLM, Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
+		te := rp.Model.Total(LLM, Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
+		fused = Fuse(p, rp.Alpha, te, ts)
+	}
+	k, resp := SLM, rp.Mean.SLM
+	if fused > th {
+		k, resp = LLM, rp.Mean.LLM
+		st.llm++
+	}
+	if rp.Actual {
+		resp = ds.Gen[k][i]
+	}
+	st.t.add(rp.Model.Total(k, Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}))
+	st.q.add(ds.Q[k][i])
+	st.refill += re[k]
+	cached[k] = c + lp + ds.Gen[k][i]
+	if g := ds.Golden[i]; g >= 0 {
+		*ctx = c + lp + g
+	} else {
+		*ctx = c + lp + ds.Gen[k][i]
+	}
+	return k, fused
+}
+
+// FusedWithout is each turn's fused score when the decision ignores the
+// context (eq. 11 with Delta C_t = C_t = 0): it does not depend on the
+// path.
+func (rp *DialogueReplay) FusedWithout(ds *Dialogues, p []float64) []float64 {
+	f := make([]float64, ds.Len())
+	for i := range f {
+		ts := rp.Model.Total(SLM, SingleTurn(ds.Prompt[i], rp.Mean.SLM))
+		te := rp.Model.Total(LLM, SingleTurn(ds.Prompt[i], rp.Mean.LLM))
+		f[i] = Fuse(p[i], rp.Alpha, te, ts)
+	}
+	return f
+}
+
+// DialogueSums are one dialogue's totals at one threshold.
+type DialogueSums struct{ Quality, Latency, LLM float64 }
+
+// Replay replays all dialogues at threshold th with router scores p and
+// the context-free fused scores fused0 (one each per turn). perDialogue,
+// when not nil, receives each dialogue's sums (for resampling dialogues);
+// fused, when not nil, each turn's fused score on this path.
+func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64, perDialogue []DialogueSums, fused []float64) DialoguePoint {
+	var st replayState
+	for d := 0; d < ds.Count(); d++ {
+		var cached [2]float64
+		ctx := 0.0
+		prev := Model(-1)
+		before := st
+		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
+			k, f := rp.turn(ds, i, p[i], fused0[i], th, &cached, &ctx, &st)
+			if prev >= 0 && k != prev {
+				st.switches++
+			}
+			prev = k
+			if fused != nil {
+				fused[i] = f
+			}
+		}
+		if perDialogue != nil {
+			perDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm}
+		}
+	}
+	n, nq := float64(ds.Len()), float64(ds.Len())
+	if ds.Judged > 0 {
+		nq = float64(ds.Judged)
+	}
+	return DialoguePoint{
+		Point:     Point{Threshold: th, Quality: st.q.value() / nq, Latency: st.t.value() / n, LLMShare: st.llm / n},
+		Switches:  st.switches / float64(ds.Count()),
+		Reprefill: st.refill / n,
+	}
+}
+
+// Thresholds picks at most n thresholds (n >= 3) for a multi-turn sweep:
+// +Inf (every turn to the SLM), -Inf (every turn to the LLM), and between
+// them the distinct fused scores the turns take on the all-SLM and
+// all-LLM paths (without context: their only scores), thinned evenly by
+// rank. Descending.
+func (rp *DialogueReplay) Thresholds(ds *Dialogues, p, fused0 []float64, n int) []float64 {
+	cand := append([]float64(nil), fused0...)
+	if rp.WithContext {
+		cand = cand[:0]
+		f := make([]float64, ds.Len())
+		for _, th := range []float64{math.Inf(1), math.Inf(-1)} {
+			rp.Replay(ds, p, fused0, th, nil, f)
+			cand = append(cand, f...)
+		}
+	}
+	cand = distinctDescending(cand)
+	n = max(n, 3)
+	out := []float64{math.Inf(1)}
+	if len(cand) <= n-2 {
+		out = append(out, cand...)
+	} else {
+		for j := 0; j < n-2; j++ {
+			out = append(out, cand[j*(len(cand)-1)/(n-3)])
+		}
+	}
+	return append(out, math.Inf(-1))
+}
+
+// Sweep replays the dialogues at up to n thresholds (in parallel, one
+// replay per threshold) and returns the points ordered by LLM share (ties
+// keep the threshold order, descending).
+func (rp *DialogueReplay) Sweep(ds *Dialogues, p []float64, n int) []DialoguePoint {
+	fused0 := rp.FusedWithout(ds, p)
+	ths := rp.Thresholds(ds, p, fused0, n)
+	pts := make([]DialoguePoint, len(ths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				pts[j] = rp.Replay(ds, p, fused0, ths[j], nil, nil)
+			}
+		}()
+	}
+	for j := range ths {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	slices.SortStableFunc(pts, func(a, b DialoguePoint) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+	return pts
+}
+
+// DialogueCurve is the Curve of dialogue points.
+func DialogueCurve(pts []DialoguePoint) Curve {
+	c := make(Curve, len(pts))
+	for i, p := range pts {
+		c[i] = p.Point
+	}
+	return c
+}
+
+// DialogueStatsAt returns the switches per dialogue and re-prefilled tokens
+// per turn at the curve's at-target point (interpolated like the point
+// itself); zeros when the target is unreachable.
+func DialogueStatsAt(pts []DialoguePoint, target float64) (switches, reprefill float64) {
+	_, i, f, ok := DialogueCurve(pts).atTarget(target)
+	if !ok {
+		return 0, 0
+	}
+	a := pts[i]
+	if f == 0 {
+		return a.Switches, a.Reprefill
+	}
+	b := pts[i+1]
+	return a.Switches + f*(b.Switches-a.Switches), a.Reprefill + f*(b.Reprefill-a.Reprefill)
+}

@@ -131,3 +131,24 @@ func TestMTBench101WithWithout(t *testing.T) {
 		}
 	}
 }
+
+// Two models' MT-Bench-101 results in OpenCompass's format, imported and
+// replayed: quality is the mean over the judged turns only.
+func TestMTBench101WithImportedJudgments(t *testing.T) {
+	d := sharedData(t)
+	out := filepath.Join(t.TempDir(), "mt101.parquet")
+	oc := "../../judgments/testdata/opencompass/"
+	// The fixture judges turns 1 and 2 of dialogue 7 (scores 8 and 6) and
+	// not turn 2 of dialogue 9 (no score). The second "model" is the same
+	// files: scores equal, so the oracle never prefers the LLM.
+	_, errs, code := evalrun(t, "import", "--out", out, "--slm", "a", "--llm", "b", "opencompass",
+		"--model", "a", "--results", oc+"results_mtbench101.json", "--predictions", oc+"predictions_mtbench101.json",
+		"--model", "b", "--results", oc+"results_mtbench101.json", "--predictions", oc+"predictions_mtbench101.json")
+	if code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	rep := replayJSON(t, "--bench", "mtbench101", "--router", "oracle", "--data", d, "--judgments", out, "--context", "with")
+	if !rep.Quality || rep.N != 4208 || rep.SLM.Quality != 7 || rep.LLM.Quality != 7 {
+		t.Errorf("quality %v, n %d, slm %v, llm %v; want (8+6)/2 = 7 over the 2 judged turns", rep.Quality, rep.N, rep.SLM.Quality, rep.LLM.Quality)
+	}
+}

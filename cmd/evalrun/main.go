@@ -139,7 +139,8 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		thresholds = fs.Int("thresholds", 1000, "multi-turn: thresholds replayed per router (each is a full replay: decisions depend on the path)")
 		upload     = fs.String("upload", "full", "multi-turn: what the device uploads to the edge: full (context + prompt, eq. 3) or new (only what the edge has not seen)")
 		model      = fs.String("model", "", "ONNX router directory (model.onnx + tokenizer.json) for --router bert or encoder")
-		head       = fs.String("head", "", "encoder router: fitted head file to reuse (written by a run with --save-head)")
+		head       = fs.String("head", "", "encoder router: head file; reused when it exists, else the head fitted on all records is saved there")
+		folds      = fs.Int("folds", 5, "encoder router: cross-fitting folds (a record's score comes from a head fitted on the other folds)")
 		cache      = fs.String("cache", "", "router score cache directory (default: <user cache dir>/edgeroute/scores; \"off\" disables it)")
 	)
 	fs.Usage = func() {
@@ -158,7 +159,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	cfg := &replayConfig{
 		Bench: *bench, Records: *records, Judgments: *judg, SLMModel: *slm, LLMModel: *llm,
 		ResponseLength: *respLen, Seeds: *seeds, Seed: *seed, DropContaminated: *dropCont,
-		Format: *format, CurvePoints: *points, ModelDir: *model, Head: *head, CacheDir: *cache,
+		Format: *format, CurvePoints: *points, ModelDir: *model, Head: *head, Folds: *folds, CacheDir: *cache,
 		Tokens: tokens.Words{}, Stderr: stderr,
 	}
 	if _, ok := benches[cfg.Bench]; !ok {
@@ -200,6 +201,9 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		cfg.UploadNew = *upload == "new"
 	default:
 		return nil, fmt.Errorf("--upload %q: want full or new", *upload)
+	}
+	if cfg.Folds < 2 {
+		return nil, fmt.Errorf("--folds %d: want at least 2", cfg.Folds)
 	}
 	if cfg.CurvePoints < 0 {
 		return nil, fmt.Errorf("--points %d: want 0 (exact) or more", cfg.CurvePoints)

@@ -40,7 +40,8 @@ type replayConfig struct {
 	Thresholds       int      // multi-turn: thresholds replayed per router
 	UploadNew        bool     // multi-turn: the edge keeps the dialogue, receives only the new part
 	ModelDir         string   // --model: ONNX router directory
-	Head             string   // --head: fitted head file for the encoder router
+	Head             string   // --head: encoder head file: reused if it exists, else the fitted head is saved there
+	Folds            int      // --folds: cross-fitting folds of the encoder head
 	CacheDir         string   // --cache: router score cache directory
 	Tokens           tokens.Counter
 	Stderr           io.Writer

@@ -363,4 +363,3 @@ func (m *Model) progress(n int) *progressbar.ProgressBar {
 		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("texts"),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 }
-

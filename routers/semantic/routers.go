@@ -123,4 +123,3 @@ func (e *Encoder) Score(ctx context.Context, reqs []routers.Request) ([]float64,
 	}
 	return ps, nil
 }
-

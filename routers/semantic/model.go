@@ -213,9 +213,7 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	if len(todo) == 0 {
 		return out, nil
 	}
-	// Longest first by characters (a proxy for tokens, known before
-	// tokenizing), so batches hold texts of similar length.
-	sort.SliceStable(todo, func(a, b int) bool { return len(joined(reqs[todo[a]])) > len(joined(reqs[todo[b]])) })
+	todo = sortedByLength(reqs, todo)
 	bar := m.progress(len(todo))
 	batches := make(chan batch, 1)
 	go m.tokenize(ctx, reqs, todo, batches)
@@ -246,6 +244,14 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	}
 	bar.Finish()
 	return out, cache.Flush()
+}
+
+// sortedByLength orders requests longest first by characters (a proxy for
+// tokens, known before tokenizing), so batches hold texts of similar
+// length and little padding.
+func sortedByLength(reqs []routers.Request, todo []int) []int {
+	sort.SliceStable(todo, func(a, b int) bool { return len(joined(reqs[todo[a]])) > len(joined(reqs[todo[b]])) })
+	return todo
 }
 
 // tokenize sends the padded batches of reqs[todo] on ch, then closes it.

@@ -70,6 +70,8 @@ type RouterResult struct {
 	// AtShare: the curve at LLM shares of 25, 50 and 75% (keys "25",
 	// "50", "75"), reported when there is no quality to target.
 	AtShare map[string]Point `json:"at_share,omitempty"`
+	// CI: bootstrap intervals (and the paired difference with random).
+	CI *CI `json:"ci,omitempty"`
 	// Dialogue statistics at the target point (multi-turn only).
 	Switches  *float64 `json:"switches_per_dialogue,omitempty"`
 	Reprefill *float64 `json:"reprefilled_tokens_per_turn,omitempty"`

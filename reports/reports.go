@@ -194,7 +194,11 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 		multi = multi || r.Seeds > 1
 	}
 	heading(fmt.Sprintf("At target quality %.4f (lowest mean latency reaching it)", rep.Target))
+	ci := rep.Routers != nil && anyCI(rep.Routers)
 	hdr := []string{"router", "mean latency (s)", "LLM share", "quality", "threshold"}
+	if ci {
+		hdr = append(hdr, "latency CI (s)", "LLM share CI")
+	}
 	dialogue := rep.Dialogues > 0
 	if dialogue {
 		hdr = append(hdr, "switches/dialogue", "re-prefilled tokens/turn")
@@ -203,6 +207,9 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	for _, r := range rep.Routers {
 		if r.AtTarget == nil {
 			row := []string{routerLabel(r), "unreachable", "-", "-", "-"}
+			if ci {
+				row = append(row, "-", "-")
+			}
 			if dialogue {
 				row = append(row, "-", "-")
 			}
@@ -211,6 +218,9 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 		}
 		a := r.AtTarget
 		row := []string{routerLabel(r), withSpread(r, "latency_s", a.Latency, f3), withSpread(r, "llm_share", a.LLMShare, pct), f4(a.Quality), f4(a.Threshold)}
+		if ci {
+			row = append(row, ciCell(r.CI, func(c *eval.CI) eval.Interval { return c.Latency }, f3), ciCell(r.CI, func(c *eval.CI) eval.Interval { return c.LLMShare }, pct))
+		}
 		if dialogue {
 			row = append(row, ptr(r.Switches, "%.2f"), ptr(r.Reprefill, "%.1f"))
 		}
@@ -221,7 +231,11 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	}
 
 	heading("Routing quality on the quality vs LLM-share curve (RouteLLM's metrics)")
-	t = table(w, markdown, "router", "APGR", "AUC", "CPT(20%)", "CPT(50%)", "CPT(80%)")
+	mhdr := []string{"router", "APGR", "AUC", "CPT(20%)", "CPT(50%)", "CPT(80%)"}
+	if ci {
+		mhdr = append(mhdr, "APGR CI", "APGR - random, CI")
+	}
+	t = table(w, markdown, mhdr...)
 	for _, r := range rep.Routers {
 		row := []string{routerLabel(r), withSpread(r, "apgr", r.APGR, f4), withSpread(r, "auc", r.AUC, f4)}
 		for _, g := range eval.CPTGaps {
@@ -232,6 +246,14 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 			}
 			row = append(row, withSpread(r, "cpt"+g.Key, v, pct))
 		}
+		if ci {
+			row = append(row, ciCell(r.CI, func(c *eval.CI) eval.Interval { return c.APGR }, f4), ciCell(r.CI, func(c *eval.CI) eval.Interval {
+				if c.VsRandom == nil {
+					return eval.Interval{Lo: math.NaN(), Hi: math.NaN()}
+				}
+				return c.VsRandom.APGR
+			}, f4))
+		}
 		t.Append(row)
 	}
 	if err := t.Render(); err != nil {
@@ -240,7 +262,35 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	if multi {
 		fmt.Fprintln(w, "\n± is the standard deviation over the random router's seeds; its values are means over seeds.")
 	}
+	if ci {
+		c := firstCI(rep.Routers)
+		fmt.Fprintf(w, "CI: %.0f%% bootstrap percentile intervals over %d resamples of the %s; \"- random\" is paired (same resamples): above 0, the router beats random.\n",
+			100*c.Confidence, c.Resamples, map[bool]string{true: "dialogues", false: "requests"}[rep.Dialogues > 0])
+	}
 	return nil
+}
+
+func anyCI(rs []eval.RouterResult) bool { return firstCI(rs) != nil }
+
+func firstCI(rs []eval.RouterResult) *eval.CI {
+	for _, r := range rs {
+		if r.CI != nil {
+			return r.CI
+		}
+	}
+	return nil
+}
+
+// ciCell formats an interval of a router's CI ("-" when absent).
+func ciCell(c *eval.CI, get func(*eval.CI) eval.Interval, format func(float64) string) string {
+	if c == nil {
+		return "-"
+	}
+	iv := get(c)
+	if math.IsNaN(iv.Lo) {
+		return "-"
+	}
+	return "[" + format(iv.Lo) + ", " + format(iv.Hi) + "]"
 }
 
 func ptr(p *float64, f string) string {

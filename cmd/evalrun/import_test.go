@@ -19,7 +19,7 @@ func TestImportRoundTrip(t *testing.T) {
 		if code != 0 || !strings.Contains(errs, "wrote ") {
 			t.Fatalf("import: exit %d: %s", code, errs)
 		}
-		args := []string{"--bench", bench, "--router", "random,oracle", "--data", d, "--format", "json"}
+		args := []string{"--bench", bench, "--router", "random,oracle", "--data", d, "--format", "json", "--bootstrap", "50"}
 		direct, errs, code := evalrun(t, args...)
 		if code != 0 {
 			t.Fatal(errs)

@@ -131,6 +131,8 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		respLen    = fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)")
 		target     = optFloat(fs, "target", "target quality for the at-target table (default: midway between SLM and LLM quality)")
 		seeds      = fs.Int("seeds", 10, "random router: number of seeds averaged")
+		bootstrap  = fs.Int("bootstrap", 1000, "bootstrap resamples for confidence intervals (0: none)")
+		confidence = fs.Float64("confidence", 0.95, "confidence level of the intervals")
 		seed       = fs.Int64("seed", 1, "first seed of the random router (seeds are seed, seed+1, ...)")
 		dropCont   = fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)")
 		format     = fs.String("format", "table", "output format: table, markdown, csv or json")
@@ -189,6 +191,9 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 	}
 	if cfg.ResponseLength != "mean" && cfg.ResponseLength != "actual" {
 		return nil, fmt.Errorf("--resp-len %q: want mean or actual", cfg.ResponseLength)
+	}
+	if cfg.Bootstrap, cfg.Confidence = *bootstrap, *confidence; cfg.Bootstrap < 0 || !(cfg.Confidence > 0 && cfg.Confidence < 1) {
+		return nil, fmt.Errorf("--bootstrap %d --confidence %v: want resamples >= 0 and a level in (0, 1)", cfg.Bootstrap, cfg.Confidence)
 	}
 	if cfg.Seeds < 1 {
 		return nil, fmt.Errorf("--seeds %d: want at least 1", cfg.Seeds)

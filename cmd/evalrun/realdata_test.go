@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"slices"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -19,8 +20,13 @@ func sharedData(t *testing.T) string {
 	return d
 }
 
+// replayJSON replays and parses the JSON report; without a --bootstrap
+// flag it turns the (slow) confidence intervals off.
 func replayJSON(t *testing.T, args ...string) eval.Report {
 	t.Helper()
+	if !slices.Contains(args, "--bootstrap") {
+		args = append(args, "--bootstrap", "0")
+	}
 	out, errs, code := evalrun(t, append(args, "--format", "json")...)
 	if code != 0 {
 		t.Fatalf("evalrun %v: exit %d: %s", args, code, errs)
@@ -141,5 +147,23 @@ func TestRealDataDropContaminated(t *testing.T) {
 		if rep.N != c.n || !within(rep.SLM.Quality, c.weak, 5e-5) || !within(rep.LLM.Quality, c.strong, 5e-5) {
 			t.Errorf("%s: n %d, slm %v, llm %v", c.bench, rep.N, rep.SLM.Quality, rep.LLM.Quality)
 		}
+	}
+}
+
+// Confidence intervals: the oracle beats random with an interval of the
+// paired APGR difference above 0; the same seed gives the same intervals.
+func TestRealDataIntervals(t *testing.T) {
+	d := sharedData(t)
+	args := []string{"--bench", "gsm8k", "--router", "random,oracle", "--seeds", "3", "--data", d, "--bootstrap", "200"}
+	rep := replayJSON(t, args...)
+	random, oracle := rep.Routers[0], rep.Routers[1]
+	if random.CI == nil || oracle.CI == nil || oracle.CI.VsRandom == nil || random.CI.VsRandom != nil {
+		t.Fatalf("intervals missing: %+v %+v", random.CI, oracle.CI)
+	}
+	if !(oracle.CI.VsRandom.APGR.Lo > 0) || !(oracle.CI.APGR.Lo <= oracle.APGR && oracle.APGR <= oracle.CI.APGR.Hi) {
+		t.Errorf("oracle APGR %v, CI %+v, vs random %+v", oracle.APGR, oracle.CI.APGR, oracle.CI.VsRandom.APGR)
+	}
+	if again := replayJSON(t, args...); again.Routers[1].CI.APGR != oracle.CI.APGR {
+		t.Error("intervals differ between runs")
 	}
 }

@@ -31,6 +31,8 @@ type replayConfig struct {
 	ResponseLength   string // "mean" or "actual"
 	Target           float64
 	TargetSet        bool
+	Bootstrap        int     // resamples for confidence intervals (0: none)
+	Confidence       float64 // of the intervals
 	Seeds            int
 	Seed             int64
 	DropContaminated bool

@@ -163,19 +163,39 @@ func replaySingleTurn(ctx context.Context, cfg *replayConfig) (*eval.Report, err
 	if err != nil {
 		return nil, err
 	}
+	resamples := eval.Bootstrap{N: len(reqs), R: cfg.Bootstrap, Seed: cfg.Seed}
 	for _, sr := range scored {
 		rp.Model.TauR = sr.TauR
 		var curves []eval.Curve
+		var seeds [][]eval.Item
 		for _, ps := range sr.Scores {
 			items, err := rp.Items(reqs, ps)
 			if err != nil {
 				return nil, fmt.Errorf("router %s: %v", sr.Name, err)
 			}
 			curves = append(curves, fixedOrSweep(sr, items))
+			seeds = append(seeds, items)
 		}
-		rep.Routers = append(rep.Routers, eval.SummarizeSeeds(sr.Name, curves, rep.Target, slm.Quality, llm.Quality))
+		r := eval.SummarizeSeeds(sr.Name, curves, rep.Target, slm.Quality, llm.Quality)
+		if cfg.Bootstrap > 0 && !sr.Fixed {
+			r.CI = eval.BootstrapSingle(seeds, rep.Target, resamples, cfg.Confidence)
+		}
+		rep.Routers = append(rep.Routers, r)
 	}
+	pairWithRandom(rep.Routers)
 	return rep, nil
+}
+
+// pairWithRandom sets each router's paired difference with the random
+// router (same context variant), when both have intervals.
+func pairWithRandom(rs []eval.RouterResult) {
+	for i := range rs {
+		for j := range rs {
+			if rs[j].Router == "random" && rs[i].Router != "random" && rs[i].Context == rs[j].Context && rs[i].CI != nil && rs[j].CI != nil {
+				rs[i].CI.PairWith(rs[j].CI)
+			}
+		}
+	}
 }
 
 // fixedOrSweep is the curve of a router: the exact sweep, or for a Fixed

@@ -50,6 +50,9 @@ func thinned(rep *eval.Report, n int) *eval.Report {
 	return &out
 }
 
+// WriteJSON writes v (a report, or a list of them) as indented JSON.
+func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v) }
+
 func writeJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

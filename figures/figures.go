@@ -80,7 +80,9 @@ func Write(dir string, rep *eval.Report) ([]string, error) {
 	} else {
 		p, err := curves(rep, "latency vs LLM calls (no judgments)", "requests sent to the LLM (%)", latencyLabel(rep), func(pt eval.Point) (float64, float64) { return 100 * pt.LLMShare, pt.Latency })
 		if err == nil {
-			err = baselinePoints(p, rep, func(b eval.Baseline) (float64, float64) { return 100 * map[bool]float64{true: 1}[b == rep.LLM], b.Latency })
+			err = baselinePoints(p, rep, func(b eval.Baseline) (float64, float64) {
+				return 100 * map[bool]float64{true: 1}[b == rep.LLM], b.Latency
+			})
 		}
 		if err := add("latency_share", p, err); err != nil {
 			return nil, err

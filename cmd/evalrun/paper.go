@@ -203,4 +203,3 @@ func writeFile(path string, b []byte) error {
 	os.Chmod(tmp.Name(), 0o644)
 	return os.Rename(tmp.Name(), path)
 }
-

@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/csv"
-	"slices"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 

@@ -22,6 +22,10 @@ func init() {
 		Usage: "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory",
 		Run:   importRouteLLM,
 	}
+	importFormats["lmeval"] = importFormat{
+		Usage: "--model M --bench mmlu|gsm8k [--filter F] [--metric K] samples_<task>_<datetime>.jsonl...: lm-evaluation-harness --log_samples output",
+		Run:   importLMEval,
+	}
 	importFormats["plain"] = importFormat{
 		Usage: "FILE...: the plain CSV or JSONL format (see the README)",
 		Run:   importPlain,
@@ -186,4 +190,55 @@ func readFile(path string, read func(io.Reader) ([]judgments.Judgment, error)) (
 	}
 	defer f.Close()
 	return read(f)
+}
+
+func importLMEval(_ context.Context, args []string, env *importEnv) ([]judgments.Judgment, error) {
+	fs := flag.NewFlagSet("lmeval", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var opt judgments.LMEvalOptions
+	fs.StringVar(&opt.Model, "model", "", "the model's name (the files do not name it)")
+	bench := fs.String("bench", "", "the benchmark whose records the documents are: mmlu or gsm8k")
+	fs.StringVar(&opt.Filter, "filter", "", "lines of this filter are read (default: strict-match for gsm8k, none for mmlu)")
+	fs.StringVar(&opt.Metric, "metric", "", "the metric read as quality (default: exact_match, else acc)")
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("lmeval: %v", err)
+	}
+	var recs []datasets.Record
+	var err error
+	switch *bench {
+	case "gsm8k":
+		recs, err = datasets.LoadGSM8K(env.DataDir)
+		if opt.Filter == "" {
+			opt.Filter = "strict-match"
+		}
+	case "mmlu":
+		recs, err = datasets.LoadMMLU(env.DataDir)
+		if opt.Filter == "" {
+			opt.Filter = "none"
+		}
+	default:
+		return nil, fmt.Errorf("lmeval: --bench %q: want mmlu or gsm8k", *bench)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fs.NArg() == 0 {
+		return nil, errors.New("lmeval: no samples file")
+	}
+	var all []judgments.Judgment
+	for _, path := range fs.Args() {
+		js, err := readFile(path, func(r io.Reader) ([]judgments.Judgment, error) {
+			js, n, err := judgments.ReadLMEval(r, path, recs, opt, env.Tokens)
+			if err == nil {
+				fmt.Fprintf(env.Stderr, "evalrun import: %s: %d documents matched %s records\n", path, n, *bench)
+			}
+			return js, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, js...)
+	}
+	env.Bench = *bench
+	return all, nil
 }

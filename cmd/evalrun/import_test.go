@@ -115,3 +115,23 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 		}
 	}
 }
+
+func TestImportLMEval(t *testing.T) {
+	dir := t.TempDir()
+	// A data directory whose GSM8K is the fixture's two questions.
+	data := filepath.Join(dir, "data", "gsm8k")
+	os.MkdirAll(data, 0o755)
+	os.WriteFile(filepath.Join(data, "test.jsonl"), []byte(`{"question": "What is 1+1?", "answer": "#### 2"}
+{"question": "What is 2+2?", "answer": "#### 4"}
+`), 0o644)
+	out := filepath.Join(dir, "j.parquet")
+	_, errs, code := evalrun(t, "import", "--data", filepath.Join(dir, "data"), "--out", out, "lmeval", "--model", "m", "--bench", "gsm8k",
+		"../../judgments/testdata/lmeval/samples_gsm8k_2024-06-01T12-00-00.jsonl")
+	if code != 0 || !strings.Contains(errs, "2 documents matched gsm8k records") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	f, err := judgments.ReadParquet(out)
+	if err != nil || len(f.Judgments) != 2 || f.Bench != "gsm8k" || f.Judgments[0].Quality != 1 {
+		t.Errorf("%+v %v", f, err)
+	}
+}

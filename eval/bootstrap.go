@@ -226,8 +226,13 @@ func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) 
 		}
 		mu.Unlock()
 	})
-	ci.Latency, ci.LLMShare, ci.APGR = interval(ci.values[0], conf), interval(ci.values[1], conf), interval(ci.values[2], conf)
+	ci.finish()
 	return ci
+}
+
+// finish computes the intervals from the per-resample values.
+func (ci *CI) finish() {
+	ci.Latency, ci.LLMShare, ci.APGR = interval(ci.values[0], ci.Confidence), interval(ci.values[1], ci.Confidence), interval(ci.values[2], ci.Confidence)
 }
 
 // PairWith sets the paired difference with the random router's CI, which
@@ -240,4 +245,44 @@ func (ci *CI) PairWith(random *CI) {
 		}
 	}
 	ci.VsRandom = &Paired{Latency: interval(d[0], ci.Confidence), LLMShare: interval(d[1], ci.Confidence), APGR: interval(d[2], ci.Confidence)}
+}
+
+// BootstrapDialogues computes a router's intervals from its multi-turn
+// sweeps (one per seed, kept with KeepSums), resampling whole dialogues.
+// Each resample re-weighs every point's per-dialogue totals.
+func BootstrapDialogues(seeds [][]DialoguePoint, target float64, b Bootstrap, conf float64) *CI {
+	ci := &CI{Resamples: b.R, Confidence: conf}
+	for k := range ci.values {
+		ci.values[k] = make([]float64, b.R)
+	}
+	var mu sync.Mutex
+	b.each(func(r int, w Weights) {
+		var sum [3]float64
+		for _, pts := range seeds {
+			c := make(Curve, len(pts))
+			for j, pt := range pts {
+				var q, t, l, turns, judged float64
+				for d, s := range pt.Sums {
+					q += w[d] * s.Quality
+					t += w[d] * s.Latency
+					l += w[d] * s.LLM
+					turns += w[d] * s.Turns
+					judged += w[d] * s.Judged
+				}
+				c[j] = Point{Threshold: pt.Threshold, Quality: q / judged, Latency: t / turns, LLMShare: l / turns}
+			}
+			slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+			m := metrics(c, target)
+			for k := range sum {
+				sum[k] += m[k] / float64(len(seeds))
+			}
+		}
+		mu.Lock()
+		for k := range sum {
+			ci.values[k][r] = sum[k]
+		}
+		mu.Unlock()
+	})
+	ci.finish()
+	return ci
 }

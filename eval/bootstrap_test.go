@@ -94,3 +94,29 @@ func TestBootstrapPaired(t *testing.T) {
 		t.Errorf("%+v", g.APGR)
 	}
 }
+
+// Re-weighing per-dialogue totals with every dialogue drawn once gives
+// back each point of the sweep; an explicit resample equals the sweep of
+// the dialogues repeated.
+func TestDialogueSumsReweigh(t *testing.T) {
+	ds, p := syntheticDialogues()
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, KeepSums: true}
+	pts := rp.Sweep(ds, p, 50)
+	for _, pt := range pts[:5] {
+		var q, l, s, turns float64
+		for _, d := range pt.Sums {
+			q += d.Quality
+			l += d.Latency
+			s += d.LLM
+			turns += d.Turns
+		}
+		if !near(q/turns, pt.Quality, 1e-9) || !near(l/turns, pt.Latency, 1e-9) || !near(s/turns, pt.LLMShare, 1e-12) {
+			t.Fatalf("sums do not add up to the point %+v", pt.Point)
+		}
+	}
+	ci := BootstrapDialogues([][]DialoguePoint{pts}, 5.5, Bootstrap{N: ds.Count(), R: 50, Seed: 1}, 0.9)
+	r := Summarize("x", DialogueCurve(pts), 5.5, pts[0].Quality, pts[len(pts)-1].Quality)
+	if !(ci.APGR.Lo <= r.APGR && r.APGR <= ci.APGR.Hi) || ci.APGR.N != 50 {
+		t.Errorf("APGR %v outside its interval %+v", r.APGR, ci.APGR)
+	}
+}

@@ -33,8 +33,9 @@ type Dialogues struct {
 	Q   [2][]float64 // quality of each model's answer (0 where not judged)
 	// Judged is the number of judged turns, the denominator of the mean
 	// quality (MT-Bench-101's judge skips the context-only first turn of
-	// some tasks); 0 means every turn.
-	Judged int
+	// some tasks); 0 means every turn. JudgedTurn marks them (nil: all).
+	Judged     int
+	JudgedTurn []bool
 }
 
 // Len is the number of turns.
@@ -57,6 +58,8 @@ type DialogueReplay struct {
 	// UploadNew: the edge keeps the dialogue and receives only what it has
 	// not seen (Delta C_t^e + L_p) instead of C_t + L_p (eq. 3).
 	UploadNew bool
+	// KeepSums keeps each point's per-dialogue totals.
+	KeepSums bool
 }
 
 // DialoguePoint is one operating point of a multi-turn replay.
@@ -64,6 +67,9 @@ type DialoguePoint struct {
 	Point
 	Switches  float64 // model switches per dialogue
 	Reprefill float64 // re-prefilled context tokens per turn
+	// Sums are each dialogue's totals at this threshold, kept when the
+	// replay's KeepSums is set (for resampling dialogues).
+	Sums []DialogueSums
 }
 
 // replayState accumulates one replay.
@@ -121,8 +127,9 @@ func (rp *DialogueReplay) FusedWithout(ds *Dialogues, p []float64) []float64 {
 	return f
 }
 
-// DialogueSums are one dialogue's totals at one threshold.
-type DialogueSums struct{ Quality, Latency, LLM float64 }
+// DialogueSums are one dialogue's totals at one threshold: summed quality
+// (over judged turns), latency and LLM turns, and its turn counts.
+type DialogueSums struct{ Quality, Latency, LLM, Turns, Judged float64 }
 
 // Replay replays all dialogues at threshold th with router scores p and
 // the context-free fused scores fused0 (one each per turn). perDialogue,
@@ -146,7 +153,17 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64,
 			}
 		}
 		if perDialogue != nil {
-			perDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm}
+			turns := float64(ds.Start[d+1] - ds.Start[d])
+			judged := turns
+			if ds.JudgedTurn != nil {
+				judged = 0
+				for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
+					if ds.JudgedTurn[i] {
+						judged++
+					}
+				}
+			}
+			perDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm, Turns: turns, Judged: judged}
 		}
 	}
 	n, nq := float64(ds.Len()), float64(ds.Len())
@@ -202,7 +219,12 @@ func (rp *DialogueReplay) Sweep(ds *Dialogues, p []float64, n int) []DialoguePoi
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				pts[j] = rp.Replay(ds, p, fused0, ths[j], nil, nil)
+				var sums []DialogueSums
+				if rp.KeepSums {
+					sums = make([]DialogueSums, ds.Count())
+				}
+				pts[j] = rp.Replay(ds, p, fused0, ths[j], sums, nil)
+				pts[j].Sums = sums
 			}
 		}()
 	}

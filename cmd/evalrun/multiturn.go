@@ -174,9 +174,11 @@ func dialogueInput(cfg *replayConfig, dialogues []datasets.Dialogue, set *judgme
 			gen := [2]float64{mean.SLM, mean.LLM}
 			var q [2]float64
 			if set != nil {
+				judged := false
 				if s, l, ok := set.Get(key); ok {
 					q = [2]float64{s.Quality, l.Quality}
 					ds.Judged++
+					judged = true
 					for k, j := range []judgments.Judgment{s, l} {
 						if j.ResponseTokens >= 0 {
 							gen[k] = float64(j.ResponseTokens)
@@ -185,6 +187,7 @@ func dialogueInput(cfg *replayConfig, dialogues []datasets.Dialogue, set *judgme
 				} else {
 					key = judgments.Key{}
 				}
+				ds.JudgedTurn = append(ds.JudgedTurn, judged)
 			}
 			lp := cfg.Tokens.Count(turn.User)
 			golden := -1.0
@@ -233,7 +236,8 @@ func replayDialogues(ctx context.Context, cfg *replayConfig) (*eval.Report, erro
 	if set != nil && ds.Judged == 0 {
 		return nil, fmt.Errorf("%s: the judgments judge none of the %d turns", cfg.Bench, ds.Len())
 	}
-	rp := eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: cfg.Alpha, Mean: mean, Actual: cfg.ResponseLength == "actual", UploadNew: cfg.UploadNew}
+	rp := eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: cfg.Alpha, Mean: mean, Actual: cfg.ResponseLength == "actual", UploadNew: cfg.UploadNew,
+		KeepSums: set != nil && cfg.Bootstrap > 0}
 	rp.Model.TauR = 0
 	zero := make([]float64, ds.Len())
 	slm := rp.Replay(ds, zero, zero, math.Inf(1), nil, nil)
@@ -292,10 +296,13 @@ func replayDialogues(ctx context.Context, cfg *replayConfig) (*eval.Report, erro
 			}
 			if !rep.Quality {
 				r = latencyOnly(r)
+			} else if v.KeepSums && !sr.Fixed {
+				r.CI = eval.BootstrapDialogues(sets, rep.Target, eval.Bootstrap{N: ds.Count(), R: cfg.Bootstrap, Seed: cfg.Seed}, cfg.Confidence)
 			}
 			rep.Routers = append(rep.Routers, r)
 		}
 	}
+	pairWithRandom(rep.Routers)
 	return rep, nil
 }
 

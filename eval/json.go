@@ -76,3 +76,28 @@ func (p *Point) UnmarshalJSON(b []byte) error {
 	p.Threshold = float64(v.Threshold)
 	return nil
 }
+
+type domainRouterJSON DomainRouter
+
+// MarshalJSON writes an undefined APGR (equal baselines in the domain) as
+// null.
+func (d DomainRouter) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		domainRouterJSON
+		APGR nullable `json:"apgr"`
+	}{domainRouterJSON(d), nullable(d.APGR)})
+}
+
+// UnmarshalJSON reads a null APGR as NaN.
+func (d *DomainRouter) UnmarshalJSON(b []byte) error {
+	var v struct {
+		*domainRouterJSON
+		APGR nullable `json:"apgr"`
+	}
+	v.domainRouterJSON = (*domainRouterJSON)(d)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	d.APGR = float64(v.APGR)
+	return nil
+}

@@ -16,4 +16,6 @@ type Report struct {
 	Routers []RouterResult `json:"routers"`
 	// Dialogues is the number of dialogues for multi-turn benchmarks.
 	Dialogues int `json:"dialogues,omitempty"`
+	// Domains: the per-domain breakdown (--by-domain).
+	Domains []Domain `json:"domains,omitempty"`
 }

@@ -265,6 +265,28 @@ func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	if multi {
 		fmt.Fprintln(w, "\n± is the standard deviation over the random router's seeds; its values are means over seeds.")
 	}
+	if len(rep.Domains) > 0 {
+		heading("By domain: APGR (each domain's own baselines)")
+		hdr := []string{"domain", "n", "SLM", "LLM"}
+		for _, r := range rep.Domains[0].Routers {
+			label := r.Router
+			if r.Context != "" {
+				label += " (" + r.Context + ")"
+			}
+			hdr = append(hdr, label)
+		}
+		t = table(w, markdown, hdr...)
+		for _, d := range rep.Domains {
+			row := []string{d.Name, fmt.Sprint(d.N), f4(d.SLM), f4(d.LLM)}
+			for _, r := range d.Routers {
+				row = append(row, f4(r.APGR))
+			}
+			t.Append(row)
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
 	if ci {
 		c := firstCI(rep.Routers)
 		fmt.Fprintf(w, "CI: %.0f%% bootstrap percentile intervals over %d resamples of the %s; \"- random\" is paired (same resamples): above 0, the router beats random.\n",

@@ -131,6 +131,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		respLen    = fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)")
 		target     = optFloat(fs, "target", "target quality for the at-target table (default: midway between SLM and LLM quality)")
 		seeds      = fs.Int("seeds", 10, "random router: number of seeds averaged")
+		byDomain   = fs.Bool("by-domain", false, "also break the results down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)")
 		bootstrap  = fs.Int("bootstrap", 1000, "bootstrap resamples for confidence intervals (0: none)")
 		confidence = fs.Float64("confidence", 0.95, "confidence level of the intervals")
 		seed       = fs.Int64("seed", 1, "first seed of the random router (seeds are seed, seed+1, ...)")
@@ -162,7 +163,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayConfig, error) {
 		Bench: *bench, Records: *records, Judgments: *judg, SLMModel: *slm, LLMModel: *llm,
 		ResponseLength: *respLen, Seeds: *seeds, Seed: *seed, DropContaminated: *dropCont,
 		Format: *format, CurvePoints: *points, ModelDir: *model, Head: *head, Folds: *folds, CacheDir: *cache,
-		Tokens: tokens.Words{}, Stderr: stderr,
+		Tokens: tokens.Words{}, Stderr: stderr, ByDomain: *byDomain,
 	}
 	if _, ok := benches[cfg.Bench]; !ok {
 		if cfg.Bench == "" {

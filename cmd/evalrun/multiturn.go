@@ -303,6 +303,41 @@ func replayDialogues(ctx context.Context, cfg *replayConfig) (*eval.Report, erro
 		}
 	}
 	pairWithRandom(rep.Routers)
+	if cfg.ByDomain && set != nil {
+		labels := make([]string, len(dialogues))
+		for i, d := range dialogues {
+			labels[i] = d.Task
+		}
+		names, members := eval.Group(labels)
+		for _, name := range names {
+			sub, turns := eval.SubsetDialogues(ds, members[name])
+			zero := make([]float64, sub.Len())
+			s0 := rp.Replay(sub, zero, zero, math.Inf(1), nil, nil)
+			l0 := rp.Replay(sub, zero, zero, math.Inf(-1), nil, nil)
+			d := eval.Domain{Name: name, N: sub.Len(), SLM: s0.Quality, LLM: l0.Quality, Target: (s0.Quality + l0.Quality) / 2}
+			for _, sr := range scored {
+				for _, variant := range cfg.Contexts {
+					v := rp
+					v.Model.TauR, v.WithContext, v.KeepSums = sr.TauR, variant == "with", false
+					var curves []eval.Curve
+					for _, ps := range sr.Scores {
+						sp := make([]float64, len(turns))
+						for i, t := range turns {
+							sp[i] = ps[t]
+						}
+						if sr.Fixed {
+							curves = append(curves, eval.Curve{map[bool]eval.Point{false: s0.Point, true: l0.Point}[sr.ToLLM]})
+							continue
+						}
+						curves = append(curves, eval.DialogueCurve(v.Sweep(sub, sp, cfg.Thresholds)))
+					}
+					r := eval.SummarizeSeeds(sr.Name, curves, d.Target, d.SLM, d.LLM)
+					d.Routers = append(d.Routers, eval.DomainRouter{Router: sr.Name, Context: variant, APGR: r.APGR, AtTarget: r.AtTarget})
+				}
+			}
+			rep.Domains = append(rep.Domains, d)
+		}
+	}
 	return rep, nil
 }
 

@@ -31,6 +31,7 @@ type replayConfig struct {
 	ResponseLength   string // "mean" or "actual"
 	Target           float64
 	TargetSet        bool
+	ByDomain         bool    // per-domain breakdown
 	Bootstrap        int     // resamples for confidence intervals (0: none)
 	Confidence       float64 // of the intervals
 	Seeds            int

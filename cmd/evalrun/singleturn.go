@@ -164,6 +164,7 @@ func replaySingleTurn(ctx context.Context, cfg *replayConfig) (*eval.Report, err
 		return nil, err
 	}
 	resamples := eval.Bootstrap{N: len(reqs), R: cfg.Bootstrap, Seed: cfg.Seed}
+	var domainItems [][][]eval.Item // per router, per seed
 	for _, sr := range scored {
 		rp.Model.TauR = sr.TauR
 		var curves []eval.Curve
@@ -173,9 +174,10 @@ func replaySingleTurn(ctx context.Context, cfg *replayConfig) (*eval.Report, err
 			if err != nil {
 				return nil, fmt.Errorf("router %s: %v", sr.Name, err)
 			}
+			seeds = append(seeds, append([]eval.Item(nil), items...))
 			curves = append(curves, fixedOrSweep(sr, items))
-			seeds = append(seeds, items)
 		}
+		domainItems = append(domainItems, seeds)
 		r := eval.SummarizeSeeds(sr.Name, curves, rep.Target, slm.Quality, llm.Quality)
 		if cfg.Bootstrap > 0 && !sr.Fixed {
 			r.CI = eval.BootstrapSingle(seeds, rep.Target, resamples, cfg.Confidence)
@@ -183,6 +185,33 @@ func replaySingleTurn(ctx context.Context, cfg *replayConfig) (*eval.Report, err
 		rep.Routers = append(rep.Routers, r)
 	}
 	pairWithRandom(rep.Routers)
+	if cfg.ByDomain {
+		labels := make([]string, len(recs))
+		for i, r := range recs {
+			labels[i] = r.Subject
+		}
+		names, members := eval.Group(labels)
+		for _, name := range names {
+			idx := members[name]
+			base := eval.SubsetItems(domainItems[0][0], idx)
+			d := eval.Domain{Name: name, N: len(idx)}
+			for _, it := range base {
+				d.SLM += it.QSLM
+				d.LLM += it.QLLM
+			}
+			d.SLM, d.LLM = d.SLM/float64(len(idx)), d.LLM/float64(len(idx))
+			d.Target = (d.SLM + d.LLM) / 2
+			for i, sr := range scored {
+				var curves []eval.Curve
+				for _, items := range domainItems[i] {
+					curves = append(curves, fixedOrSweep(sr, eval.SubsetItems(items, idx)))
+				}
+				s := eval.SummarizeSeeds(sr.Name, curves, d.Target, d.SLM, d.LLM)
+				d.Routers = append(d.Routers, eval.DomainRouter{Router: sr.Name, APGR: s.APGR, AtTarget: s.AtTarget})
+			}
+			rep.Domains = append(rep.Domains, d)
+		}
+	}
 	return rep, nil
 }
 

@@ -174,3 +174,27 @@ func TestHelp(t *testing.T) {
 		t.Errorf("exit %d, help %q", code, errs)
 	}
 }
+
+// --by-domain: MMLU by subject; each domain's baselines are its own
+// records' accuracies, and the domains' record counts add up.
+func TestByDomain(t *testing.T) {
+	d := sharedData(t)
+	rep := replayJSON(t, "--bench", "mmlu", "--router", "oracle", "--data", d, "--by-domain")
+	if len(rep.Domains) != 57 {
+		t.Fatalf("%d domains", len(rep.Domains))
+	}
+	n, slm := 0, 0.0
+	for _, dom := range rep.Domains {
+		n += dom.N
+		slm += dom.SLM * float64(dom.N)
+		if dom.Target != (dom.SLM+dom.LLM)/2 || len(dom.Routers) != 1 {
+			t.Errorf("%+v", dom)
+		}
+	}
+	if n != 14042 || math.Abs(slm-9560) > 1e-6 {
+		t.Errorf("domains hold %d records, %v SLM-correct; want 14042 and 9560", n, slm)
+	}
+	if ab := rep.Domains[0]; ab.Name != "abstract_algebra" || ab.N != 100 {
+		t.Errorf("first domain %+v", ab)
+	}
+}

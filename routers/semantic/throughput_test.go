@@ -48,7 +48,7 @@ func gsm8kRequests(b *testing.B, n int) []routers.Request {
 func BenchmarkScoring(b *testing.B) {
 	m := benchModel(b)
 	defer m.Close()
-	reqs := gsm8kRequests(b, 256)
+	reqs := gsm8kRequests(b, 96)
 	// The batches Outputs would build, tokenized once.
 	var batches []batch
 	ch := make(chan batch, 1)

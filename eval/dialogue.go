@@ -83,16 +83,25 @@ type replayState struct {
 // the decision used.
 func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cached *[2]float64, ctx *float64, st *replayState) (Model, float64) {
 	c, lp := *ctx, ds.Prompt[i]
-	re := [2]float64{math.Max(0, c-cached[SLM]), math.Max(0, c-cached[LLM])}
+	re := [2]float64{c - cached[SLM], c - cached[LLM]}
+	for k := range re {
+		if re[k] < 0 {
+			re[k] = 0
+		}
+	}
 	upload := c + lp
 	if rp.UploadNew {
 		upload = re[LLM] + lp
 	}
+	// The decision prices both options with the mean response lengths;
+	// unless Actual, that is also the accounted price of the chosen one.
+	var t [2]float64
+	priced := rp.WithContext
 	fused := fused0
-	if rp.WithContext {
-		ts := rp.Model.Total(SLM, Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
-		te := rp.Model.Total(LLM, Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
-		fused = Fuse(p, rp.Alpha, te, ts)
+	if priced {
+		t[SLM] = rp.Model.Total(SLM, Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
+		t[LLM] = rp.Model.Total(LLM, Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
+		fused = Fuse(p, rp.Alpha, t[LLM], t[SLM])
 	}
 	k, resp := SLM, rp.Mean.SLM
 	if fused > th {
@@ -100,9 +109,12 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 		st.llm++
 	}
 	if rp.Actual {
-		resp = ds.Gen[k][i]
+		resp, priced = ds.Gen[k][i], false
 	}
-	st.t.add(rp.Model.Total(k, Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}))
+	if !priced {
+		t[k] = rp.Model.Total(k, Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp})
+	}
+	st.t.add(t[k])
 	st.q.add(ds.Q[k][i])
 	st.refill += re[k]
 	cached[k] = c + lp + ds.Gen[k][i]

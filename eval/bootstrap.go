@@ -197,14 +197,10 @@ func metrics(c Curve, target float64) [3]float64 {
 	return m
 }
 
-// BootstrapSingle computes a router's intervals from its items (one set
-// per seed: metrics are averaged over seeds on each resample, as the
-// report averages them).
-func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) *CI {
-	sorted := make([]sortedItems, len(seeds))
-	for i, items := range seeds {
-		sorted[i] = sortItems(items)
-	}
+// bootstrap runs the resamples: curve(w, seed, buf) is seed's curve on
+// resample w (it may reuse buf); each resample's metrics are averaged over
+// the seeds, as the report averages them.
+func bootstrap(b Bootstrap, conf, target float64, seeds int, curve func(w Weights, seed int, buf Curve) Curve) *CI {
 	ci := &CI{Resamples: b.R, Confidence: conf}
 	for k := range ci.values {
 		ci.values[k] = make([]float64, b.R)
@@ -213,11 +209,11 @@ func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) 
 	b.each(func(r int, w Weights) {
 		var sum [3]float64
 		var buf Curve
-		for _, s := range sorted {
-			buf = s.weightedCurve(w, buf)
+		for s := range seeds {
+			buf = curve(w, s, buf)
 			m := metrics(buf, target)
 			for k := range sum {
-				sum[k] += m[k] / float64(len(sorted))
+				sum[k] += m[k] / float64(seeds)
 			}
 		}
 		mu.Lock()
@@ -228,6 +224,16 @@ func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) 
 	})
 	ci.finish()
 	return ci
+}
+
+// BootstrapSingle computes a router's intervals from its items, one set
+// per seed, resampling requests.
+func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) *CI {
+	sorted := make([]sortedItems, len(seeds))
+	for i, items := range seeds {
+		sorted[i] = sortItems(items)
+	}
+	return bootstrap(b, conf, target, len(seeds), func(w Weights, s int, buf Curve) Curve { return sorted[s].weightedCurve(w, buf) })
 }
 
 // finish computes the intervals from the per-resample values.
@@ -248,41 +254,23 @@ func (ci *CI) PairWith(random *CI) {
 }
 
 // BootstrapDialogues computes a router's intervals from its multi-turn
-// sweeps (one per seed, kept with KeepSums), resampling whole dialogues.
-// Each resample re-weighs every point's per-dialogue totals.
+// sweeps (one per seed, kept with KeepSums), resampling whole dialogues:
+// each resample re-weighs every point's per-dialogue totals.
 func BootstrapDialogues(seeds [][]DialoguePoint, target float64, b Bootstrap, conf float64) *CI {
-	ci := &CI{Resamples: b.R, Confidence: conf}
-	for k := range ci.values {
-		ci.values[k] = make([]float64, b.R)
-	}
-	var mu sync.Mutex
-	b.each(func(r int, w Weights) {
-		var sum [3]float64
-		for _, pts := range seeds {
-			c := make(Curve, len(pts))
-			for j, pt := range pts {
-				var q, t, l, turns, judged float64
-				for d, s := range pt.Sums {
-					q += w[d] * s.Quality
-					t += w[d] * s.Latency
-					l += w[d] * s.LLM
-					turns += w[d] * s.Turns
-					judged += w[d] * s.Judged
-				}
-				c[j] = Point{Threshold: pt.Threshold, Quality: q / judged, Latency: t / turns, LLMShare: l / turns}
+	return bootstrap(b, conf, target, len(seeds), func(w Weights, s int, buf Curve) Curve {
+		c := buf[:0]
+		for _, pt := range seeds[s] {
+			var q, t, l, turns, judged float64
+			for d, x := range pt.Sums {
+				q += w[d] * x.Quality
+				t += w[d] * x.Latency
+				l += w[d] * x.LLM
+				turns += w[d] * x.Turns
+				judged += w[d] * x.Judged
 			}
-			slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
-			m := metrics(c, target)
-			for k := range sum {
-				sum[k] += m[k] / float64(len(seeds))
-			}
+			c = append(c, Point{Threshold: pt.Threshold, Quality: q / judged, Latency: t / turns, LLMShare: l / turns})
 		}
-		mu.Lock()
-		for k := range sum {
-			ci.values[k][r] = sum[k]
-		}
-		mu.Unlock()
+		slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+		return c
 	})
-	ci.finish()
-	return ci
 }

@@ -11,9 +11,9 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
 	"path/filepath"
 
+	"github.com/edgeroute/edgeroute/atomicfile"
 	"github.com/edgeroute/edgeroute/eval"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -212,16 +212,5 @@ func save(p *plot.Plot, path, ext string) error {
 			return err
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	tmp.Close()
-	os.Chmod(tmp.Name(), 0o644)
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes())
 }

@@ -1,10 +1,9 @@
 package judgments
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -12,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/edgeroute/edgeroute/atomicfile"
 )
 
 // The judgments Parquet file, schema "judgments/v1": one row per
@@ -48,7 +48,7 @@ var arrowSchema = arrow.NewSchema([]arrow.Field{
 
 // WriteParquet writes f to path atomically (a temporary file in the same
 // directory, renamed into place). The same File gives the same bytes.
-func WriteParquet(path string, f *File) (err error) {
+func WriteParquet(path string, f *File) error {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrowSchema)
 	defer b.Release()
 	ids, turns, models := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.Int32Builder), b.Field(2).(*array.StringBuilder)
@@ -67,18 +67,9 @@ func WriteParquet(path string, f *File) (err error) {
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("judgments: %v", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(parquet.WithCreatedBy("edgeroute"), parquet.WithDictionaryDefault(false))
-	w, err := pqarrow.NewFileWriter(arrowSchema, tmp, props, pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return fmt.Errorf("judgments: %s: %v", path, err)
 	}
@@ -90,13 +81,10 @@ func WriteParquet(path string, f *File) (err error) {
 	if err := w.Write(rec); err != nil {
 		return fmt.Errorf("judgments: %s: %v", path, err)
 	}
-	if err := w.Close(); err != nil { // closes tmp too
+	if err := w.Close(); err != nil {
 		return fmt.Errorf("judgments: %s: %v", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("judgments: %v", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("judgments: %v", err)
 	}
 	return nil

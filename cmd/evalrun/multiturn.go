@@ -77,15 +77,6 @@ func loadDialogueJudgments(cfg *replayConfig, ds []datasets.Dialogue) (*judgment
 	default:
 		return nil, nil
 	}
-	if cfg.SLMModel != "" {
-		slm = cfg.SLMModel
-	}
-	if cfg.LLMModel != "" {
-		llm = cfg.LLMModel
-	}
-	if slm == "" || llm == "" {
-		return nil, fmt.Errorf("%s names no SLM/LLM pair: pass --slm and --llm", source)
-	}
 	turns := map[judgments.Key]bool{}
 	all, err := allDialogueIDs(cfg)
 	if err != nil {
@@ -107,11 +98,7 @@ func loadDialogueJudgments(cfg *replayConfig, ds []datasets.Dialogue) (*judgment
 		}
 		kept = append(kept, j)
 	}
-	set, err := judgments.NewSet(slm, llm, kept, 0, 10)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", source, err)
-	}
-	return set, nil
+	return pairSet(cfg, source, slm, llm, kept, 10)
 }
 
 // allDialogueIDs is every dialogue of the benchmark, contaminated or not.

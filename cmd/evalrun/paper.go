@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/edgeroute/edgeroute/atomicfile"
 	"github.com/edgeroute/edgeroute/datadir"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/figures"
@@ -167,7 +168,7 @@ func writePaper(out string, reps []*eval.Report) error {
 			if err := reports.WriteCurvesCSV(&b, []*eval.Report{&one}); err != nil {
 				return err
 			}
-			if err := writeFile(filepath.Join(out, "curves", name+".csv"), b.Bytes()); err != nil {
+			if err := atomicfile.Write(filepath.Join(out, "curves", name+".csv"), b.Bytes()); err != nil {
 				return err
 			}
 		}
@@ -182,24 +183,8 @@ func writePaper(out string, reps []*eval.Report) error {
 	if err := reports.WriteJSON(&js, thin); err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "results.json"), js.Bytes()); err != nil {
+	if err := atomicfile.Write(filepath.Join(out, "results.json"), js.Bytes()); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(out, "REPORT.md"), md.Bytes())
-}
-
-// writeFile writes atomically.
-func writeFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	tmp.Close()
-	os.Chmod(tmp.Name(), 0o644)
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(filepath.Join(out, "REPORT.md"), md.Bytes())
 }

@@ -62,6 +62,21 @@ func loadJudgments(cfg *replayConfig, all, recs []datasets.Record) (*judgments.S
 			return nil, err
 		}
 	}
+	set, err := pairSet(cfg, source, slm, llm, js, 1)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if _, _, ok := set.Get(judgments.Key{RecordID: r.ID}); !ok {
+			return nil, fmt.Errorf("%s: record %s has no judgments", source, r.ID)
+		}
+	}
+	return set, nil
+}
+
+// pairSet indexes the judgments of the SLM/LLM pair: --slm/--llm, else
+// the roles the source names. Qualities must lie in [0, maxQ].
+func pairSet(cfg *replayConfig, source, slm, llm string, js []judgments.Judgment, maxQ float64) (*judgments.Set, error) {
 	if cfg.SLMModel != "" {
 		slm = cfg.SLMModel
 	}
@@ -71,14 +86,9 @@ func loadJudgments(cfg *replayConfig, all, recs []datasets.Record) (*judgments.S
 	if slm == "" || llm == "" {
 		return nil, fmt.Errorf("%s names no SLM/LLM pair: pass --slm and --llm", source)
 	}
-	set, err := judgments.NewSet(slm, llm, js, 0, 1)
+	set, err := judgments.NewSet(slm, llm, js, 0, maxQ)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", source, err)
-	}
-	for _, r := range recs {
-		if _, _, ok := set.Get(judgments.Key{RecordID: r.ID}); !ok {
-			return nil, fmt.Errorf("%s: record %s has no judgments", source, r.ID)
-		}
 	}
 	return set, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
+	"github.com/edgeroute/edgeroute/progress"
 	"github.com/edgeroute/edgeroute/routers"
 )
 
@@ -247,6 +248,12 @@ func replayDialogues(ctx context.Context, cfg *replayConfig) (*eval.Report, erro
 	if err != nil {
 		return nil, err
 	}
+	steps := 0
+	for _, sr := range scored {
+		steps += len(sr.Scores) * len(cfg.Contexts)
+	}
+	bar := progress.New(cfg.Stderr, steps, "replaying "+cfg.Bench, "sweeps")
+	defer bar.Finish()
 	for _, sr := range scored {
 		for _, variant := range cfg.Contexts {
 			v := rp
@@ -269,6 +276,7 @@ func replayDialogues(ctx context.Context, cfg *replayConfig) (*eval.Report, erro
 				}
 				sets = append(sets, pts)
 				curves = append(curves, eval.DialogueCurve(pts))
+				bar.Add(1)
 			}
 			r := eval.SummarizeSeeds(sr.Name, curves, rep.Target, slm.Quality, llm.Quality)
 			r.Context = variant

@@ -25,11 +25,10 @@ import (
 	"time"
 
 	"github.com/edgeroute/edgeroute/onnxrt"
+	"github.com/edgeroute/edgeroute/progress"
 	"github.com/edgeroute/edgeroute/routers"
 	"github.com/edgeroute/edgeroute/scorecache"
 	"github.com/edgeroute/edgeroute/textenc"
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // Output is what a model gives per text.
@@ -214,7 +213,7 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 		return out, nil
 	}
 	todo = sortedByLength(reqs, todo)
-	bar := m.progress(len(todo))
+	bar := progress.New(m.Stderr, len(todo), "scoring "+filepath.Base(m.Dir), "texts")
 	batches := make(chan batch, 1)
 	go m.tokenize(ctx, reqs, todo, batches)
 	lastFlush := time.Now()
@@ -356,16 +355,4 @@ func pool(h []float32, mask []int64, d int, p Pooling) []float32 {
 		v[k] = float32(sum[k] / float64(max(n, 1)))
 	}
 	return v
-}
-
-// progress is a progress bar on stderr when it is a terminal, else a
-// silent one.
-func (m *Model) progress(n int) *progressbar.ProgressBar {
-	f, ok := m.Stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return progressbar.DefaultSilent(int64(n))
-	}
-	return progressbar.NewOptions(n, progressbar.OptionSetWriter(m.Stderr), progressbar.OptionSetDescription("scoring "+filepath.Base(m.Dir)),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("texts"),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 }

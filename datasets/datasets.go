@@ -25,6 +25,18 @@ type Record struct {
 	Answer  string // gold answer (MMLU letter, GSM8K final number), informative
 }
 
+// Load reads the records of a single-turn benchmark ("mmlu", "gsm8k")
+// from its upstream files in dataDir.
+func Load(dataDir, bench string) ([]Record, error) {
+	switch bench {
+	case "mmlu":
+		return LoadMMLU(dataDir)
+	case "gsm8k":
+		return LoadGSM8K(dataDir)
+	}
+	return nil, fmt.Errorf("no records for bench %q (want mmlu or gsm8k)", bench)
+}
+
 // RecordID builds the stable ID of a record.
 func RecordID(bench, subject string, index int) string {
 	return fmt.Sprintf("%s/%s/%d", bench, subject, index)

@@ -106,17 +106,7 @@ func ReadOpenCompassMTBench101(model string, judged io.Reader, judgedName string
 			return nil, 0, err
 		}
 	}
-	keys := make([]Key, 0, len(verdicts))
-	for k := range verdicts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].RecordID != keys[j].RecordID {
-			return keys[i].RecordID < keys[j].RecordID
-		}
-		return keys[i].Turn < keys[j].Turn
-	})
-	for _, k := range keys {
+	for _, k := range sortedKeys(verdicts) {
 		score, ok := MTBench101Score(verdicts[k])
 		if !ok {
 			skipped++

@@ -26,17 +26,9 @@ import (
 // ImportRouteLLM reads RouteLLM's results for bench ("mmlu" or "gsm8k")
 // from dataDir, joined with the benchmark's records.
 func ImportRouteLLM(dataDir, bench string, counter tokens.Counter) (js []Judgment, slm, llm string, err error) {
-	var recs []datasets.Record
-	switch bench {
-	case "mmlu":
-		recs, err = datasets.LoadMMLU(dataDir)
-	case "gsm8k":
-		recs, err = datasets.LoadGSM8K(dataDir)
-	default:
-		return nil, "", "", fmt.Errorf("routellm: no results for bench %q (want mmlu or gsm8k)", bench)
-	}
+	recs, err := datasets.Load(dataDir, bench)
 	if err != nil {
-		return nil, "", "", err
+		return nil, "", "", fmt.Errorf("routellm: %v", err)
 	}
 	return RouteLLM(dataDir, bench, recs, counter)
 }

@@ -152,18 +152,9 @@ func recordFinder(dataDir string) judgments.RecordFinder {
 	return func(bench, prompt string) (string, error) {
 		idx, ok := byPrompt[bench]
 		if !ok {
-			var recs []datasets.Record
-			var err error
-			switch bench {
-			case "mmlu":
-				recs, err = datasets.LoadMMLU(dataDir)
-			case "gsm8k":
-				recs, err = datasets.LoadGSM8K(dataDir)
-			default:
-				return "", fmt.Errorf("bench %s: prompts can only be matched for mmlu and gsm8k; give record_id", bench)
-			}
+			recs, err := datasets.Load(dataDir, bench)
 			if err != nil {
-				return "", err
+				return "", fmt.Errorf("%v; give record_id", err)
 			}
 			idx = map[string][]string{}
 			for _, r := range recs {
@@ -203,24 +194,12 @@ func importLMEval(_ context.Context, args []string, env *importEnv) ([]judgments
 	if err := fs.Parse(args); err != nil {
 		return nil, fmt.Errorf("lmeval: %v", err)
 	}
-	var recs []datasets.Record
-	var err error
-	switch *bench {
-	case "gsm8k":
-		recs, err = datasets.LoadGSM8K(env.DataDir)
-		if opt.Filter == "" {
-			opt.Filter = "strict-match"
-		}
-	case "mmlu":
-		recs, err = datasets.LoadMMLU(env.DataDir)
-		if opt.Filter == "" {
-			opt.Filter = "none"
-		}
-	default:
-		return nil, fmt.Errorf("lmeval: --bench %q: want mmlu or gsm8k", *bench)
-	}
+	recs, err := datasets.Load(env.DataDir, *bench)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lmeval: --bench: %v", err)
+	}
+	if opt.Filter == "" {
+		opt.Filter = map[string]string{"gsm8k": "strict-match", "mmlu": "none"}[*bench]
 	}
 	if fs.NArg() == 0 {
 		return nil, errors.New("lmeval: no samples file")

@@ -79,7 +79,7 @@ func TestImportRejects(t *testing.T) {
 		{[]string{"import", "plain", bad}, "--out FILE is required"},
 		{[]string{"import", "--out", filepath.Join(dir, "x.parquet"), "plain", bad}, `bad.csv line 2: quality "lots"`},
 		{[]string{"import", "--out", filepath.Join(dir, "x.parquet"), "plain", filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
-		{[]string{"import", "--data", "testdata/data", "--out", filepath.Join(dir, "x.parquet"), "routellm", "--bench", "arc"}, `no results for bench "arc"`},
+		{[]string{"import", "--data", "testdata/data", "--out", filepath.Join(dir, "x.parquet"), "routellm", "--bench", "arc"}, `no records for bench "arc"`},
 	} {
 		_, errs, code := evalrun(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {

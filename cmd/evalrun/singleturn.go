@@ -24,10 +24,8 @@ func loadRecords(cfg *replayConfig) ([]datasets.Record, error) {
 		return datasets.LoadMMLUParquet(cfg.Records)
 	case cfg.Records != "":
 		return datasets.LoadGSM8KParquet(cfg.Records)
-	case cfg.Bench == "mmlu":
-		return datasets.LoadMMLU(cfg.DataDir)
 	default:
-		return datasets.LoadGSM8K(cfg.DataDir)
+		return datasets.Load(cfg.DataDir, cfg.Bench)
 	}
 }
 

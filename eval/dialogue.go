@@ -99,8 +99,8 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	priced := rp.WithContext
 	fused := fused0
 	if priced {
-		t[SLM] = rp.Model.Total(SLM, Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
-		t[LLM] = rp.Model.Total(LLM, Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
+		t[SLM] = rp.Model.totalSLM(Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
+		t[LLM] = rp.Model.totalLLM(Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
 		fused = Fuse(p, rp.Alpha, t[LLM], t[SLM])
 	}
 	k, resp := SLM, rp.Mean.SLM
@@ -112,7 +112,12 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 		resp, priced = ds.Gen[k][i], false
 	}
 	if !priced {
-		t[k] = rp.Model.Total(k, Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp})
+		turn := Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}
+		if k == SLM {
+			t[k] = rp.Model.totalSLM(turn)
+		} else {
+			t[k] = rp.Model.totalLLM(turn)
+		}
 	}
 	st.t.add(t[k])
 	st.q.add(ds.Q[k][i])

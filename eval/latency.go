@@ -87,14 +87,22 @@ func (m LatencyModel) Router(t Turn) float64 { return m.TauR * (t.Context + t.Pr
 // eq. 6 for the SLM, eq. 7 for the LLM.
 func (m LatencyModel) Total(k Model, t Turn) float64 {
 	if k == SLM {
-		comp := m.SLM.Prefill * (t.Reprefill + t.Prompt) // eq. 1
-		gen := m.SLM.Decode * t.Response                 // eq. 5
-		return comp + m.Router(t) + gen                  // eq. 6, T_comm^s = 0 (eq. 2)
+		return m.totalSLM(t)
 	}
-	comp := m.LLM.Prefill * (t.Reprefill + t.Prompt)                   // eq. 1
-	comm := t.Upload/m.Bandwidth + m.Overhead + t.Response/m.Bandwidth // eq. 3
-	gen := m.LLM.Decode * t.Response                                   // eq. 5
-	return comp + comm + m.Router(t) + gen                             // eq. 7
+	return m.totalLLM(t)
+}
+
+// totalSLM is eq. 6: prefill (eq. 1), router (eq. 4), decode (eq. 5);
+// T_comm^s = 0 (eq. 2). Small enough to inline in the replay loops.
+func (m *LatencyModel) totalSLM(t Turn) float64 {
+	return m.SLM.Prefill*(t.Reprefill+t.Prompt) + m.TauR*(t.Context+t.Prompt) + m.SLM.Decode*t.Response
+}
+
+// totalLLM is eq. 7: prefill (eq. 1), upload, overhead and download
+// (eq. 3), router (eq. 4), decode (eq. 5).
+func (m *LatencyModel) totalLLM(t Turn) float64 {
+	return m.LLM.Prefill*(t.Reprefill+t.Prompt) + (t.Upload/m.Bandwidth + m.Overhead + t.Response/m.Bandwidth) +
+		m.TauR*(t.Context+t.Prompt) + m.LLM.Decode*t.Response
 }
 
 // Fuse is the paper's fused score p~ = p - alpha (T_e - T_s) (eq. 11). The LLM

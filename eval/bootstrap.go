@@ -3,6 +3,7 @@ package eval
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -14,10 +15,16 @@ import (
 // Uncertainty, which the paper does not report: how much would the
 // numbers move on another sample of requests? The bootstrap resamples the
 // requests (single-turn) or whole dialogues (multi-turn) with replacement,
-// recomputes every metric on each resample, and reports the 2.5th and
-// 97.5th percentiles. A router is compared with random on the same
-// resamples (paired), so the interval of the difference says whether it
-// really beats random.
+// recomputes the metrics on each resample, and reports percentile
+// intervals (2.5th and 97.5th percentiles at 95%). A router is compared
+// with random on the same resamples (paired), so the interval of the
+// difference says whether it really beats random.
+//
+// A resample is a vector of multiplicities (how often each request or
+// dialogue was drawn), never a copied slice: the requests are sorted by
+// fused score once per router, and each resample is one linear walk that
+// weighs them, so it costs O(n) without re-sorting. Dialogues are walked
+// the same way over the thresholds at which their totals change.
 
 // Interval is a bootstrap percentile interval; NaN bounds (no resample
 // produced a value) are null in JSON.
@@ -49,25 +56,30 @@ func (i *Interval) UnmarshalJSON(b []byte) error {
 }
 
 // CI holds a router's bootstrap intervals, and the paired differences with
-// the random router (router minus random; absent for random itself).
+// the random router (router minus random; absent for random itself). It is
+// RouterResult's "ci" key.
 type CI struct {
-	Latency    Interval `json:"latency_s"`
-	LLMShare   Interval `json:"llm_share"`
+	Latency    Interval `json:"latency_s"` // mean latency at the target quality
+	LLMShare   Interval `json:"llm_share"` // LLM share at the target quality
 	APGR       Interval `json:"apgr"`
 	VsRandom   *Paired  `json:"vs_random,omitempty"`
 	Resamples  int      `json:"resamples"`
 	Confidence float64  `json:"confidence"`
-	values     [3][]float64
+	// values[metric][resample], kept for PairWith.
+	values [3][]float64
 }
 
-// Paired are intervals of (router - random) over the same resamples.
+// Paired are intervals of (router - random) over the same resamples: an
+// APGR interval above 0, or latency and share intervals below 0, mean the
+// router beats random.
 type Paired struct {
 	Latency  Interval `json:"latency_s"`
 	LLMShare Interval `json:"llm_share"`
 	APGR     Interval `json:"apgr"`
 }
 
-// percentile interval of xs (NaNs skipped).
+// interval is the percentile interval of xs at level conf (NaNs skipped;
+// percentiles interpolate linearly between order statistics).
 func interval(xs []float64, conf float64) Interval {
 	v := make([]float64, 0, len(xs))
 	for _, x := range xs {
@@ -94,14 +106,14 @@ func interval(xs []float64, conf float64) Interval {
 type Weights []float64
 
 // Bootstrap describes R seeded resamples of N units. Resample k depends
-// only on the seed and k, so resamples can be drawn in parallel and a
-// router and random see the same ones.
+// only on the seed and k, so resamples can be drawn in parallel, and every
+// router of a replay (random included) sees the same ones.
 type Bootstrap struct {
 	N, R int
 	Seed int64
 }
 
-// Weights fills w (length N) with resample k.
+// Weights fills w (length N) with resample k: N draws with replacement.
 func (b Bootstrap) Weights(k int, w Weights) {
 	clear(w)
 	rng := rand.New(rand.NewPCG(uint64(b.Seed), uint64(k)))
@@ -110,9 +122,18 @@ func (b Bootstrap) Weights(k int, w Weights) {
 	}
 }
 
-// each runs f for every resample on all cores, each worker with its own
-// weights buffer.
-func (b Bootstrap) each(f func(k int, w Weights)) {
+// resampleMetrics computes the metrics of one seed's replay on a resample.
+// Each worker gets its own, so it may keep scratch space.
+type resampleMetrics func(w Weights, seed int) [3]float64
+
+// run computes the intervals of R resamples on all cores. Each resample's
+// metrics are averaged over the seeds, as the report averages them (a
+// seed that misses the target makes the resample miss it too).
+func (b Bootstrap) run(conf float64, seeds int, worker func() resampleMetrics) *CI {
+	ci := &CI{Resamples: b.R, Confidence: conf}
+	for k := range ci.values {
+		ci.values[k] = make([]float64, b.R)
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
@@ -120,157 +141,307 @@ func (b Bootstrap) each(f func(k int, w Weights)) {
 		go func() {
 			defer wg.Done()
 			w := make(Weights, b.N)
-			for k := range next {
-				b.Weights(k, w)
-				f(k, w)
+			metrics := worker()
+			for r := range next {
+				b.Weights(r, w)
+				var sum [3]float64
+				for s := range seeds {
+					m := metrics(w, s)
+					for k := range sum {
+						sum[k] += m[k] / float64(seeds)
+					}
+				}
+				for k := range sum {
+					ci.values[k][r] = sum[k] // each r is written by one worker
+				}
 			}
 		}()
 	}
-	for k := range b.R {
-		next <- k
+	for r := range b.R {
+		next <- r
 	}
 	close(next)
 	wg.Wait()
-}
-
-// sortedItems are a router's items sorted by fused score, descending, with
-// their original indices, so that each resample is one linear walk.
-type sortedItems struct {
-	items []Item
-	index []int
-}
-
-func sortItems(items []Item) sortedItems {
-	idx := make([]int, len(items))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(items[b].Fused, items[a].Fused) })
-	s := sortedItems{items: make([]Item, len(items)), index: idx}
-	for j, i := range idx {
-		s.items[j] = items[i]
-	}
-	return s
-}
-
-// weightedCurve is Sweep on a resample: each item counted w[i] times. The
-// curve is built in buf.
-func (s sortedItems) weightedCurve(w Weights, buf Curve) Curve {
-	n := 0.0
-	var q, t float64
-	for j, it := range s.items {
-		c := w[s.index[j]]
-		n += c
-		q += c * it.QSLM
-		t += c * it.TSLM
-	}
-	curve := append(buf[:0], Point{Threshold: math.Inf(1), Quality: q / n, Latency: t / n})
-	llm, last := 0.0, 0.0
-	for j := 0; j < len(s.items); {
-		g := s.items[j].Fused
-		for ; j < len(s.items) && s.items[j].Fused == g; j++ {
-			c := w[s.index[j]]
-			if c == 0 {
-				continue
-			}
-			it := s.items[j]
-			q += c * (it.QLLM - it.QSLM)
-			t += c * (it.TLLM - it.TSLM)
-			llm += c
-		}
-		if llm > last { // a group none of whose items was drawn adds no point
-			curve = append(curve, Point{Threshold: g, Quality: q / n, Latency: t / n, LLMShare: llm / n})
-			last = llm
-		}
-	}
-	return curve
-}
-
-// metrics are what the bootstrap tracks: latency and share at the target,
-// and APGR (with the resample's own baselines).
-func metrics(c Curve, target float64) [3]float64 {
-	qs, ql := c[0].Quality, c[len(c)-1].Quality
-	m := [3]float64{math.NaN(), math.NaN(), c.APGR(qs, ql)}
-	if p, ok := c.AtTarget(target); ok {
-		m[0], m[1] = p.Latency, p.LLMShare
-	}
-	return m
-}
-
-// bootstrap runs the resamples: curve(w, seed, buf) is seed's curve on
-// resample w (it may reuse buf); each resample's metrics are averaged over
-// the seeds, as the report averages them.
-func bootstrap(b Bootstrap, conf, target float64, seeds int, curve func(w Weights, seed int, buf Curve) Curve) *CI {
-	ci := &CI{Resamples: b.R, Confidence: conf}
-	for k := range ci.values {
-		ci.values[k] = make([]float64, b.R)
-	}
-	var mu sync.Mutex
-	b.each(func(r int, w Weights) {
-		var sum [3]float64
-		var buf Curve
-		for s := range seeds {
-			buf = curve(w, s, buf)
-			m := metrics(buf, target)
-			for k := range sum {
-				sum[k] += m[k] / float64(seeds)
-			}
-		}
-		mu.Lock()
-		for k := range sum {
-			ci.values[k][r] = sum[k]
-		}
-		mu.Unlock()
-	})
-	ci.finish()
+	ci.Latency = interval(ci.values[0], conf)
+	ci.LLMShare = interval(ci.values[1], conf)
+	ci.APGR = interval(ci.values[2], conf)
 	return ci
 }
 
-// BootstrapSingle computes a router's intervals from its items, one set
-// per seed, resampling requests.
-func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) *CI {
-	sorted := make([]sortedItems, len(seeds))
-	for i, items := range seeds {
-		sorted[i] = sortItems(items)
-	}
-	return bootstrap(b, conf, target, len(seeds), func(w Weights, s int, buf Curve) Curve { return sorted[s].weightedCurve(w, buf) })
-}
-
-// finish computes the intervals from the per-resample values.
-func (ci *CI) finish() {
-	ci.Latency, ci.LLMShare, ci.APGR = interval(ci.values[0], ci.Confidence), interval(ci.values[1], ci.Confidence), interval(ci.values[2], ci.Confidence)
-}
-
 // PairWith sets the paired difference with the random router's CI, which
-// must come from the same resamples.
+// must come from the same resamples (the same Bootstrap, in this process).
 func (ci *CI) PairWith(random *CI) {
+	if len(ci.values[0]) != len(random.values[0]) || len(ci.values[0]) != ci.Resamples {
+		panic(fmt.Sprintf("eval: pairing intervals of %d and %d resamples", len(ci.values[0]), len(random.values[0])))
+	}
 	var d [3][]float64
 	for k := range d {
-		for i := range ci.values[k] {
-			d[k] = append(d[k], ci.values[k][i]-random.values[k][i])
+		d[k] = make([]float64, len(ci.values[k]))
+		for i := range d[k] {
+			d[k][i] = ci.values[k][i] - random.values[k][i]
 		}
 	}
 	ci.VsRandom = &Paired{Latency: interval(d[0], ci.Confidence), LLMShare: interval(d[1], ci.Confidence), APGR: interval(d[2], ci.Confidence)}
 }
 
-// BootstrapDialogues computes a router's intervals from its multi-turn
-// sweeps (one per seed, kept with KeepSums), resampling whole dialogues:
-// each resample re-weighs every point's per-dialogue totals.
-func BootstrapDialogues(seeds [][]DialoguePoint, target float64, b Bootstrap, conf float64) *CI {
-	return bootstrap(b, conf, target, len(seeds), func(w Weights, s int, buf Curve) Curve {
-		c := buf[:0]
-		for _, pt := range seeds[s] {
-			var q, t, l, turns, judged float64
-			for d, x := range pt.Sums {
-				q += w[d] * x.Quality
-				t += w[d] * x.Latency
-				l += w[d] * x.LLM
-				turns += w[d] * x.Turns
-				judged += w[d] * x.Judged
-			}
-			c = append(c, Point{Threshold: pt.Threshold, Quality: q / judged, Latency: t / turns, LLMShare: l / turns})
+// curveStream computes a curve's metrics from its points as they come, in
+// order of LLM share, without storing them: the same answers as
+// Curve.AtTarget and Curve.APGR. Qualities are means (compared with the
+// target exactly as the curve compares them); latencies and LLM shares
+// are sums over the n weighted units, divided by n only at the end.
+type curveStream struct {
+	target        float64
+	n             float64
+	q, t, l       float64 // the previous point
+	area          float64 // twice the area under quality vs LLM count
+	bestT, bestL  float64 // the at-target point so far
+	found, first  bool
+	qFirst, qLast float64
+}
+
+func newCurveStream(target, n float64) curveStream {
+	return curveStream{target: target, n: n, first: true}
+}
+
+// consider keeps the lower latency, then the lower share (as atTarget).
+func (s *curveStream) consider(t, l float64) {
+	if !s.found || t < s.bestT || (t == s.bestT && l < s.bestL) {
+		s.bestT, s.bestL, s.found = t, l, true
+	}
+}
+
+// point adds the next operating point: mean quality q, summed latency t
+// and LLM count l. Repeating a point changes nothing, so a walk may emit
+// one where nothing was drawn.
+func (s *curveStream) point(q, t, l float64) {
+	if s.first {
+		s.first, s.qFirst = false, q
+	} else {
+		s.area += (l - s.l) * (q + s.q)
+		if (s.q < s.target) != (q < s.target) {
+			f := (s.target - s.q) / (q - s.q)
+			s.consider(s.t+f*(t-s.t), s.l+f*(l-s.l))
 		}
-		slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
-		return c
+	}
+	if q >= s.target {
+		s.consider(t, l)
+	}
+	s.q, s.t, s.l, s.qLast = q, t, l, q
+}
+
+// metrics returns latency and LLM share at the target (NaN when missed)
+// and APGR against the first and last points' quality (the resample's own
+// SLM and LLM alone); like Curve.AUC, the curve is extended flat to the
+// share of 1.
+func (s *curveStream) metrics() [3]float64 {
+	m := [3]float64{math.NaN(), math.NaN(), math.NaN()}
+	if s.found {
+		m[0], m[1] = s.bestT/s.n, s.bestL/s.n
+	}
+	if s.qFirst != s.qLast {
+		auc := (s.area/2 + s.qLast*(s.n-s.l)) / s.n
+		m[2] = (auc - s.qFirst) / (s.qLast - s.qFirst)
+	}
+	return m
+}
+
+// walkItem is one request of a sorted walk.
+type walkItem struct {
+	dq, dt float64 // QLLM - QSLM, TLLM - TSLM
+	i      int32   // position in the router's input order (its weight)
+	end    bool    // last of a group of equal fused scores
+}
+
+// itemWalk is a router's requests sorted once by fused score, descending:
+// Sweep's order. On a resample, the LLM takes the requests one group at a
+// time, each counted as often as it was drawn.
+type itemWalk struct {
+	sorted []walkItem
+	qs, ts []float64 // QSLM, TSLM in input order: the all-SLM point
+}
+
+func newItemWalk(items []Item) *itemWalk {
+	if len(items) > math.MaxInt32 {
+		panic("eval: too many items for a bootstrap walk")
+	}
+	idx := make([]int32, len(items))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(items[b].Fused, items[a].Fused) })
+	wk := &itemWalk{sorted: make([]walkItem, len(items)), qs: make([]float64, len(items)), ts: make([]float64, len(items))}
+	for j, i := range idx {
+		it := items[i]
+		end := j == len(idx)-1 || items[idx[j+1]].Fused != it.Fused
+		wk.sorted[j] = walkItem{dq: it.QLLM - it.QSLM, dt: it.TLLM - it.TSLM, i: i, end: end}
+	}
+	for i, it := range items {
+		wk.qs[i], wk.ts[i] = it.QSLM, it.TSLM
+	}
+	return wk
+}
+
+// metrics are the curve's metrics on resample w.
+func (wk *itemWalk) metrics(w Weights, target float64) [3]float64 {
+	var n, q, t float64
+	for i, c := range w {
+		n += c
+		q += c * wk.qs[i]
+		t += c * wk.ts[i]
+	}
+	s := newCurveStream(target, n)
+	s.point(q/n, t, 0)
+	l := 0.0
+	for _, it := range wk.sorted {
+		c := w[it.i]
+		q += c * it.dq
+		t += c * it.dt
+		l += c
+		if it.end {
+			s.point(q/n, t, l)
+		}
+	}
+	return s.metrics()
+}
+
+// BootstrapSingle computes a router's intervals from its items, one set
+// per seed (each in the same request order), resampling requests. On each
+// resample the curve is what Sweep gives on the resampled requests.
+// Cost: O(seeds n log n) to sort, then O(R seeds n).
+func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) *CI {
+	walks := make([]*itemWalk, len(seeds))
+	for s, items := range seeds {
+		if len(items) != b.N {
+			panic(fmt.Sprintf("eval: bootstrap of %d requests, seed %d has %d", b.N, s, len(items)))
+		}
+		walks[s] = newItemWalk(items)
+	}
+	return b.run(conf, len(seeds), func() resampleMetrics {
+		return func(w Weights, s int) [3]float64 { return walks[s].metrics(w, target) }
 	})
+}
+
+// dialogueStep is a change of one dialogue's totals between two
+// consecutive thresholds.
+type dialogueStep struct {
+	d       int32
+	q, t, l float64
+}
+
+// dialogueWalk is a multi-turn sweep's per-dialogue totals as steps: the
+// first point's totals per dialogue, then at each lower threshold only the
+// dialogues whose totals changed. A dialogue changes at a few thresholds
+// (where one of its turns switches model), so a resample costs
+// O(dialogues + steps + points), not O(dialogues x points).
+type dialogueWalk struct {
+	base          []DialogueSums // at the highest threshold
+	start         []int          // steps of point p: steps[start[p-1]:start[p]]
+	steps         []dialogueStep
+	threshold     []float64 // of each point, descending
+	turns, judged []float64 // per dialogue (the same at every threshold)
+}
+
+func newDialogueWalk(pts []DialoguePoint, dialogues int) *dialogueWalk {
+	// Sweep's replay order: threshold descending.
+	order := make([]DialoguePoint, len(pts))
+	copy(order, pts)
+	slices.SortStableFunc(order, func(a, b DialoguePoint) int { return cmp.Compare(b.Threshold, a.Threshold) })
+	for _, p := range order {
+		if len(p.Sums) != dialogues {
+			panic(fmt.Sprintf("eval: dialogue bootstrap of %d dialogues, a point has %d sums (replay with KeepSums)", dialogues, len(p.Sums)))
+		}
+	}
+	wk := &dialogueWalk{base: order[0].Sums, start: make([]int, len(order)), threshold: make([]float64, len(order)),
+		turns: make([]float64, dialogues), judged: make([]float64, dialogues)}
+	for d, s := range wk.base {
+		wk.turns[d], wk.judged[d] = s.Turns, s.Judged
+	}
+	changed := func(a, b DialogueSums) bool {
+		return a.Quality != b.Quality || a.Latency != b.Latency || a.LLM != b.LLM
+	}
+	steps := 0
+	for p := 1; p < len(order); p++ {
+		for d, s := range order[p].Sums {
+			if changed(s, order[p-1].Sums[d]) {
+				steps++
+			}
+		}
+	}
+	wk.steps = make([]dialogueStep, 0, steps)
+	for p, pt := range order {
+		wk.threshold[p] = pt.Threshold
+		if p > 0 {
+			for d, s := range pt.Sums {
+				if a := order[p-1].Sums[d]; changed(s, a) {
+					wk.steps = append(wk.steps, dialogueStep{d: int32(d), q: s.Quality - a.Quality, t: s.Latency - a.Latency, l: s.LLM - a.LLM})
+				}
+			}
+		}
+		wk.start[p] = len(wk.steps)
+	}
+	return wk
+}
+
+// curve fills buf with the curve on resample w, ordered as Sweep orders
+// it: by LLM share, ties in threshold order.
+func (wk *dialogueWalk) curve(w Weights, buf Curve) Curve {
+	var q, t, l, turns, judged float64
+	for d, s := range wk.base {
+		c := w[d]
+		q += c * s.Quality
+		t += c * s.Latency
+		l += c * s.LLM
+		turns += c * wk.turns[d]
+		judged += c * wk.judged[d]
+	}
+	c := buf[:0]
+	from := 0
+	for p, to := range wk.start {
+		for _, st := range wk.steps[from:to] {
+			x := w[st.d]
+			q += x * st.q
+			t += x * st.t
+			l += x * st.l
+		}
+		from = to
+		c = append(c, Point{Threshold: wk.threshold[p], Quality: q / judged, Latency: t / turns, LLMShare: l / turns})
+	}
+	// Insertion sort: stable, and linear on the nearly sorted curves that
+	// descending thresholds give.
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && c[j].LLMShare < c[j-1].LLMShare; j-- {
+			c[j], c[j-1] = c[j-1], c[j]
+		}
+	}
+	return c
+}
+
+// BootstrapDialogues computes a router's intervals from its multi-turn
+// sweeps (one per seed, each replayed with KeepSums), resampling whole
+// dialogues. On each resample a point's totals are its per-dialogue totals
+// weighed by the draws: the replay of the resampled dialogues at the same
+// thresholds. Cost: O(seeds points dialogues) to prepare, then
+// O(R seeds (dialogues + steps + points log points)).
+func BootstrapDialogues(seeds [][]DialoguePoint, target float64, b Bootstrap, conf float64) *CI {
+	walks := make([]*dialogueWalk, len(seeds))
+	for s, pts := range seeds {
+		walks[s] = newDialogueWalk(pts, b.N)
+	}
+	return b.run(conf, len(seeds), func() resampleMetrics {
+		var buf Curve
+		return func(w Weights, s int) [3]float64 {
+			buf = walks[s].curve(w, buf)
+			return curveMetrics(buf, target)
+		}
+	})
+}
+
+// curveMetrics are latency and LLM share at the target (NaN when missed)
+// and APGR against the curve's own end points.
+func curveMetrics(c Curve, target float64) [3]float64 {
+	m := [3]float64{math.NaN(), math.NaN(), c.APGR(c[0].Quality, c[len(c)-1].Quality)}
+	if p, ok := c.AtTarget(target); ok {
+		m[0], m[1] = p.Latency, p.LLMShare
+	}
+	return m
 }

@@ -1,11 +1,17 @@
 package eval
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 )
 
+// randomItems are n requests with tied fused scores (about two per
+// value), 0/1 qualities and latencies in [1, 2) s and [2, 3) s.
 func randomItems(n int, seed uint64) []Item {
 	r := rand.New(rand.NewPCG(seed, 5))
 	items := make([]Item, n)
@@ -15,74 +21,136 @@ func randomItems(n int, seed uint64) []Item {
 	return items
 }
 
-// A resample's weighted curve equals Sweep of the explicitly resampled
-// slice (each item repeated as often as it was drawn).
-func TestWeightedCurveMatchesSweep(t *testing.T) {
-	items := randomItems(200, 1)
-	s := sortItems(items)
-	b := Bootstrap{N: len(items), R: 20, Seed: 3}
-	w := make(Weights, len(items))
-	for k := range b.R {
-		b.Weights(k, w)
-		var explicit []Item
-		for i, c := range w {
-			for range int(c) {
-				explicit = append(explicit, items[i])
-			}
-		}
-		want := Sweep(explicit)
-		got := s.weightedCurve(w, nil)
-		if len(got) != len(want) {
-			t.Fatalf("resample %d: %d points, want %d", k, len(got), len(want))
-		}
-		for j := range want {
-			g, e := got[j], want[j]
-			if !near(g.Quality, e.Quality, 1e-12) || !near(g.Latency, e.Latency, 1e-9) || !near(g.LLMShare, e.LLMShare, 1e-12) {
-				t.Fatalf("resample %d point %d: %+v, want %+v", k, j, g, e)
-			}
+// repeated is the explicit resample: each unit as often as w says.
+func repeated(w Weights) []int {
+	var idx []int
+	for i, c := range w {
+		for range int(c) {
+			idx = append(idx, i)
 		}
 	}
-	// all weights 1: the curve itself
-	ones := make(Weights, len(items))
-	for i := range ones {
-		ones[i] = 1
+	return idx
+}
+
+func sameMetrics(t *testing.T, what string, got, want [3]float64) {
+	t.Helper()
+	for k, name := range []string{"latency at target", "LLM share at target", "APGR"} {
+		g, e := got[k], want[k]
+		if math.IsNaN(g) != math.IsNaN(e) || (!math.IsNaN(e) && !near(g, e, 1e-9*max(1, math.Abs(e)))) {
+			t.Fatalf("%s: %s %v, want %v", what, name, g, e)
+		}
 	}
-	if got, want := s.weightedCurve(ones, nil), Sweep(append([]Item(nil), items...)); len(got) != len(want) || !near(got[3].Latency, want[3].Latency, 1e-9) {
-		t.Error("unit weights differ from Sweep")
+}
+
+// Three requests worked by hand. Sorted by fused score: A (0.9; SLM
+// wrong in 1 s, LLM right in 3 s), B (0.5; both right, 2 s each), C (0.1;
+// both wrong, 1 s and 5 s). The resample draws A twice, B never, C once
+// (n = 3):
+//
+//	all SLM:        quality 0,   latency (1+1+1)/3 = 1,        share 0
+//	A to the LLM:   quality 2/3, latency (3+3+1)/3 = 7/3,      share 2/3
+//	B's group:      nothing drawn: the same point
+//	C to the LLM:   quality 2/3, latency (3+3+5)/3 = 11/3,     share 1
+//
+// Target 0.5 is crossed on the first segment at f = 0.5/(2/3) = 3/4:
+// latency 1 + 3/4 (7/3 - 1) = 2 s, share 3/4 * 2/3 = 1/2. AUC = (2/3)(0 +
+// 2/3)/2 + (1/3)(2/3 + 2/3)/2 = 4/9; APGR = (4/9 - 0) / (2/3 - 0) = 2/3.
+func TestItemWalkByHand(t *testing.T) {
+	items := []Item{
+		{Fused: 0.1, QSLM: 0, QLLM: 0, TSLM: 1, TLLM: 5}, // C
+		{Fused: 0.9, QSLM: 0, QLLM: 1, TSLM: 1, TLLM: 3}, // A
+		{Fused: 0.5, QSLM: 1, QLLM: 1, TSLM: 2, TLLM: 2}, // B
+	}
+	got := newItemWalk(items).metrics(Weights{1, 2, 0}, 0.5)
+	sameMetrics(t, "by hand", got, [3]float64{2, 0.5, 2.0 / 3})
+	// target 0.7 is above every point: missed; APGR unchanged
+	got = newItemWalk(items).metrics(Weights{1, 2, 0}, 0.7)
+	sameMetrics(t, "missed target", got, [3]float64{math.NaN(), math.NaN(), 2.0 / 3})
+}
+
+// On every resample, the walk's metrics are those of Sweep on the
+// explicitly resampled requests: ties, undrawn groups, targets crossed on
+// a segment, met exactly at a point, or missed.
+func TestItemWalkMatchesSweep(t *testing.T) {
+	for _, n := range []int{2, 7, 200} {
+		items := randomItems(n, uint64(n))
+		wk := newItemWalk(items)
+		b := Bootstrap{N: n, R: 30, Seed: 3}
+		w := make(Weights, n)
+		for k := range b.R {
+			b.Weights(k, w)
+			explicit := SubsetItems(items, repeated(w))
+			c := Sweep(explicit)
+			targets := []float64{0.3, 0.5, 0.55, 0.99, c[len(c)/2].Quality}
+			for _, target := range targets {
+				sameMetrics(t, fmt.Sprintf("n %d resample %d target %v", n, k, target), wk.metrics(w, target), curveMetrics(c, target))
+			}
+		}
+		// unit weights: the sample itself
+		for i := range w {
+			w[i] = 1
+		}
+		sameMetrics(t, "unit weights", wk.metrics(w, 0.5), curveMetrics(Sweep(append([]Item(nil), items...)), 0.5))
 	}
 }
 
 func TestInterval(t *testing.T) {
 	xs := make([]float64, 101)
 	for i := range xs {
-		xs[i] = float64(i) // 0..100
+		xs[i] = float64(100 - i) // 100..0, unsorted on purpose
 	}
 	xs = append(xs, math.NaN())
 	// 95%: the 2.5th and 97.5th percentiles of 0..100 are 2.5 and 97.5
 	if iv := interval(xs, 0.95); !near(iv.Lo, 2.5, 1e-12) || !near(iv.Hi, 97.5, 1e-12) || iv.N != 101 {
 		t.Errorf("%+v", iv)
 	}
+	// 90% of 0, 10: positions 0.05 and 0.95 of the way
+	if iv := interval([]float64{10, 0}, 0.9); !near(iv.Lo, 0.5, 1e-12) || !near(iv.Hi, 9.5, 1e-12) {
+		t.Errorf("%+v", iv)
+	}
+	if iv := interval([]float64{math.NaN()}, 0.95); !math.IsNaN(iv.Lo) || iv.N != 0 {
+		t.Errorf("no values: %+v", iv)
+	}
+}
+
+// Resample k of a seed is fixed: the same counts whatever the worker.
+func TestWeightsDeterministic(t *testing.T) {
+	b := Bootstrap{N: 50, R: 2, Seed: 9}
+	x, y := make(Weights, 50), make(Weights, 50)
+	b.Weights(1, x)
+	b.Weights(0, y)
+	b.Weights(1, y)
+	total := 0.0
+	for i := range x {
+		total += x[i]
+		if x[i] != y[i] {
+			t.Fatal("resample 1 differs between draws")
+		}
+	}
+	if total != 50 {
+		t.Errorf("%v draws, want 50", total)
+	}
 }
 
 // The paired difference of a router with itself is exactly 0; a router
-// better than another has an interval above 0.
+// better than random has an interval above 0; the intervals do not
+// depend on the number of workers.
 func TestBootstrapPaired(t *testing.T) {
 	items := randomItems(400, 2)
 	r := rand.New(rand.NewPCG(8, 8))
 	for i := range items { // the LLM right 80% of the time, the SLM 50%
 		items[i].QLLM = float64(min(1, r.IntN(5)))
 	}
-	// a good router: fused high exactly where only the LLM is right
 	good := append([]Item(nil), items...)
-	for i := range good {
+	for i := range good { // high exactly where only the LLM is right
 		good[i].Fused = good[i].QLLM - good[i].QSLM + float64(i)*1e-6
 	}
 	rs := Bootstrap{N: len(items), R: 200, Seed: 4}
-	target := 0.5
+	target := 0.6
 	a := BootstrapSingle([][]Item{items}, target, rs, 0.95)
 	b := BootstrapSingle([][]Item{items}, target, rs, 0.95)
 	b.PairWith(a)
-	if d := b.VsRandom.APGR; d.Lo != 0 || d.Hi != 0 {
+	if d := b.VsRandom.APGR; d.Lo != 0 || d.Hi != 0 || d.N != 200 {
 		t.Errorf("self difference %+v", d)
 	}
 	g := BootstrapSingle([][]Item{good}, target, rs, 0.95)
@@ -90,33 +158,114 @@ func TestBootstrapPaired(t *testing.T) {
 	if d := g.VsRandom.APGR; !(d.Lo > 0) {
 		t.Errorf("oracle-like router vs random: APGR difference %+v", d)
 	}
-	if g.APGR.Lo > g.APGR.Hi || g.Resamples != 200 {
+	if d := g.VsRandom.Latency; !(d.Hi < 0) {
+		t.Errorf("oracle-like router vs random: latency difference %+v", d)
+	}
+	if g.APGR.Lo > g.APGR.Hi || g.Resamples != 200 || g.Confidence != 0.95 {
 		t.Errorf("%+v", g.APGR)
+	}
+	// The interval brackets the full sample's APGR.
+	full := Sweep(append([]Item(nil), good...))
+	if v := full.APGR(full[0].Quality, full[len(full)-1].Quality); !(g.APGR.Lo < v && v < g.APGR.Hi) {
+		t.Errorf("APGR %v outside %+v", v, g.APGR)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	one := BootstrapSingle([][]Item{good}, target, rs, 0.95)
+	runtime.GOMAXPROCS(prev)
+	if one.APGR != g.APGR || one.Latency != g.Latency {
+		t.Errorf("one worker %+v, several %+v", one.APGR, g.APGR)
 	}
 }
 
-// Re-weighing per-dialogue totals with every dialogue drawn once gives
-// back each point of the sweep; an explicit resample equals the sweep of
-// the dialogues repeated.
-func TestDialogueSumsReweigh(t *testing.T) {
-	ds, p := syntheticDialogues()
-	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, KeepSums: true}
-	pts := rp.Sweep(ds, p, 50)
-	for _, pt := range pts[:5] {
-		var q, l, s, turns float64
-		for _, d := range pt.Sums {
-			q += d.Quality
-			l += d.Latency
-			s += d.LLM
-			turns += d.Turns
-		}
-		if !near(q/turns, pt.Quality, 1e-9) || !near(l/turns, pt.Latency, 1e-9) || !near(s/turns, pt.LLMShare, 1e-12) {
-			t.Fatalf("sums do not add up to the point %+v", pt.Point)
+// With two seeds, a resample's metric is the mean of the seeds' metrics
+// on that resample.
+func TestBootstrapSeedsAveraged(t *testing.T) {
+	x, y := randomItems(100, 1), randomItems(100, 2)
+	rs := Bootstrap{N: 100, R: 5, Seed: 1}
+	ci := BootstrapSingle([][]Item{x, y}, 0.2, rs, 0.95)
+	w := make(Weights, 100)
+	for k := range rs.R {
+		rs.Weights(k, w)
+		mx, my := curveMetrics(Sweep(SubsetItems(x, repeated(w))), 0.2), curveMetrics(Sweep(SubsetItems(y, repeated(w))), 0.2)
+		if want := (mx[2] + my[2]) / 2; !near(ci.values[2][k], want, 1e-12) {
+			t.Fatalf("resample %d: APGR %v, want the mean %v", k, ci.values[2][k], want)
 		}
 	}
-	ci := BootstrapDialogues([][]DialoguePoint{pts}, 5.5, Bootstrap{N: ds.Count(), R: 50, Seed: 1}, 0.9)
-	r := Summarize("x", DialogueCurve(pts), 5.5, pts[0].Quality, pts[len(pts)-1].Quality)
-	if !(ci.APGR.Lo <= r.APGR && r.APGR <= ci.APGR.Hi) || ci.APGR.N != 50 {
-		t.Errorf("APGR %v outside its interval %+v", r.APGR, ci.APGR)
+}
+
+// smallDialogues are the first n dialogues of the synthetic MT-Bench-101.
+func smallDialogues(n int) (*Dialogues, []float64) {
+	ds, p := syntheticDialogues()
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sub, turns := SubsetDialogues(ds, idx)
+	sp := make([]float64, len(turns))
+	for i, t := range turns {
+		sp[i] = p[t]
+	}
+	return sub, sp
+}
+
+// On every resample, the dialogue walk's curve is the replay of the
+// explicitly resampled dialogues at the same thresholds, ordered as Sweep
+// orders its points; with and without context (path-dependent costs).
+func TestDialogueWalkMatchesReplay(t *testing.T) {
+	ds, p := smallDialogues(40)
+	for _, with := range []bool{false, true} {
+		rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, WithContext: with, KeepSums: true}
+		pts := rp.Sweep(ds, p, 60)
+		wk := newDialogueWalk(pts, ds.Count())
+		b := Bootstrap{N: ds.Count(), R: 8, Seed: 2}
+		w := make(Weights, ds.Count())
+		for k := range b.R {
+			b.Weights(k, w)
+			sub, turns := SubsetDialogues(ds, repeated(w))
+			sp := make([]float64, len(turns))
+			for i, t := range turns {
+				sp[i] = p[t]
+			}
+			f0 := rp.FusedWithout(sub, sp)
+			var want Curve
+			for _, pt := range pts {
+				want = append(want, rp.Replay(sub, sp, f0, pt.Threshold, nil, nil).Point)
+			}
+			slices.SortStableFunc(want, func(a, b Point) int { return cmp.Compare(b.Threshold, a.Threshold) })
+			slices.SortStableFunc(want, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+			got := wk.curve(w, nil)
+			if len(got) != len(want) {
+				t.Fatalf("%d points, want %d", len(got), len(want))
+			}
+			for j := range want {
+				g, e := got[j], want[j]
+				if g.Threshold != e.Threshold || !near(g.Quality, e.Quality, 1e-9) || !near(g.Latency, e.Latency, 1e-9) || !near(g.LLMShare, e.LLMShare, 1e-12) {
+					t.Fatalf("context %v resample %d point %d: %+v, want %+v", with, k, j, g, e)
+				}
+			}
+			sameMetrics(t, "dialogue resample", curveMetrics(got, 5.5), curveMetrics(want, 5.5))
+		}
+		if len(wk.steps) >= len(pts)*ds.Count()/2 {
+			t.Errorf("%d steps for %d points x %d dialogues: the walk does not save work", len(wk.steps), len(pts), ds.Count())
+		}
+	}
+}
+
+// The dialogue intervals bracket the full sample's metrics.
+func TestBootstrapDialogues(t *testing.T) {
+	ds, p := smallDialogues(200)
+	for i := range ds.Q[LLM] { // the LLM about 2 points better
+		ds.Q[LLM][i] = min(10, ds.Q[LLM][i]+3)
+	}
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, WithContext: true, KeepSums: true}
+	pts := rp.Sweep(ds, p, 100)
+	c := DialogueCurve(pts)
+	target := (c[0].Quality + c[len(c)-1].Quality) / 2
+	ci := BootstrapDialogues([][]DialoguePoint{pts}, target, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.9)
+	full := curveMetrics(c, target)
+	for k, iv := range []Interval{ci.Latency, ci.LLMShare, ci.APGR} {
+		if !(iv.Lo <= full[k] && full[k] <= iv.Hi) || iv.N != 100 {
+			t.Errorf("metric %d: %v outside its interval %+v", k, full[k], iv)
+		}
 	}
 }

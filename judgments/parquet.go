@@ -1,9 +1,37 @@
+// # The judgments Parquet file
+//
+// Judgments are stored as one Parquet file with schema "judgments/v1", one
+// row per (record, turn, model):
+//
+//	column           Parquet type           repetition  meaning
+//	record_id        BYTE_ARRAY (String)    required    record ID ("gsm8k/test/17") or dialogue ID
+//	turn             INT32                  required    0 for single-turn; 1.. for dialogue turns
+//	model            BYTE_ARRAY (String)    required    the model's name
+//	quality          DOUBLE                 required    0/1 correctness or a judge score
+//	response_tokens  INT64                  optional    the answer's length in tokens; null = unknown
+//
+// The file's key-value metadata holds "edgeroute.schema" = "judgments/v1"
+// (required: a file without it, or with another version, is refused),
+// "edgeroute.bench" (the benchmark, e.g. "gsm8k"), and "edgeroute.slm" /
+// "edgeroute.llm", the default roles of the model pair (may be empty; the
+// replay's --slm/--llm override them). Columns are found by name; other
+// columns, other types or other repetitions are refused.
+//
+// A quality outside the benchmark's range (or NaN) is not refused here but
+// by NewSet, which names the record. Writing the same File twice gives the
+// same bytes; reading streams the rows in batches and stops at MaxRows.
 package judgments
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,22 +42,16 @@ import (
 	"github.com/edgeroute/edgeroute/atomicfile"
 )
 
-// The judgments Parquet file, schema "judgments/v1": one row per
-// (record, turn, model).
-//
-//	column           type     nullable  meaning
-//	record_id        string   no        datasets record ID ("gsm8k/test/17") or dialogue ID
-//	turn             int32    no        0 for single-turn; 1.. for dialogue turns
-//	model            string   no        the model's name
-//	quality          double   no        0/1 correctness or a judge score
-//	response_tokens  int64    yes       the answer's length in tokens (words); null = unknown
-//
-// Key-value metadata: "edgeroute.schema" = "judgments/v1" (required),
-// "edgeroute.bench", and "edgeroute.slm" / "edgeroute.llm", the default
-// roles of the pair (may be empty; --slm/--llm override them).
-
 // Schema is the schema version this package reads and writes.
 const Schema = "judgments/v1"
+
+// Metadata keys of a judgments file.
+const (
+	metaSchema = "edgeroute.schema"
+	metaBench  = "edgeroute.bench"
+	metaSLM    = "edgeroute.slm"
+	metaLLM    = "edgeroute.llm"
+)
 
 // File is the content of a judgments Parquet file.
 type File struct {
@@ -46,6 +68,15 @@ var arrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "response_tokens", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 }, nil)
 
+// readBatch is the number of rows read at a time: memory follows the
+// rows actually present, not what a (possibly corrupt) footer claims.
+const readBatch = 1 << 16
+
+// MaxRows is the most rows ReadParquet reads (a thousand models on all of
+// MMLU). Run-length encoding lets a file of a few bytes hold billions of
+// rows; past this it is refused rather than exhausting memory.
+const MaxRows = 1 << 24
+
 // WriteParquet writes f to path atomically (a temporary file in the same
 // directory, renamed into place). The same File gives the same bytes.
 func WriteParquet(path string, f *File) error {
@@ -53,12 +84,15 @@ func WriteParquet(path string, f *File) error {
 	defer b.Release()
 	ids, turns, models := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.Int32Builder), b.Field(2).(*array.StringBuilder)
 	quality, resp := b.Field(3).(*array.Float64Builder), b.Field(4).(*array.Int64Builder)
-	for _, j := range f.Judgments {
+	for i, j := range f.Judgments {
+		if err := checkJudgment(j); err != nil {
+			return fmt.Errorf("%s: judgment %d (%s, model %q): %v", path, i+1, Key{j.RecordID, j.Turn}, j.Model, err)
+		}
 		ids.Append(j.RecordID)
 		turns.Append(int32(j.Turn))
 		models.Append(j.Model)
 		quality.Append(j.Quality)
-		if j.ResponseTokens < 0 {
+		if j.ResponseTokens == -1 {
 			resp.AppendNull()
 		} else {
 			resp.Append(int64(j.ResponseTokens))
@@ -71,35 +105,56 @@ func WriteParquet(path string, f *File) error {
 	props := parquet.NewWriterProperties(parquet.WithCreatedBy("edgeroute"), parquet.WithDictionaryDefault(false))
 	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, props, pqarrow.DefaultWriterProps())
 	if err != nil {
-		return fmt.Errorf("judgments: %s: %v", path, err)
+		return fmt.Errorf("%s: %v", path, err)
 	}
-	for _, kv := range [][2]string{{"edgeroute.schema", Schema}, {"edgeroute.bench", f.Bench}, {"edgeroute.slm", f.SLM}, {"edgeroute.llm", f.LLM}} {
+	for _, kv := range [][2]string{{metaSchema, Schema}, {metaBench, f.Bench}, {metaSLM, f.SLM}, {metaLLM, f.LLM}} {
 		if err := w.AppendKeyValueMetadata(kv[0], kv[1]); err != nil {
-			return fmt.Errorf("judgments: %s: %v", path, err)
+			return fmt.Errorf("%s: %v", path, err)
 		}
 	}
 	if err := w.Write(rec); err != nil {
-		return fmt.Errorf("judgments: %s: %v", path, err)
+		return fmt.Errorf("%s: %v", path, err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("judgments: %s: %v", path, err)
+		return fmt.Errorf("%s: %v", path, err)
 	}
-	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("judgments: %v", err)
+	return atomicfile.Write(path, buf.Bytes())
+}
+
+// checkJudgment reports what the schema cannot represent or a reader would
+// refuse.
+func checkJudgment(j Judgment) error {
+	switch {
+	case j.RecordID == "":
+		return errors.New("empty record ID")
+	case j.Model == "":
+		return errors.New("empty model name")
+	case !utf8.ValidString(j.RecordID) || !utf8.ValidString(j.Model):
+		return errors.New("record ID or model name is not UTF-8")
+	case j.Turn < 0 || j.Turn > math.MaxInt32:
+		return fmt.Errorf("turn %d outside [0, %d]", j.Turn, math.MaxInt32)
+	case j.ResponseTokens < -1:
+		return fmt.Errorf("response tokens %d (-1 means unknown)", j.ResponseTokens)
 	}
 	return nil
 }
 
-// ReadParquet reads a judgments file written by WriteParquet (or any file
-// with the judgments/v1 schema and metadata).
+// ReadParquet reads a judgments file (schema judgments/v1). A file that
+// is not Parquet, lacks the schema metadata, or whose columns differ from
+// the schema is an error naming the file and the column.
 func ReadParquet(path string) (f *File, err error) {
 	defer func() {
-		// The Parquet reader can panic on some corrupt files; a bad file
-		// is an error, never a crash.
+		// The Parquet reader panics on some corrupt files; a bad file is
+		// an error, never a crash.
 		if r := recover(); r != nil {
 			f, err = nil, fmt.Errorf("%s: corrupt Parquet file: %v", path, r)
 		}
 	}()
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	rd, err := file.OpenParquetFile(path, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", path, err)
@@ -112,57 +167,95 @@ func ReadParquet(path string) (f *File, err error) {
 		}
 		return ""
 	}
-	if s := meta("edgeroute.schema"); s != Schema {
-		return nil, fmt.Errorf("%s: edgeroute.schema is %q, want %q (write it with `evalrun import`)", path, s, Schema)
+	if s := meta(metaSchema); s != Schema {
+		return nil, fmt.Errorf("%s: metadata %s is %q, want %q (write judgments with `evalrun import`)", path, metaSchema, s, Schema)
 	}
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: readBatch}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	tbl, err := fr.ReadTable(context.Background())
+	sch, err := fr.Schema()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	defer tbl.Release()
-	sch := tbl.Schema()
-	if sch.NumFields() != arrowSchema.NumFields() {
-		return nil, fmt.Errorf("%s: %d columns, want %d (%s)", path, sch.NumFields(), arrowSchema.NumFields(), arrowSchema)
+	cols, err := columnOrder(sch)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	cols := make([]arrow.Array, sch.NumFields())
-	for i, want := range arrowSchema.Fields() {
-		got := sch.Field(i)
-		if got.Name != want.Name || !arrow.TypeEqual(got.Type, want.Type) || (got.Nullable && !want.Nullable) {
-			return nil, fmt.Errorf("%s: column %d is %s %s, want %s %s", path, i+1, got.Name, got.Type, want.Name, want.Type)
-		}
-		c, err := array.Concatenate(tbl.Column(i).Data().Chunks(), memory.DefaultAllocator)
-		if err != nil {
-			return nil, fmt.Errorf("%s: column %s: %v", path, want.Name, err)
-		}
-		defer c.Release()
-		cols[i] = c
+	want := rd.NumRows()
+	if want > MaxRows {
+		return nil, fmt.Errorf("%s: %d rows, more than the %d a judgments file may hold", path, want, MaxRows)
 	}
-	ids, turns, models := cols[0].(*array.String), cols[1].(*array.Int32), cols[2].(*array.String)
-	quality, resp := cols[3].(*array.Float64), cols[4].(*array.Int64)
-	f = &File{Bench: meta("edgeroute.bench"), SLM: meta("edgeroute.slm"), LLM: meta("edgeroute.llm")}
-	f.Judgments = make([]Judgment, ids.Len())
-	for i := range f.Judgments {
-		for c, col := range cols[:4] {
-			if col.IsNull(i) {
-				return nil, fmt.Errorf("%s row %d: %s is null", path, i+1, arrowSchema.Field(c).Name)
+	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	defer rr.Release()
+	f = &File{Bench: meta(metaBench), SLM: meta(metaSLM), LLM: meta(metaLLM)}
+	f.Judgments = make([]Judgment, 0, min(max(want, 0), readBatch))
+	models := map[string]string{} // one copy of each model name
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		ids, turns, modelCol := rec.Column(cols[0]).(*array.String), rec.Column(cols[1]).(*array.Int32), rec.Column(cols[2]).(*array.String)
+		quality, resp := rec.Column(cols[3]).(*array.Float64), rec.Column(cols[4]).(*array.Int64)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			// Arrow's strings alias its buffers: copy them out.
+			model, ok := models[modelCol.Value(i)]
+			if !ok {
+				model = strings.Clone(modelCol.Value(i))
+				models[model] = model
 			}
-		}
-		rt := -1
-		if resp.IsValid(i) {
-			v := resp.Value(i)
-			if v < 0 || v > 1<<40 {
-				return nil, fmt.Errorf("%s row %d: response_tokens %d", path, i+1, v)
+			j := Judgment{RecordID: strings.Clone(ids.Value(i)), Turn: int(turns.Value(i)), Model: model, Quality: quality.Value(i), ResponseTokens: -1}
+			if resp.IsValid(i) {
+				v := resp.Value(i)
+				if v < 0 || v > math.MaxInt32 {
+					return nil, fmt.Errorf("%s row %d: response_tokens %d outside [0, %d]", path, len(f.Judgments)+1, v, math.MaxInt32)
+				}
+				j.ResponseTokens = int(v)
 			}
-			rt = int(v)
+			if err := checkJudgment(j); err != nil {
+				return nil, fmt.Errorf("%s row %d: %v", path, len(f.Judgments)+1, err)
+			}
+			f.Judgments = append(f.Judgments, j)
 		}
-		if turns.Value(i) < 0 {
-			return nil, fmt.Errorf("%s row %d: turn %d, want >= 0", path, i+1, turns.Value(i))
-		}
-		f.Judgments[i] = Judgment{RecordID: ids.Value(i), Turn: int(turns.Value(i)), Model: models.Value(i), Quality: quality.Value(i), ResponseTokens: rt}
+	}
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: row %d: %v", path, len(f.Judgments)+1, err)
+	}
+	if int64(len(f.Judgments)) != want {
+		return nil, fmt.Errorf("%s: %d rows readable, the footer says %d", path, len(f.Judgments), want)
 	}
 	return f, nil
+}
+
+// columnOrder checks a file's Arrow schema against the judgments schema
+// and returns, for each judgments column, its index in the file.
+func columnOrder(sch *arrow.Schema) ([]int, error) {
+	idx := make([]int, arrowSchema.NumFields())
+	for i, want := range arrowSchema.Fields() {
+		found := sch.FieldIndices(want.Name)
+		if len(found) != 1 {
+			return nil, fmt.Errorf("column %s: %d in the file, want 1 (schema %s)", want.Name, len(found), Schema)
+		}
+		got := sch.Field(found[0])
+		if !arrow.TypeEqual(got.Type, want.Type) || got.Nullable != want.Nullable {
+			return nil, fmt.Errorf("column %s is %s, want %s (schema %s)", want.Name, describe(got), describe(want), Schema)
+		}
+		idx[i] = found[0]
+	}
+	if sch.NumFields() != arrowSchema.NumFields() {
+		for _, got := range sch.Fields() {
+			if !arrowSchema.HasField(got.Name) {
+				return nil, fmt.Errorf("column %s is not in schema %s", got.Name, Schema)
+			}
+		}
+	}
+	return idx, nil
+}
+
+func describe(f arrow.Field) string {
+	if f.Nullable {
+		return "optional " + f.Type.String()
+	}
+	return "required " + f.Type.String()
 }

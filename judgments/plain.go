@@ -1,11 +1,14 @@
 package judgments
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,18 +18,20 @@ import (
 
 // The plain format is for results from any other tool: one judgment per
 // CSV row (with a header; columns in any order) or JSONL line (an object
-// with the same keys):
+// with the same keys), all of one benchmark:
 //
-//	bench            required  "mmlu", "gsm8k", "mtbench101", ...
-//	record_id        one of    the record's ID ("gsm8k/test/17"; a dialogue ID for dialogues)
-//	prompt             these   the record's prompt text, matched exactly to the benchmark's records
+//	bench            required  "mmlu", "gsm8k", "mtbench", "mtbench101"
+//	record_id        one of    the record's ID: "<bench>/..." ("gsm8k/test/17", "mtbench101/52")
+//	prompt           or both   the record's prompt text, matched to the benchmark's records
+//	                           (white space collapsed); with record_id, it must match that record
 //	turn             optional  0 (default) for single-turn; 1.. for dialogue turns
 //	model            required  the model's name
 //	quality          required  0/1 correctness or a judge score
 //	response_tokens  optional  the answer's length in tokens; empty/absent = unknown
 //	response         optional  the answer's text, counted when response_tokens is absent
 //
-// In JSONL, quality and response_tokens and turn are numbers; in CSV, text.
+// In JSONL, quality, turn and response_tokens are numbers and other keys
+// are an error; in CSV every cell is text and an empty cell is absent.
 
 // PlainRow is one judgment as the plain format states it.
 type PlainRow struct {
@@ -40,31 +45,49 @@ type PlainRow struct {
 	Response       *string  `json:"response"`
 }
 
+// plainColumns are the plain format's keys.
+var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response"}
+
 // RecordFinder maps a benchmark prompt to its record ID.
 type RecordFinder func(bench, prompt string) (id string, err error)
 
 // ReadPlain reads plain-format judgments; jsonLines selects JSONL, else
-// CSV. Prompts are resolved with find; responses counted with counter.
-func ReadPlain(r io.Reader, name string, jsonLines bool, find RecordFinder, counter tokens.Counter) ([]Judgment, error) {
-	var js []Judgment
+// CSV. Prompts are resolved with find; responses counted with counter. It
+// returns the benchmark the rows name (all rows must name the same one).
+func ReadPlain(r io.Reader, name string, jsonLines bool, find RecordFinder, counter tokens.Counter) (bench string, js []Judgment, err error) {
 	add := func(row *PlainRow) error {
-		j, err := row.judgment(find, counter)
-		if err == nil {
-			js = append(js, j)
+		if bench != "" && row.Bench != bench {
+			return fmt.Errorf("bench %q, but earlier rows are %q: one benchmark per file", row.Bench, bench)
 		}
-		return err
+		j, err := row.judgment(find, counter)
+		if err != nil {
+			return err
+		}
+		bench = row.Bench
+		js = append(js, j)
+		return nil
 	}
 	if jsonLines {
-		if err := jsonl.Each(r, name, func(_ int, row *PlainRow) error { return add(row) }); err != nil {
-			return nil, err
-		}
-	} else if err := readPlainCSV(r, name, add); err != nil {
-		return nil, err
+		err = jsonl.Each(r, name, func(_ int, row *PlainRow) error { return add(row) })
+	} else {
+		err = readPlainCSV(r, name, add)
+	}
+	if err != nil {
+		return "", nil, err
 	}
 	if len(js) == 0 {
-		return nil, fmt.Errorf("%s: no judgments", name)
+		return "", nil, fmt.Errorf("%s: no judgments", name)
 	}
-	return js, nil
+	return bench, js, nil
+}
+
+// UnmarshalJSON decodes a JSONL line; a key that is not a plain-format
+// column (a typo such as "qualty") is an error, not silently ignored.
+func (row *PlainRow) UnmarshalJSON(b []byte) error {
+	type fields PlainRow // without this method
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	return d.Decode((*fields)(row))
 }
 
 func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgment, error) {
@@ -81,18 +104,24 @@ func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgme
 		return Judgment{}, fmt.Errorf("turn %d, want >= 0", row.Turn)
 	case row.RecordID == "" && row.Prompt == "":
 		return Judgment{}, errors.New("neither record_id nor prompt")
+	case row.RecordID != "" && !strings.HasPrefix(row.RecordID, row.Bench+"/"):
+		return Judgment{}, fmt.Errorf("record_id %q is not a %s record ID (%s/...)", row.RecordID, row.Bench, row.Bench)
+	case row.ResponseTokens != nil && *row.ResponseTokens < 0:
+		return Judgment{}, fmt.Errorf("response_tokens %d, want >= 0 (leave it out when unknown)", *row.ResponseTokens)
 	}
 	id := row.RecordID
-	if id == "" {
-		var err error
-		if id, err = find(row.Bench, row.Prompt); err != nil {
+	if row.Prompt != "" {
+		found, err := find(row.Bench, row.Prompt)
+		if err != nil {
 			return Judgment{}, err
 		}
+		if id != "" && found != id {
+			return Judgment{}, fmt.Errorf("record_id %s, but the prompt is record %s", id, found)
+		}
+		id = found
 	}
 	resp := -1
 	switch {
-	case row.ResponseTokens != nil && *row.ResponseTokens < 0:
-		return Judgment{}, fmt.Errorf("response_tokens %d", *row.ResponseTokens)
 	case row.ResponseTokens != nil:
 		resp = *row.ResponseTokens
 	case row.Response != nil:
@@ -109,20 +138,21 @@ func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
 	}
 	col := map[string]int{}
 	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff") // spreadsheets start UTF-8 CSVs with a byte order mark
+		}
 		h = strings.TrimSpace(h)
-		switch h {
-		case "bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response":
-		default:
-			return fmt.Errorf("%s: unknown column %q", name, h)
+		if !slices.Contains(plainColumns, h) {
+			return fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(plainColumns, ", "))
 		}
 		if _, dup := col[h]; dup {
-			return fmt.Errorf("%s: column %q twice", name, h)
+			return fmt.Errorf("%s line 1: column %q twice", name, h)
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"bench", "model", "quality"} {
 		if _, ok := col[need]; !ok {
-			return fmt.Errorf("%s: no %q column", name, need)
+			return fmt.Errorf("%s line 1: no %q column", name, need)
 		}
 	}
 	for {
@@ -147,21 +177,21 @@ func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
 		row.Prompt, _ = get("prompt")
 		row.Model, _ = get("model")
 		if s, ok := get("quality"); ok {
-			q, err := strconv.ParseFloat(s, 64)
+			q, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {
-				return fmt.Errorf("%s line %d: quality %q", name, line, s)
+				return fmt.Errorf("%s line %d: quality %q is not a number", name, line, s)
 			}
 			row.Quality = &q
 		}
 		if s, ok := get("turn"); ok {
-			if row.Turn, err = strconv.Atoi(s); err != nil {
-				return fmt.Errorf("%s line %d: turn %q", name, line, s)
+			if row.Turn, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+				return fmt.Errorf("%s line %d: turn %q is not an integer", name, line, s)
 			}
 		}
 		if s, ok := get("response_tokens"); ok {
-			n, err := strconv.Atoi(s)
+			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return fmt.Errorf("%s line %d: response_tokens %q", name, line, s)
+				return fmt.Errorf("%s line %d: response_tokens %q is not an integer", name, line, s)
 			}
 			row.ResponseTokens = &n
 		}

@@ -1,25 +1,35 @@
 // Package scorecache keeps router model outputs on disk, so that scoring a
 // benchmark again costs nothing.
 //
-// A cache is a directory of Parquet segments, one directory per key. The
-// key names everything the outputs depend on besides the text: the model
-// file's sha256 and the router configuration (tokenizer, truncation,
-// pooling); a changed model gets a new key and never sees stale outputs.
-// Within a key, outputs are stored per sha256 of the exact text scored.
+// A cache is a directory of Parquet segments, one subdirectory per key.
+// The key names everything the outputs depend on besides the text: the
+// model file's sha256 and the router configuration (output, pooling,
+// tokenizer, truncation); a changed model gets a new key and never sees
+// stale outputs. Within a key, outputs are stored per sha256 of the text
+// scored.
+//
 // Every Flush writes the outputs computed since the last one as a new
-// segment (temporary file, then rename), so an interrupted run keeps what
-// it finished. A segment that cannot be read, or that belongs to another
-// key, is reported, removed and recomputed, never used.
+// segment (a temporary file, then a rename), so an interrupted run keeps
+// what it finished. A segment records its key and the sha256 of its
+// content; one that cannot be read, belongs to another key or fails its
+// checksum is reported on stderr, removed and recomputed, never used.
+// When a key has many segments, Open merges them into one.
 package scorecache
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +42,18 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-const version = "scorecache/v1"
+// Version names the segment format.
+const Version = "scorecache/v2"
+
+// Metadata keys of a segment.
+const (
+	metaVersion = "edgeroute.scorecache"
+	metaKey     = "edgeroute.key"
+	metaSHA256  = "edgeroute.content_sha256"
+)
+
+// mergeAbove is the number of segments above which Open merges them.
+const mergeAbove = 16
 
 var schema = arrow.NewSchema([]arrow.Field{
 	{Name: "text_sha256", Type: &arrow.FixedSizeBinaryType{ByteWidth: 32}},
@@ -54,27 +75,56 @@ type Cache struct {
 func DefaultDir() (string, error) {
 	c, err := os.UserCacheDir()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("score cache: %v (use --cache DIR or --cache off)", err)
 	}
 	return filepath.Join(c, "edgeroute", "scores"), nil
 }
 
-// Open loads the cache of key under dir, reporting bad segments to stderr.
+// Open loads the cache of key under dir, reporting unusable segments on
+// stderr.
 func Open(dir, key string, stderr io.Writer) (*Cache, error) {
 	sum := sha256.Sum256([]byte(key))
 	c := &Cache{dir: filepath.Join(dir, hex.EncodeToString(sum[:12])), key: key, stderr: stderr, outputs: map[[32]byte][]float32{}}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("score cache: %v", err)
 	}
-	segs, _ := filepath.Glob(filepath.Join(c.dir, "*.parquet"))
+	segs, err := filepath.Glob(filepath.Join(c.dir, "*.parquet"))
+	if err != nil {
+		return nil, fmt.Errorf("score cache: %v", err)
+	}
 	sort.Strings(segs)
+	var loaded []string
 	for _, seg := range segs {
-		if err := c.load(seg); err != nil {
-			fmt.Fprintf(stderr, "evalrun: score cache: %s is unusable (%v); removed, its scores will be computed again\n", seg, err)
+		err := c.load(seg)
+		switch {
+		case err == nil:
+			loaded = append(loaded, seg)
+		case errors.Is(err, fs.ErrNotExist): // merged away by another run
+		default:
+			fmt.Fprintf(stderr, "evalrun: score cache: %s is unusable (%v); removed, its outputs will be computed again\n", seg, err)
 			os.Remove(seg)
 		}
 	}
+	if len(loaded) > mergeAbove {
+		c.merge(loaded)
+	}
 	return c, nil
+}
+
+// merge rewrites the loaded segments as one; on failure they stay.
+func (c *Cache) merge(segs []string) {
+	for h := range c.outputs {
+		c.pending = append(c.pending, h)
+	}
+	slices.SortFunc(c.pending, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	if err := c.Flush(); err != nil {
+		fmt.Fprintf(c.stderr, "evalrun: score cache: merging %d segments: %v\n", len(segs), err)
+		c.pending = c.pending[:0]
+		return
+	}
+	for _, s := range segs {
+		os.Remove(s)
+	}
 }
 
 // Len is the number of cached outputs.
@@ -114,6 +164,23 @@ func (c *Cache) Put(h [32]byte, v []float32) {
 	c.outputs[h] = v
 }
 
+// digest is the checksum of a segment's rows: each text hash, the output's
+// length and its float32 values, little-endian.
+func digest(hashes [][32]byte, outputs [][]float32) string {
+	d := sha256.New()
+	var buf [4]byte
+	for i, h := range hashes {
+		d.Write(h[:])
+		binary.LittleEndian.PutUint32(buf[:], uint32(len(outputs[i])))
+		d.Write(buf[:])
+		for _, v := range outputs[i] {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+			d.Write(buf[:])
+		}
+	}
+	return hex.EncodeToString(d.Sum(nil))
+}
+
 // Flush writes the outputs stored since the last Flush as a new segment.
 func (c *Cache) Flush() (err error) {
 	if c == nil {
@@ -124,14 +191,16 @@ func (c *Cache) Flush() (err error) {
 	if len(c.pending) == 0 {
 		return nil
 	}
+	outs := make([][]float32, len(c.pending))
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
-	hashes, outs := b.Field(0).(*array.FixedSizeBinaryBuilder), b.Field(1).(*array.ListBuilder)
-	vals := outs.ValueBuilder().(*array.Float32Builder)
-	for _, h := range c.pending {
-		hashes.Append(h[:])
-		outs.Append(true)
-		vals.AppendValues(c.outputs[h], nil)
+	hb, lb := b.Field(0).(*array.FixedSizeBinaryBuilder), b.Field(1).(*array.ListBuilder)
+	vb := lb.ValueBuilder().(*array.Float32Builder)
+	for i, h := range c.pending {
+		outs[i] = c.outputs[h]
+		hb.Append(h[:])
+		lb.Append(true)
+		vb.AppendValues(outs[i], nil)
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
@@ -141,35 +210,44 @@ func (c *Cache) Flush() (err error) {
 	}
 	defer func() {
 		if err != nil {
+			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
-	w, err := pqarrow.NewFileWriter(schema, tmp, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(schema, tmp, parquet.NewWriterProperties(parquet.WithDictionaryDefault(false)), pqarrow.DefaultWriterProps())
 	if err != nil {
-		tmp.Close()
 		return fmt.Errorf("score cache: %v", err)
 	}
-	w.AppendKeyValueMetadata("edgeroute.scorecache", version)
-	w.AppendKeyValueMetadata("edgeroute.key", c.key)
-	if err := w.Write(rec); err != nil {
-		w.Close()
+	for _, kv := range [][2]string{{metaVersion, Version}, {metaKey, c.key}, {metaSHA256, digest(c.pending, outs)}} {
+		if err := w.AppendKeyValueMetadata(kv[0], kv[1]); err != nil {
+			return fmt.Errorf("score cache: %v", err)
+		}
+	}
+	if err := errors.Join(w.Write(rec), w.Close()); err != nil {
 		return fmt.Errorf("score cache: %v", err)
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("score cache: %v", err)
-	}
-	name := filepath.Join(c.dir, fmt.Sprintf("%s.parquet", strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp.Name()), ".segment-"), ".tmp")))
-	if err := os.Rename(tmp.Name(), name); err != nil {
+	name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(tmp.Name()), "."), ".tmp") + ".parquet"
+	if err := os.Rename(tmp.Name(), filepath.Join(c.dir, name)); err != nil {
 		return fmt.Errorf("score cache: %v", err)
 	}
 	c.pending = c.pending[:0]
 	return nil
 }
 
-// load reads one segment into the cache.
+// schemaOK tells whether a segment's columns are ours (field metadata and
+// the list's element name may differ).
+func schemaOK(s *arrow.Schema) bool {
+	if s.NumFields() != 2 || s.Field(0).Name != "text_sha256" || s.Field(1).Name != "output" {
+		return false
+	}
+	l, ok := s.Field(1).Type.(*arrow.ListType)
+	return arrow.TypeEqual(s.Field(0).Type, schema.Field(0).Type) && ok && l.Elem().ID() == arrow.FLOAT32
+}
+
+// load reads one segment into the cache, all or nothing.
 func (c *Cache) load(path string) (err error) {
 	defer func() {
-		if r := recover(); r != nil {
+		if r := recover(); r != nil { // the Parquet reader panics on some damage
 			err = fmt.Errorf("corrupt: %v", r)
 		}
 	}()
@@ -179,11 +257,15 @@ func (c *Cache) load(path string) (err error) {
 	}
 	defer rd.Close()
 	kv := rd.MetaData().KeyValueMetadata()
-	if v := kv.FindValue("edgeroute.scorecache"); v == nil || *v != version {
-		return fmt.Errorf("not a %s segment", version)
+	if v := kv.FindValue(metaVersion); v == nil || *v != Version {
+		return fmt.Errorf("not a %s segment", Version)
 	}
-	if v := kv.FindValue("edgeroute.key"); v == nil || *v != c.key {
+	if v := kv.FindValue(metaKey); v == nil || *v != c.key {
 		return fmt.Errorf("belongs to another key")
+	}
+	want := kv.FindValue(metaSHA256)
+	if want == nil {
+		return fmt.Errorf("no checksum")
 	}
 	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 	if err != nil {
@@ -194,31 +276,35 @@ func (c *Cache) load(path string) (err error) {
 		return err
 	}
 	defer tbl.Release()
-	got := tbl.Schema()
-	if got.NumFields() != 2 || got.Field(0).Name != "text_sha256" || !arrow.TypeEqual(got.Field(0).Type, schema.Field(0).Type) ||
-		got.Field(1).Name != "output" || got.Field(1).Type.ID() != arrow.LIST {
-		return fmt.Errorf("schema %s", got)
+	if got := tbl.Schema(); !schemaOK(got) {
+		return fmt.Errorf("columns %v, want text_sha256 (32 bytes) and output (list of float32)", got.Fields())
 	}
-	add := map[[32]byte][]float32{}
-	for ci := range tbl.Column(0).Data().Chunks() {
-		hs := tbl.Column(0).Data().Chunk(ci).(*array.FixedSizeBinary)
-		ls, ok := tbl.Column(1).Data().Chunk(ci).(*array.List)
-		if !ok {
-			return fmt.Errorf("output column is not a list")
-		}
-		vs, ok := ls.ListValues().(*array.Float32)
-		if !ok {
-			return fmt.Errorf("output column is not a list of float32")
+	var hashes [][32]byte
+	var outs [][]float32
+	hc, oc := tbl.Column(0).Data(), tbl.Column(1).Data()
+	if len(hc.Chunks()) != len(oc.Chunks()) {
+		return fmt.Errorf("columns of different chunking")
+	}
+	for ci, chunk := range hc.Chunks() {
+		hs := chunk.(*array.FixedSizeBinary)
+		ls := oc.Chunk(ci).(*array.List)
+		vs := ls.ListValues().(*array.Float32)
+		if hs.Len() != ls.Len() || hs.NullN() > 0 || ls.NullN() > 0 || vs.NullN() > 0 {
+			return fmt.Errorf("missing values")
 		}
 		for i := 0; i < hs.Len(); i++ {
 			var h [32]byte
 			copy(h[:], hs.Value(i))
 			lo, hi := ls.ValueOffsets(i)
-			add[h] = append([]float32(nil), vs.Float32Values()[lo:hi]...)
+			hashes = append(hashes, h)
+			outs = append(outs, append([]float32(nil), vs.Float32Values()[lo:hi]...))
 		}
 	}
-	for h, v := range add {
-		c.outputs[h] = v
+	if got := digest(hashes, outs); got != *want {
+		return fmt.Errorf("checksum %s, recorded %s", got, *want)
+	}
+	for i, h := range hashes {
+		c.outputs[h] = outs[i]
 	}
 	return nil
 }

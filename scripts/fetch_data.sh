@@ -4,27 +4,37 @@
 # Usage: bash scripts/fetch_data.sh [--hf] [DIR]
 #
 # Downloads every file listed in scripts/MANIFEST.tsv (path, bytes, sha256,
-# pinned upstream URL) into DIR, default the directory evalrun looks in:
-# <user cache dir>/edgeroute/data (Linux: ${XDG_CACHE_HOME:-~/.cache}/edgeroute/data,
-# macOS: ~/Library/Caches/edgeroute/data). Each file is downloaded to a
-# temporary name, checked against its sha256 and only then renamed into
-# place, so an interrupted or failed run never leaves a half-written file;
-# files already present with the right checksum are skipped. A checksum
-# mismatch stops the script with status 1, naming the file.
+# pinned upstream URL; about 21 MB) into DIR, by default the directory
+# evalrun looks in: <user cache dir>/edgeroute/data, that is
+# ${XDG_CACHE_HOME:-$HOME/.cache}/edgeroute/data on Linux and
+# ~/Library/Caches/edgeroute/data on macOS. Each file is downloaded to a
+# temporary name beside its destination, checked against its sha256 and only
+# then renamed into place, so a failed or interrupted run never leaves a
+# half-written file. Files already present with the right checksum are not
+# downloaded again. A checksum mismatch stops the script (status 1) naming
+# the file, the expected and the actual checksum.
 #
 # FETCH_DATA_MIRROR replaces the upstream hosts: a directory or an http(s)
-# base URL under which each file is found at its manifest path.
+# base URL; the file at manifest path P is taken from $FETCH_DATA_MIRROR/P.
 #
-# --hf also fetches the Hugging Face Parquet exports of the test sets:
+# --hf also fetches the Hugging Face Parquet exports of the test sets
+# (for `evalrun --records FILE`):
 #   https://huggingface.co/datasets/cais/mmlu/resolve/main/all/test-00000-of-00001.parquet
+#     -> DIR/hf/mmlu/all/test-00000-of-00001.parquet
 #   https://huggingface.co/datasets/openai/gsm8k/resolve/main/main/test-00000-of-00001.parquet
-# into DIR/hf/ (for `evalrun --records`). Upstream publishes no checksums for
-# them: their sha256 is recorded in DIR/hf/SHA256SUMS.
+#     -> DIR/hf/gsm8k/main/test-00000-of-00001.parquet
+# Upstream publishes no checksums for them: the first download records their
+# sha256 in DIR/hf/SHA256SUMS (`sha256sum -c` format), and later runs verify
+# against that record (delete it to accept a new upstream version).
+#
+# Needs bash, curl or wget (for http(s) sources), and sha256sum or shasum.
+# Exit status: 0 done, 1 a download or checksum failed, 2 bad usage or setup.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 manifest="$here/MANIFEST.tsv"
 
+say() { echo "fetch_data.sh: $*" >&2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 hf=0
@@ -33,99 +43,111 @@ for arg in "$@"; do
   case "$arg" in
     --hf) hf=1 ;;
     -h|--help) usage; exit 0 ;;
-    -*) echo "fetch_data.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
-    *) [ -z "$dir" ] || { echo "fetch_data.sh: more than one DIR" >&2; exit 2; }; dir="$arg" ;;
+    -*) say "unknown option $arg (see --help)"; exit 2 ;;
+    *) if [ -n "$dir" ]; then say "more than one DIR ($dir, $arg)"; exit 2; fi; dir="$arg" ;;
   esac
 done
 if [ -z "$dir" ]; then
-  if [ "$(uname)" = Darwin ]; then cache="$HOME/Library/Caches"; else cache="${XDG_CACHE_HOME:-$HOME/.cache}"; fi
-  dir="$cache/edgeroute/data"
+  if [ "$(uname)" = Darwin ]; then
+    dir="${HOME:?}/Library/Caches/edgeroute/data"
+  elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+    dir="$XDG_CACHE_HOME/edgeroute/data"
+  else
+    dir="${HOME:?neither XDG_CACHE_HOME nor HOME is set: give DIR}/.cache/edgeroute/data"
+  fi
 fi
 mirror="${FETCH_DATA_MIRROR:-}"
+mirror="${mirror%/}"
 
+# sha256 FILE: set $sum to FILE's sha256 (hex).
 if command -v sha256sum >/dev/null 2>&1; then
-  sha256() { sha256sum "$1" | cut -d' ' -f1; }
+  sha256() { sum="$(sha256sum -- "$1")" && sum="${sum%% *}"; }
 elif command -v shasum >/dev/null 2>&1; then
-  sha256() { shasum -a 256 "$1" | cut -d' ' -f1; }
+  sha256() { sum="$(shasum -a 256 -- "$1")" && sum="${sum%% *}"; }
 else
-  echo "fetch_data.sh: needs sha256sum or shasum" >&2; exit 2
+  say "needs sha256sum or shasum"; exit 2
 fi
 
-# download URL DEST: fetch URL (or copy a path) to DEST.
+# download SOURCE DEST: copy SOURCE, a URL or a path, to DEST.
 download() {
   case "$1" in
     http://*|https://*)
       if command -v curl >/dev/null 2>&1; then
         curl -fsSL --retry 3 --connect-timeout 20 -o "$2" "$1"
       elif command -v wget >/dev/null 2>&1; then
-        wget -q -O "$2" "$1"
+        wget -q -T 20 -t 3 -O "$2" "$1"
       else
-        echo "fetch_data.sh: needs curl or wget to download $1" >&2; return 2
+        say "needs curl or wget to download $1 (neither is installed)"; exit 2
       fi ;;
-    *) cp "$1" "$2" ;;
+    *) cp -- "$1" "$2" ;;
   esac
 }
 
-# source_of PATH URL: where to get a manifest file from (the mirror, if set).
-source_of() {
-  if [ -n "$mirror" ]; then echo "${mirror%/}/$1"; else echo "$2"; fi
-}
+# The temporary file being written, removed if the script stops early.
+part=""
+trap 'if [ -n "$part" ]; then rm -f -- "$part"; fi' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 downloaded=0
 present=0
-# fetch PATH URL SHA256: make DIR/PATH hold the file whose checksum is
-# SHA256 (empty: any; its checksum is printed).
+# fetch PATH URL SHA256: make DIR/PATH the file whose checksum is SHA256
+# (empty: any file), and leave its checksum in $sum. The source is URL, or
+# $FETCH_DATA_MIRROR/PATH.
 fetch() {
-  local path="$1" url="$2" want="$3" dest="$dir/$1"
-  if [ -n "$want" ] && [ -f "$dest" ] && [ "$(sha256 "$dest")" = "$want" ]; then
+  local path="$1" src="$2" want="$3" dest="$dir/$1"
+  [ -z "$mirror" ] || src="$mirror/$path"
+  if [ -n "$want" ] && [ -f "$dest" ] && sha256 "$dest" && [ "$sum" = "$want" ]; then
     present=$((present + 1))
-    checksum="$want"
     return 0
   fi
-  mkdir -p "$(dirname "$dest")"
-  local tmp
-  tmp="$(mktemp "$dest.part.XXXXXX")"
-  trap 'rm -f "$tmp"' EXIT
-  if ! download "$url" "$tmp"; then
-    rm -f "$tmp"
-    echo "fetch_data.sh: $path: download from $url failed" >&2
+  [ -d "${dest%/*}" ] || mkdir -p -- "${dest%/*}"
+  part="$dest.part.$$"
+  if ! download "$src" "$part"; then
+    say "$path: download from $src failed"
     exit 1
   fi
-  local got
-  got="$(sha256 "$tmp")"
-  if [ -n "$want" ] && [ "$got" != "$want" ]; then
-    rm -f "$tmp"
-    echo "fetch_data.sh: $path: sha256 $got, want $want (from $url); nothing written" >&2
+  sha256 "$part" || { say "$path: cannot compute the checksum of $part"; exit 1; }
+  if [ -n "$want" ] && [ "$sum" != "$want" ]; then
+    say "$path: checksum mismatch: want sha256 $want, got $sum (from $src); nothing written"
     exit 1
   fi
-  chmod 644 "$tmp"
-  mv -f "$tmp" "$dest"
-  trap - EXIT
+  mv -f -- "$part" "$dest"
+  part=""
   downloaded=$((downloaded + 1))
-  checksum="$got"
+  echo "$path"
 }
 
-[ -f "$manifest" ] || { echo "fetch_data.sh: no manifest at $manifest" >&2; exit 2; }
-mkdir -p "$dir"
-while IFS=$'\t' read -r path bytes sum url; do
-  [ "$path" = path ] && continue # header
-  case "$path" in ''|/*|*..*) echo "fetch_data.sh: $manifest: bad path '$path'" >&2; exit 2 ;; esac
-  fetch "$path" "$(source_of "$path" "$url")" "$sum"
+[ -f "$manifest" ] || { say "no manifest at $manifest"; exit 2; }
+mkdir -p -- "$dir"
+line=0
+while IFS=$'\t' read -r path _size want url || [ -n "$path" ]; do
+  line=$((line + 1))
+  [ "$line" -gt 1 ] || continue # header
+  case "$path" in ''|/*|*..*|*/|*"\\"*) say "$manifest line $line: bad path '$path'"; exit 2 ;; esac
+  [[ "$want" =~ ^[0-9a-f]{64}$ ]] || { say "$manifest line $line: bad sha256 '$want'"; exit 2; }
+  fetch "$path" "$url" "$want"
 done < "$manifest"
 
 if [ "$hf" = 1 ]; then
   sums="$dir/hf/SHA256SUMS"
-  : > "$sums.part"
+  mkdir -p -- "$dir/hf"
+  recorded=""
   for spec in \
-    "hf/mmlu/all/test-00000-of-00001.parquet https://huggingface.co/datasets/cais/mmlu/resolve/main/all/test-00000-of-00001.parquet" \
-    "hf/gsm8k/main/test-00000-of-00001.parquet https://huggingface.co/datasets/openai/gsm8k/resolve/main/main/test-00000-of-00001.parquet"; do
-    set -- $spec
-    # A file recorded by an earlier run is verified against that record.
-    known="$(grep -F "  ${1#hf/}" "$sums" 2>/dev/null | cut -d' ' -f1 || true)"
-    fetch "$1" "$(source_of "$1" "$2")" "$known"
-    echo "$checksum  ${1#hf/}" >> "$sums.part"
+    "mmlu/all/test-00000-of-00001.parquet https://huggingface.co/datasets/cais/mmlu/resolve/main/all/test-00000-of-00001.parquet" \
+    "gsm8k/main/test-00000-of-00001.parquet https://huggingface.co/datasets/openai/gsm8k/resolve/main/main/test-00000-of-00001.parquet"; do
+    name="${spec%% *}"
+    known=""
+    if [ -f "$sums" ]; then
+      while read -r s n; do [ "$n" != "$name" ] || known="$s"; done < "$sums"
+    fi
+    fetch "hf/$name" "${spec#* }" "$known" # sets $sum
+    recorded+="$sum  $name"$'\n'
   done
-  mv -f "$sums.part" "$sums"
+  part="$sums.part.$$"
+  printf '%s' "$recorded" > "$part"
+  mv -f -- "$part" "$sums"
+  part=""
 fi
 
-echo "fetch_data.sh: $dir: $((downloaded + present)) files verified ($downloaded downloaded, $present already present)"
+say "$dir: $((downloaded + present)) files verified ($downloaded downloaded, $present already present)"

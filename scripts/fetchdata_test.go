@@ -1,25 +1,32 @@
 // Package scripts holds the shell scripts users run (fetch_data.sh,
-// install_onnxruntime.sh) and their tests.
+// install_onnxruntime.sh) and their tests, which run the scripts with bash.
 package scripts
 
 import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
+
+	"github.com/edgeroute/edgeroute/datadir"
 )
 
 const shared = "../../shared/data"
 
-type entry struct{ path, sum string }
+type entry struct{ path, sum, url string }
 
+// manifest reads scripts/MANIFEST.tsv independently of the script.
 func manifest(t *testing.T) []entry {
 	t.Helper()
 	f, err := os.Open("MANIFEST.tsv")
@@ -29,33 +36,54 @@ func manifest(t *testing.T) []entry {
 	defer f.Close()
 	var es []entry
 	sc := bufio.NewScanner(f)
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		cols := strings.Split(sc.Text(), "\t")
 		if len(cols) != 4 {
-			t.Fatalf("manifest line %q: %d columns", sc.Text(), len(cols))
+			t.Fatalf("MANIFEST.tsv line %d: %d columns, want 4", n, len(cols))
 		}
-		if cols[0] != "path" {
-			es = append(es, entry{cols[0], cols[2]})
+		if n > 1 {
+			es = append(es, entry{cols[0], cols[2], cols[3]})
 		}
 	}
 	return es
 }
 
 func needShared(t *testing.T) {
+	t.Helper()
 	if _, err := os.Stat(shared); err != nil {
 		t.Skipf("no shared data at %s", shared)
 	}
 }
 
-// fetch runs the script with a mirror and returns its combined output.
-func fetch(t *testing.T, mirror, dir string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command("bash", append([]string{"fetch_data.sh"}, append(args, dir)...)...)
-	cmd.Env = append(os.Environ(), "FETCH_DATA_MIRROR="+mirror)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }
 
+// fetch runs fetch_data.sh with args and extra environment; it returns the
+// combined output and the exit status.
+func fetch(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	cmd := exec.Command(bash, append([]string{"fetch_data.sh"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	}
+	t.Fatal(err)
+	return "", -1
+}
+
+// checkTree asserts that dir holds every manifest file with its checksum
+// and no temporary file.
 func checkTree(t *testing.T, dir string, es []entry) {
 	t.Helper()
 	for _, e := range es {
@@ -63,116 +91,336 @@ func checkTree(t *testing.T, dir string, es []entry) {
 		if err != nil {
 			t.Fatalf("%s: %v", e.path, err)
 		}
-		s := sha256.Sum256(b)
-		if hex.EncodeToString(s[:]) != e.sum {
-			t.Fatalf("%s: wrong checksum", e.path)
+		if got := sha256Hex(b); got != e.sum {
+			t.Fatalf("%s: sha256 %s, want %s", e.path, got, e.sum)
 		}
 	}
-	var extra []string
+	noPartials(t, dir)
+}
+
+func noPartials(t *testing.T, dir string) {
+	t.Helper()
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.Contains(d.Name(), ".part.") {
-			extra = append(extra, p)
+		if err == nil && strings.Contains(d.Name(), ".part.") {
+			t.Errorf("temporary file left: %s", p)
 		}
 		return nil
 	})
-	if len(extra) > 0 {
-		t.Errorf("partial files left: %v", extra)
+}
+
+// restrictedPath is a directory holding links to the tools fetch_data.sh
+// needs besides the downloaders, plus the downloaders named.
+func restrictedPath(t *testing.T, downloaders ...string) string {
+	t.Helper()
+	bin := t.TempDir()
+	for _, tool := range append([]string{"dirname", "uname", "sed", "sha256sum", "shasum", "cp", "mv", "rm", "mkdir"}, downloaders...) {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			continue // sha256sum or shasum suffices; the script says which it lacks
+		}
+		if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return "PATH=" + bin
 }
 
 func TestManifestCopyMatchesShared(t *testing.T) {
 	needShared(t)
-	a, _ := os.ReadFile("MANIFEST.tsv")
+	a, err := os.ReadFile("MANIFEST.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(filepath.Join(shared, "MANIFEST.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(a) != string(b) {
-		t.Error("scripts/MANIFEST.tsv differs from the shared data's MANIFEST.tsv")
+		t.Error("scripts/MANIFEST.tsv differs from the shared data's MANIFEST.tsv: copy it again")
 	}
 }
 
-// The whole manifest over HTTP from a server on 127.0.0.1, as a user gets
-// it from upstream; then a second run verifies and downloads nothing.
-func TestFetchOverHTTP(t *testing.T) {
-	needShared(t)
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		http.FileServer(http.Dir(shared)).ServeHTTP(w, r)
-	}))
-	defer srv.Close()
-	dir := t.TempDir()
+// Every row has a safe relative path, a sha256 and an upstream URL pinned
+// to a commit; no path twice.
+func TestManifestWellFormed(t *testing.T) {
+	sum := regexp.MustCompile(`^[0-9a-f]{64}$`)
+	pinned := regexp.MustCompile(`^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/`)
+	seen := map[string]bool{}
 	es := manifest(t)
-	out, err := fetch(t, srv.URL, dir)
-	if err != nil {
-		t.Fatalf("%v: %s", err, out)
+	for _, e := range es {
+		if e.path == "" || filepath.IsAbs(e.path) || strings.Contains(e.path, "..") || seen[e.path] {
+			t.Errorf("path %q", e.path)
+		}
+		seen[e.path] = true
+		if !sum.MatchString(e.sum) || !pinned.MatchString(e.url) {
+			t.Errorf("%s: sha256 %q, url %q", e.path, e.sum, e.url)
+		}
 	}
-	checkTree(t, dir, es)
-	if int(requests.Load()) != len(es) {
-		t.Errorf("%d requests for %d files", requests.Load(), len(es))
-	}
-	out, err = fetch(t, srv.URL, dir)
-	if err != nil || !strings.Contains(out, "(0 downloaded,") || int(requests.Load()) != len(es) {
-		t.Errorf("second run: %v, %d requests: %s", err, requests.Load(), out)
+	if _, err := os.Stat(shared); err == nil {
+		var files []string
+		filepath.WalkDir(shared, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if rel, _ := filepath.Rel(shared, p); rel != "MANIFEST.tsv" && rel != "SOURCES.md" {
+					files = append(files, filepath.ToSlash(rel))
+				}
+			}
+			return err
+		})
+		for _, f := range files {
+			if !seen[f] {
+				t.Errorf("%s is in the shared data but not in the manifest", f)
+			}
+		}
+		if len(files) != len(es) {
+			t.Errorf("%d files in the manifest, %d in the shared data", len(es), len(files))
+		}
 	}
 }
 
-func TestFetchFromDirectory(t *testing.T) {
-	needShared(t)
-	dir := t.TempDir()
-	out, err := fetch(t, shared, dir)
-	if err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	checkTree(t, dir, manifest(t))
+// mirrorServer serves the shared data on 127.0.0.1, with some paths
+// replaced, and records what was asked and by which client.
+type mirrorServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	override map[string][]byte
+	requests []string // "path user-agent"
 }
 
-// A corrupted file fails the run, names the file and leaves nothing of it;
-// a file corrupted on disk since an earlier run is fetched again.
-func TestFetchCorrupt(t *testing.T) {
-	needShared(t)
-	const bad = "gsm8k/test.jsonl"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/"+bad {
-			w.Write([]byte("not the test set\n"))
+func newMirrorServer(t *testing.T) *mirrorServer {
+	m := &mirrorServer{override: map[string][]byte{}}
+	files := http.FileServer(http.Dir(shared))
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.mu.Lock()
+		m.requests = append(m.requests, r.URL.Path+" "+r.UserAgent())
+		b, ok := m.override[r.URL.Path]
+		m.mu.Unlock()
+		if ok {
+			w.Write(b)
 			return
 		}
-		http.FileServer(http.Dir(shared)).ServeHTTP(w, r)
+		files.ServeHTTP(w, r)
 	}))
-	defer srv.Close()
-	dir := t.TempDir()
-	out, err := fetch(t, srv.URL, dir)
-	if err == nil || !strings.Contains(out, bad+": sha256 ") {
-		t.Fatalf("corrupt download: %v: %s", err, out)
-	}
-	if _, err := os.Stat(filepath.Join(dir, bad)); !os.IsNotExist(err) {
-		t.Errorf("%s exists after a failed download", bad)
-	}
-	ents, _ := os.ReadDir(filepath.Join(dir, "gsm8k"))
-	for _, e := range ents {
-		if strings.Contains(e.Name(), ".part.") {
-			t.Errorf("partial file %s left", e.Name())
-		}
-	}
-	// From a good mirror, then damage one file: the next run replaces it.
-	if out, err := fetch(t, shared, dir); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	os.WriteFile(filepath.Join(dir, bad), []byte("damaged"), 0o644)
-	out, err = fetch(t, shared, dir)
-	if err != nil || !strings.Contains(out, "(1 downloaded,") {
-		t.Errorf("repair run: %v: %s", err, out)
-	}
-	checkTree(t, dir, manifest(t))
+	t.Cleanup(m.Close)
+	return m
 }
 
-func TestFetchBadUsage(t *testing.T) {
-	for _, args := range [][]string{{"--nope"}, {"a", "b"}} {
-		cmd := exec.Command("bash", append([]string{"fetch_data.sh"}, args...)...)
-		out, err := cmd.CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
-			t.Errorf("%v: %v: %s", args, err, out)
+func (m *mirrorServer) serve(path string, b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.override["/"+path] = b
+}
+
+func (m *mirrorServer) unserve(path string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.override, "/"+path)
+}
+
+// takeRequests returns the requests since the last call.
+func (m *mirrorServer) takeRequests() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.requests
+	m.requests = nil
+	return r
+}
+
+// The whole manifest over HTTP from 127.0.0.1, as a user gets it from
+// upstream; then what later runs do: skip verified files, repair a damaged
+// one, refuse a corrupted download, fall back to wget, say that a
+// downloader is missing, and fetch and record the --hf files.
+func TestFetchOverHTTP(t *testing.T) {
+	needShared(t)
+	srv := newMirrorServer(t)
+	mirror := "FETCH_DATA_MIRROR=" + srv.URL + "/" // a trailing slash is allowed
+	dir := t.TempDir()
+	es := manifest(t)
+	const victim = "gsm8k/test.jsonl"
+	victimPath := filepath.Join(dir, victim)
+
+	out, code := fetch(t, []string{mirror}, dir)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d files verified (%d downloaded, 0 already present)", len(es), len(es))) {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	checkTree(t, dir, es)
+	reqs := srv.takeRequests()
+	if len(reqs) != len(es) {
+		t.Errorf("%d requests for %d files", len(reqs), len(es))
+	}
+	if _, err := exec.LookPath("curl"); err == nil && !strings.Contains(reqs[0], " curl/") {
+		t.Errorf("curl is installed but the request came from %q", reqs[0])
+	}
+
+	t.Run("skips verified files", func(t *testing.T) {
+		out, code := fetch(t, []string{mirror}, dir)
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("(0 downloaded, %d already present)", len(es))) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+		if reqs := srv.takeRequests(); len(reqs) != 0 {
+			t.Errorf("requests: %v", reqs)
+		}
+	})
+
+	t.Run("repairs a damaged file", func(t *testing.T) {
+		os.WriteFile(victimPath, []byte("damaged"), 0o644)
+		out, code := fetch(t, []string{mirror}, dir)
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("(1 downloaded, %d already present)", len(es)-1)) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+		if reqs := srv.takeRequests(); len(reqs) != 1 || !strings.HasPrefix(reqs[0], "/"+victim+" ") {
+			t.Errorf("requests: %v", reqs)
+		}
+		checkTree(t, dir, es)
+	})
+
+	t.Run("refuses a corrupted download", func(t *testing.T) {
+		bad := []byte("not the GSM8K test set\n")
+		srv.serve(victim, bad)
+		defer srv.unserve(victim)
+		os.Remove(victimPath)
+		out, code := fetch(t, []string{mirror}, dir)
+		want := victim + ": checksum mismatch: want sha256 " + es[1].sum + ", got " + sha256Hex(bad)
+		if es[1].path != victim || code != 1 || !strings.Contains(out, want) {
+			t.Errorf("exit %d, want 1 and %q: %s", code, want, out)
+		}
+		if _, err := os.Stat(victimPath); !os.IsNotExist(err) {
+			t.Errorf("%s exists after a failed download", victim)
+		}
+		noPartials(t, dir)
+	})
+	srv.takeRequests()
+
+	t.Run("wget without curl", func(t *testing.T) {
+		if _, err := exec.LookPath("wget"); err != nil {
+			t.Skip("no wget")
+		}
+		os.Remove(victimPath)
+		out, code := fetch(t, []string{mirror, restrictedPath(t, "wget")}, dir)
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("(1 downloaded, %d already present)", len(es)-1)) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+		if reqs := srv.takeRequests(); len(reqs) != 1 || !strings.Contains(reqs[0], " Wget/") {
+			t.Errorf("requests: %v", reqs)
+		}
+		checkTree(t, dir, es)
+	})
+
+	t.Run("neither curl nor wget", func(t *testing.T) {
+		os.Remove(victimPath)
+		out, code := fetch(t, []string{mirror, restrictedPath(t)}, dir)
+		if code != 2 || !strings.Contains(out, "needs curl or wget to download "+srv.URL+"/"+victim) {
+			t.Errorf("exit %d: %s", code, out)
+		}
+		noPartials(t, dir)
+		if out, code := fetch(t, []string{mirror}, dir); code != 0 {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+	})
+
+	t.Run("hf", func(t *testing.T) {
+		files := map[string][]byte{
+			"mmlu/all/test-00000-of-00001.parquet":   []byte("stands for cais/mmlu all/test"),
+			"gsm8k/main/test-00000-of-00001.parquet": []byte("stands for openai/gsm8k main/test"),
+		}
+		for name, b := range files {
+			srv.serve("hf/"+name, b)
+		}
+		wantSums := "" +
+			sha256Hex(files["mmlu/all/test-00000-of-00001.parquet"]) + "  mmlu/all/test-00000-of-00001.parquet\n" +
+			sha256Hex(files["gsm8k/main/test-00000-of-00001.parquet"]) + "  gsm8k/main/test-00000-of-00001.parquet\n"
+		sums := filepath.Join(dir, "hf", "SHA256SUMS")
+		for _, want := range []string{fmt.Sprintf("(2 downloaded, %d already present)", len(es)), fmt.Sprintf("(0 downloaded, %d already present)", len(es)+2)} {
+			out, code := fetch(t, []string{mirror}, "--hf", dir)
+			if code != 0 || !strings.Contains(out, want) {
+				t.Fatalf("exit %d, want %q: %s", code, want, out)
+			}
+			if b, _ := os.ReadFile(sums); string(b) != wantSums {
+				t.Errorf("SHA256SUMS:\n%s\nwant\n%s", b, wantSums)
+			}
+			for name, b := range files {
+				if got, _ := os.ReadFile(filepath.Join(dir, "hf", name)); string(got) != string(b) {
+					t.Errorf("%s: %q", name, got)
+				}
+			}
+		}
+		// Upstream changed: the recorded checksum no longer matches.
+		os.Remove(filepath.Join(dir, "hf", "gsm8k/main/test-00000-of-00001.parquet"))
+		srv.serve("hf/gsm8k/main/test-00000-of-00001.parquet", []byte("a new version"))
+		out, code := fetch(t, []string{mirror}, "--hf", dir)
+		if code != 1 || !strings.Contains(out, "hf/gsm8k/main/test-00000-of-00001.parquet: checksum mismatch") {
+			t.Errorf("exit %d: %s", code, out)
+		}
+		noPartials(t, dir)
+	})
+}
+
+// The shared data as a directory mirror, into the default directory: the
+// cache directory evalrun resolves.
+func TestFetchFromDirectory(t *testing.T) {
+	needShared(t)
+	home := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, "cache"))
+	t.Setenv("HOME", home)
+	want, err := datadir.CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(shared)
+	out, code := fetch(t, []string{"FETCH_DATA_MIRROR=" + abs})
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%s: %d files verified", want, len(manifest(t)))) {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	checkTree(t, want, manifest(t))
+}
+
+// A corrupted file in a directory mirror fails the run and leaves nothing
+// of it; the files before it stay.
+func TestFetchCorruptDirectoryMirror(t *testing.T) {
+	needShared(t)
+	es := manifest(t)
+	mirror := t.TempDir()
+	for _, e := range es[:3] {
+		p := filepath.Join(mirror, e.path)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		abs, _ := filepath.Abs(filepath.Join(shared, e.path))
+		if err := os.Symlink(abs, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(mirror, es[1].path)
+	os.Remove(bad)
+	os.WriteFile(bad, []byte("corrupted"), 0o644)
+	dir := t.TempDir()
+	out, code := fetch(t, []string{"FETCH_DATA_MIRROR=" + mirror}, dir)
+	if code != 1 || !strings.Contains(out, es[1].path+": checksum mismatch: want sha256 "+es[1].sum+", got "+sha256Hex([]byte("corrupted"))) {
+		t.Errorf("exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, es[1].path)); !os.IsNotExist(err) {
+		t.Errorf("%s written", es[1].path)
+	}
+	checkTree(t, dir, es[:1])
+	// A file missing from the mirror is a download failure naming it.
+	os.Remove(bad)
+	out, code = fetch(t, []string{"FETCH_DATA_MIRROR=" + mirror}, dir)
+	if code != 1 || !strings.Contains(out, es[1].path+": download from "+bad+" failed") {
+		t.Errorf("exit %d: %s", code, out)
+	}
+	noPartials(t, dir)
+}
+
+func TestFetchUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--nope"}, 2, "unknown option --nope"},
+		{[]string{"a", "b"}, 2, "more than one DIR (a, b)"},
+		{[]string{"--help"}, 0, "Usage: bash scripts/fetch_data.sh [--hf] [DIR]"},
+	} {
+		out, code := fetch(t, nil, c.args...)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, out, c.code, c.want)
 		}
 	}
 }

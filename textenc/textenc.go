@@ -1,27 +1,33 @@
 // Package textenc turns text into the token ids a Hugging Face exported
 // model expects, from the model's tokenizer.json.
 //
-// It wraps github.com/sugarme/tokenizer (pure Go; WordPiece, Unigram and
-// BPE models) and works around the ways it differs from Hugging Face
-// tokenizers on the files we use:
+// Tokenizing is three steps: normalize the text (Unicode forms, case,
+// accents, white space), split it into words, and cut each word into
+// vocabulary pieces (WordPiece, Unigram or BPE). The model's template
+// then wraps the ids in its special tokens ([CLS] ... [SEP]).
 //
-//   - BERT normalizer: sugarme strips accents without decomposing first,
-//     so "é" survives; it treats only ASCII space, tab, CR and LF as white
-//     space (U+00A0, U+3000 ... are not); and it drops only Cc and Cf
-//     characters as controls. Here the text is normalized in Go the way
-//     HF's BertNormalizer does (clean text, CJK spacing, lower case, NFD
-//     then drop nonspacing marks) before sugarme sees it, keeping the
-//     special-token strings ([CLS], [SEP], ...) verbatim, since HF matches
-//     them on the raw text.
-//   - NFKC normalizer: sugarme turns non-NFKC text into NFKD; the text is
-//     NFKC-normalized in Go first, which makes its normalizer a no-op.
-//   - pretrained.BertBaseUncased() changes the process's working
-//     directory: this package only ever loads a tokenizer.json by path.
+// The splitting and the WordPiece and BPE models are
+// github.com/sugarme/tokenizer (pure Go). Its normalizers are not used:
+// they differ from Hugging Face tokenizers on the files we use (its BERT
+// normalizer strips accents without decomposing first, so "é" survives,
+// and treats only ASCII space, tab, CR and LF as white space, not U+00A0
+// or U+3000; its NFKC turns text that is not already NFKC into NFKD; its
+// Replace is quadratic in the text's length, minutes for a long prompt).
+// This package implements the normalizer types of tokenizer.json itself
+// (BertNormalizer, NFC/NFD/NFKC/NFKD, Lowercase, StripAccents, Strip,
+// Prepend, Replace, Sequence) and hands sugarme normalized text; a file
+// with another type keeps sugarme's normalizer. A Unigram model without
+// a pre-tokenizer (one lattice per text, as in use-lite) is searched here
+// too: sugarme's is quadratic in the number of pieces.
 //
-// Truncation is done here, not by sugarme: a text too long for the model
-// keeps its template's special tokens and loses content from the end (or,
-// with EncodeTail, from the start, so that the latest dialogue turns
-// survive).
+// Special tokens ([CLS], [SEP], ...) written in a text become their ids,
+// matched on the raw text as Hugging Face does. A text too long for the
+// model keeps its template's special tokens and loses content from the
+// end (or, with EncodeTail, from the start, so that the latest dialogue
+// turns survive).
+//
+// pretrained.BertBaseUncased() changes the process's working directory:
+// this package only ever loads a tokenizer.json by path.
 package textenc
 
 import (
@@ -29,20 +35,19 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"unicode"
 
 	"github.com/sugarme/tokenizer"
 	"github.com/sugarme/tokenizer/pretrained"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Tokenizer encodes texts for one model.
 type Tokenizer struct {
-	tk      *tokenizer.Tokenizer
-	maxLen  int
-	prepare func(string) string
-	// specials are the special tokens' strings and ids, matched in the raw
-	// text before anything else (as HF does; sugarme misses some).
+	tk        *tokenizer.Tokenizer
+	unigram   *unigram // when set, used instead of sugarme's model
+	maxLen    int
+	normalize normalizer
+	// specials are the added tokens matched on the raw text, before
+	// normalization, with their ids.
 	specials map[string]int
 	// head and tail are the ids the template puts around a text ([CLS]
 	// and [SEP]).
@@ -54,14 +59,16 @@ type Tokenizer struct {
 func Load(path string, maxLen int) (*Tokenizer, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("tokenizer: %v", err)
+		return nil, err
 	}
 	var spec struct {
-		Normalizer  json.RawMessage `json:"normalizer"`
-		AddedTokens []struct {
-			ID      int    `json:"id"`
-			Content string `json:"content"`
-			Special bool   `json:"special"`
+		Normalizer   json.RawMessage `json:"normalizer"`
+		PreTokenizer json.RawMessage `json:"pre_tokenizer"`
+		Model        json.RawMessage `json:"model"`
+		AddedTokens  []struct {
+			ID         int    `json:"id"`
+			Content    string `json:"content"`
+			Normalized bool   `json:"normalized"`
 		} `json:"added_tokens"`
 	}
 	if err := json.Unmarshal(raw, &spec); err != nil {
@@ -71,18 +78,27 @@ func Load(path string, maxLen int) (*Tokenizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	t := &Tokenizer{tk: tk, maxLen: maxLen, prepare: func(s string) string { return s }, specials: map[string]int{}}
-	for _, a := range spec.AddedTokens {
-		if a.Special && a.Content != "" {
-			t.specials[a.Content] = a.ID
+	t := &Tokenizer{tk: tk, maxLen: maxLen, specials: map[string]int{}}
+	if t.normalize, err = parseNormalizer(spec.Normalizer); err == nil {
+		tk.WithNormalizer(nil)
+	} else {
+		t.normalize = func(s string) string { return s }
+	}
+	if len(spec.PreTokenizer) == 0 || string(spec.PreTokenizer) == "null" {
+		u, ok, err := newUnigram(spec.Model)
+		if err != nil {
+			return nil, fmt.Errorf("%s: model: %v", path, err)
+		}
+		if ok {
+			t.unigram = u
 		}
 	}
-	norms := string(spec.Normalizer)
-	switch {
-	case strings.Contains(norms, `"BertNormalizer"`):
-		t.prepare = bertNormalize
-	case strings.Contains(norms, `"NFKC"`):
-		t.prepare = norm.NFKC.String
+	for _, a := range spec.AddedTokens {
+		// Tokens marked "normalized" are matched in the normalized text,
+		// which sugarme does.
+		if !a.Normalized && a.Content != "" {
+			t.specials[a.Content] = a.ID
+		}
 	}
 	empty, err := tk.EncodeSingle("", true)
 	if err != nil {
@@ -91,7 +107,7 @@ func Load(path string, maxLen int) (*Tokenizer, error) {
 	n := len(empty.Ids)
 	t.head, t.tail = empty.Ids[:min(n, 1)], empty.Ids[min(n, 1):]
 	if maxLen > 0 && maxLen <= n {
-		return nil, fmt.Errorf("%s: limit %d leaves no room for text", path, maxLen)
+		return nil, fmt.Errorf("%s: a limit of %d tokens leaves no room for text", path, maxLen)
 	}
 	return t, nil
 }
@@ -106,6 +122,9 @@ func loadSugarme(path string) (tk *tokenizer.Tokenizer, err error) {
 	}()
 	return pretrained.FromFile(path)
 }
+
+// MaxLen is the input limit in tokens (0: none).
+func (t *Tokenizer) MaxLen() int { return t.maxLen }
 
 // Encode returns the ids of text with the template's special tokens,
 // truncated at the end to the model's limit.
@@ -126,19 +145,24 @@ func (t *Tokenizer) encode(text string, keepTail bool) (ids []int64, err error) 
 		}
 	}()
 	var body []int
-	for len(text) > 0 {
-		at, tok := t.nextSpecial(text)
-		if at > 0 {
-			enc, err := t.tk.EncodeSingle(t.prepare(text[:at]), false)
-			if err != nil {
-				return nil, err
-			}
-			body = append(body, enc.Ids...)
+	for _, part := range t.splitSpecials(text) {
+		if part.special {
+			body = append(body, t.specials[part.text])
+			continue
 		}
-		if tok != "" {
-			body = append(body, t.specials[tok])
+		norm := t.normalize(part.text)
+		if norm == "" {
+			continue
 		}
-		text = text[at+len(tok):]
+		if t.unigram != nil {
+			body = append(body, t.unigram.encode(norm)...)
+			continue
+		}
+		enc, err := t.tk.EncodeSingle(norm, false)
+		if err != nil {
+			return nil, err
+		}
+		body = append(body, enc.Ids...)
 	}
 	if keep := t.maxLen - len(t.head) - len(t.tail); t.maxLen > 0 && len(body) > keep {
 		if keepTail {
@@ -156,71 +180,52 @@ func (t *Tokenizer) encode(text string, keepTail bool) (ids []int64, err error) 
 	return ids, nil
 }
 
-// nextSpecial finds the first special-token string in s (the longest at
-// that position): its offset and the token; len(s) and "" when none.
-func (t *Tokenizer) nextSpecial(s string) (int, string) {
-	at, tok := len(s), ""
+type piece struct {
+	text    string
+	special bool
+}
+
+// splitSpecials cuts text at the special-token strings in it (leftmost
+// first, the longest at one position), in time linear in the text's
+// length for a fixed set of specials.
+func (t *Tokenizer) splitSpecials(text string) []piece {
+	if len(t.specials) == 0 {
+		return []piece{{text: text}}
+	}
+	// next[sp] is the next occurrence of sp at or after the cursor (-1:
+	// none left); recomputed only when the cursor passes it.
+	next := make(map[string]int, len(t.specials))
+	find := func(sp string, from int) int {
+		if i := strings.Index(text[from:], sp); i >= 0 {
+			return from + i
+		}
+		return -1
+	}
 	for sp := range t.specials {
-		if i := strings.Index(s, sp); i >= 0 && (i < at || i == at && len(sp) > len(tok)) {
-			at, tok = i, sp
+		next[sp] = find(sp, 0)
+	}
+	var out []piece
+	at := 0
+	for at < len(text) {
+		best, tok := -1, ""
+		for sp, i := range next {
+			if i >= 0 && i < at {
+				i = find(sp, at)
+				next[sp] = i
+			}
+			if i >= 0 && (best < 0 || i < best || i == best && len(sp) > len(tok)) {
+				best, tok = i, sp
+			}
 		}
-	}
-	return at, tok
-}
-
-// bertNormalize is Hugging Face's BertNormalizer (clean_text,
-// handle_chinese_chars, lowercase, strip_accents following lowercase).
-func bertNormalize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == 0 || r == unicode.ReplacementChar || isControl(r):
-			continue
-		case isWhitespace(r):
-			b.WriteByte(' ')
-		case isCJK(r):
-			b.WriteByte(' ')
-			b.WriteRune(r)
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
+		if best < 0 {
+			out = append(out, piece{text: text[at:]})
+			break
 		}
-	}
-	lower := strings.ToLower(b.String())
-	var out strings.Builder
-	for _, r := range norm.NFD.String(lower) {
-		if !unicode.Is(unicode.Mn, r) {
-			out.WriteRune(r)
+		if best > at {
+			out = append(out, piece{text: text[at:best]})
 		}
+		out = append(out, piece{text: tok, special: true})
+		at = best + len(tok)
 	}
-	return out.String()
-}
-
-// isWhitespace is HF's: space, tab, CR, LF, or Unicode White_Space.
-func isWhitespace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || unicode.Is(unicode.White_Space, r)
-}
-
-// isControl is HF's: category C (other), except tab, CR and LF.
-func isControl(r rune) bool {
-	if r == '\t' || r == '\n' || r == '\r' {
-		return false
-	}
-	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) || !unicode.Is(unicode.Cs, r) && !isAssigned(r)
-}
-
-func isAssigned(r rune) bool {
-	for _, t := range unicode.Categories {
-		if unicode.Is(t, r) {
-			return true
-		}
-	}
-	return false
-}
-
-// isCJK is BERT's CJK ideograph ranges.
-func isCJK(r rune) bool {
-	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF || r >= 0x20000 && r <= 0x2A6DF ||
-		r >= 0x2A700 && r <= 0x2B73F || r >= 0x2B740 && r <= 0x2B81F || r >= 0x2B820 && r <= 0x2CEAF ||
-		r >= 0xF900 && r <= 0xFAFF || r >= 0x2F800 && r <= 0x2FA1F
+	return out
 }

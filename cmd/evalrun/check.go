@@ -13,22 +13,35 @@ import (
 
 func init() { subcommands["check"] = runCheck }
 
-// runCheck is `evalrun check --baseline FILE [RUN.json]`: exit 1 when
-// routing quality regressed beyond tolerance, 0 when not, 2 on bad input.
-// The run is read from stdin when no file is given.
+// runCheck is `evalrun check --baseline FILE [--tolerance LIST] [RUN.json]`:
+// exit 1 when routing quality regressed beyond tolerance, 0 when not, 2 on
+// bad input. The run is read from stdin when no file is named.
 func runCheck(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("evalrun check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	baseline := fs.String("baseline", "", "baseline report (JSON from evalrun --format json or evalrun paper's results.json)")
-	tol := regress.DefaultTolerance
-	fs.Float64Var(&tol.APGR, "tol-apgr", tol.APGR, "allowed APGR drop (absolute)")
-	fs.Float64Var(&tol.Share, "tol-share", tol.Share, "allowed rise of the LLM share at target (absolute, 0.01 = 1 point)")
-	fs.Float64Var(&tol.Latency, "tol-latency", tol.Latency, "allowed rise of the latency at target (relative, 0.01 = 1%)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	baseline := fs.String("baseline", "", "baseline reports: the JSON of evalrun --format json, or evalrun paper's results.json")
+	tolerance := fs.String("tolerance", "", "comma-separated metric=value: apgr (absolute drop), share (absolute rise of the LLM share at target), latency (relative rise; 2% or 0.02); default "+regress.DefaultTolerance.String())
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: evalrun check --baseline FILE [--tolerance LIST] [RUN.json]\n\n"+
+			"Compares a run's reports (RUN.json, or stdin) with a baseline, router by router, and exits 1 when\n"+
+			"a router's APGR falls, or its latency or LLM share at the target rises, beyond tolerance, when a\n"+
+			"target becomes unreachable or a router disappears; 0 otherwise; 2 on bad input.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	// Flags may follow the run file.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "evalrun check: %v\n", err)
@@ -37,21 +50,26 @@ func runCheck(_ context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if *baseline == "" {
 		return fail(errors.New("--baseline FILE is required"))
 	}
-	if tol.APGR < 0 || tol.Share < 0 || tol.Latency < 0 {
-		return fail(errors.New("tolerances must be >= 0"))
+	tol := regress.DefaultTolerance
+	if *tolerance != "" {
+		var err error
+		if tol, err = regress.ParseTolerance(*tolerance, tol); err != nil {
+			return fail(fmt.Errorf("--tolerance: %v", err))
+		}
 	}
 	base, err := regress.Load(*baseline)
 	if err != nil {
 		return fail(err)
 	}
-	runReps, err := loadRun(fs.Args(), stdin)
+	runName, runReps, err := loadRun(files, stdin)
 	if err != nil {
 		return fail(err)
 	}
 	findings, err := regress.Compare(base, runReps, tol)
 	if err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("%s against %s: %v", runName, *baseline, err))
 	}
+	fmt.Fprintf(stdout, "%s against baseline %s (tolerance %s)\n", runName, *baseline, tol)
 	if regress.Report(stdout, findings) {
 		return 1
 	}
@@ -59,16 +77,18 @@ func runCheck(_ context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // loadRun reads the run's reports from the one file named, or stdin.
-func loadRun(args []string, stdin io.Reader) ([]*eval.Report, error) {
-	switch len(args) {
+func loadRun(files []string, stdin io.Reader) (string, []*eval.Report, error) {
+	switch len(files) {
 	case 0:
 		b, err := io.ReadAll(stdin)
 		if err != nil {
-			return nil, err
+			return "", nil, fmt.Errorf("stdin: %v", err)
 		}
-		return regress.Parse(b, "stdin")
+		reps, err := regress.Parse(b, "stdin")
+		return "stdin", reps, err
 	case 1:
-		return regress.Load(args[0])
+		reps, err := regress.Load(files[0])
+		return files[0], reps, err
 	}
-	return nil, fmt.Errorf("one run file at most, got %d", len(args))
+	return "", nil, fmt.Errorf("one run file at most, got %d: %v", len(files), files)
 }

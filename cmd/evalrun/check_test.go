@@ -1,65 +1,59 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
+// evalrun check's exit status and output on the regress testdata: 0
+// within tolerance, 1 on a regression, 2 on bad input.
 func TestCheckExitStatus(t *testing.T) {
 	td := "../../regress/testdata/"
+	base := td + "base.json"
 	for _, c := range []struct {
-		args []string
-		code int
-		want string
+		args  []string
+		stdin string // file whose content is stdin
+		code  int
+		want  []string
 	}{
-		{[]string{"check", "--baseline", td + "base.json", td + "same.json"}, 0, "all 6 checks within tolerance"},
-		{[]string{"check", "--baseline", td + "base.json", td + "worse.json"}, 1, "4 of 5 checks regressed"},
-		{[]string{"check", "--baseline", td + "base.json", td + "other.json"}, 2, "no gsm8k report"},
-		{[]string{"check", td + "same.json"}, 2, "--baseline FILE is required"},
-		{[]string{"check", "--baseline", "nosuch.json", td + "same.json"}, 2, "nosuch.json"},
+		{[]string{"check", "--baseline", base, td + "same.json"}, "", 0, []string{
+			td + "same.json against baseline " + base + " (tolerance apgr=0.005,share=0.005,latency=0.5%)", "all 7 checks within tolerance"}},
+		{[]string{"check", "--baseline", base, td + "worse.json"}, "", 1, []string{"FAIL gsm8k bert", "4 of 6 checks regressed"}},
+		// flags after the file; a looser tolerance lets bert's smaller
+		// regressions pass, not random's unreachable target
+		{[]string{"check", "--baseline", base, td + "worse.json", "--tolerance", "apgr=0.05,share=10%,latency=10%"}, "", 1, []string{"1 of 6 checks regressed"}},
+		{[]string{"check", "--baseline", base}, td + "worse.json", 1, []string{"stdin against baseline", "4 of 6 checks regressed"}},
+		{[]string{"check", "--baseline", base}, td + "malformed.json", 2, []string{"evalrun check: stdin line 3"}},
+		{[]string{"check", "--baseline", base, td + "other.json"}, "", 2, []string{"other.json against " + base + ": the run has no gsm8k report"}},
+		{[]string{"check", "--baseline", base, td + "target.json"}, "", 2, []string{"not comparable", "regenerate the baseline"}},
+		{[]string{"check", "--baseline", base, td + "malformed.json"}, "", 2, []string{"malformed.json line 3"}},
+		{[]string{"check", td + "same.json"}, "", 2, []string{"--baseline FILE is required"}},
+		{[]string{"check", "--baseline", "nosuch.json", td + "same.json"}, "", 2, []string{"nosuch.json"}},
+		{[]string{"check", "--baseline", base, "--tolerance", "speed=1", td + "same.json"}, "", 2, []string{"--tolerance", "unknown metric"}},
+		{[]string{"check", "--baseline", base, td + "same.json", td + "worse.json"}, "", 2, []string{"one run file at most"}},
+		{[]string{"check", "--nosuchflag"}, "", 2, []string{"flag provided but not defined"}},
+		{[]string{"check", "--help"}, "", 0, []string{"Usage: evalrun check --baseline FILE"}},
 	} {
-		out, errs, code := evalrun(t, c.args...)
-		if code != c.code || !strings.Contains(out+errs, c.want) {
-			t.Errorf("%v: exit %d, %q%q; want %d and %q", c.args, code, out, errs, c.code, c.want)
-		}
-	}
-}
-
-// evalrun paper: every benchmark with data, byte-identical output twice.
-func TestPaperDeterministic(t *testing.T) {
-	d := sharedData(t)
-	a, b := t.TempDir(), t.TempDir()
-	for _, out := range []string{a, b} {
-		if _, errs, code := evalrun(t, "paper", "--data", d, "--out", out, "--bootstrap", "20", "--seeds", "2"); code != 0 {
-			t.Fatalf("exit %d: %s", code, errs)
-		}
-	}
-	var names []string
-	filepath.Walk(a, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			rel, _ := filepath.Rel(a, p)
-			names = append(names, rel)
-			x, _ := os.ReadFile(p)
-			y, err := os.ReadFile(filepath.Join(b, rel))
-			if err != nil || string(x) != string(y) {
-				t.Errorf("%s differs between runs", rel)
+		stdin := []byte{}
+		if c.stdin != "" {
+			var err error
+			if stdin, err = os.ReadFile(c.stdin); err != nil {
+				t.Fatal(err)
 			}
 		}
-		return nil
-	})
-	for _, want := range []string{"REPORT.md", "results.json", "mmlu_quality_latency.png", "mtbench_quality_share.svg", "mtbench101_latency_share.png", filepath.Join("curves", "gsm8k_oracle.csv")} {
-		found := false
-		for _, n := range names {
-			found = found || n == want
+		var out, errb bytes.Buffer
+		code := run(context.Background(), c.args, bytes.NewReader(stdin), &out, &errb)
+		all := out.String() + errb.String()
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, c.code, all)
 		}
-		if !found {
-			t.Errorf("no %s in %v", want, names)
+		for _, w := range c.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("%v: no %q in\n%s", c.args, w, all)
+			}
 		}
-	}
-	// results.json is a baseline evalrun check accepts: compared with itself, no regression.
-	if _, errs, code := evalrun(t, "check", "--baseline", filepath.Join(a, "results.json"), filepath.Join(b, "results.json")); code != 0 {
-		t.Errorf("check of results.json against itself: exit %d: %s", code, errs)
 	}
 }

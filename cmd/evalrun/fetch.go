@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,57 +16,77 @@ import (
 	"golang.org/x/term"
 )
 
-// resolveData finds the data directory. When there is none it says how to
-// get it and, when a person is at the terminal, offers to run the fetch
-// script.
+// resolveData finds the data directory (datadir.Resolve). When there is
+// none, the error names the fetch command; at a terminal, evalrun first
+// offers to run it.
 func resolveData(ctx context.Context, flagValue string, stdin io.Reader, stderr io.Writer) (string, error) {
 	dir, err := datadir.Resolve(flagValue)
 	if !errors.Is(err, datadir.ErrNotFound) {
 		return dir, err
 	}
-	f, ok := stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", err
+	if dir, ok := offerFetch(ctx, stdin, stderr); ok {
+		return dir, nil
 	}
-	return offerFetch(ctx, stdin, stderr, err)
+	return "", err
 }
 
-// offerFetch asks whether to run scripts/fetch_data.sh and runs it.
-func offerFetch(ctx context.Context, stdin io.Reader, stderr io.Writer, notFound error) (string, error) {
-	script, ok := fetchScript()
-	cache, cerr := datadir.CacheDir()
-	if !ok || cerr != nil {
-		return "", notFound
+// offerFetch asks, when a person is at the terminal (stdin and stderr are
+// terminals), whether to download the data with scripts/fetch_data.sh into
+// the cache directory, and runs the script on "y". ok reports that the
+// data is now in dir. Elsewhere (pipes, CI, outside a checkout of
+// edgeroute) it does nothing.
+func offerFetch(ctx context.Context, stdin io.Reader, stderr io.Writer) (dir string, ok bool) {
+	if !isTerminal(stdin) || !isTerminal(stderr) {
+		return "", false
 	}
-	fmt.Fprintf(stderr, "evalrun: no benchmark data found. Download it now (about 21 MB) into %s with %s? [y/N] ", cache, datadir.FetchCommand)
-	answer, _ := bufio.NewReader(stdin).ReadString('\n')
+	script, found := fetchScript()
+	cache, err := datadir.CacheDir()
+	if !found || err != nil {
+		return "", false
+	}
+	return askFetch(ctx, stdin, stderr, script, cache)
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// askFetch asks on out whether to run `bash script dir`, reads the answer
+// from in and, on yes, runs the script with its output on out.
+func askFetch(ctx context.Context, in io.Reader, out io.Writer, script, dir string) (string, bool) {
+	fmt.Fprintf(out, "evalrun: no benchmark data found.\nDownload it now (about 21 MB, checksummed) into %s\nwith `bash %s %s`? [y/N] ", dir, script, dir)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-		return "", notFound
+		return "", false
 	}
-	cmd := exec.CommandContext(ctx, "bash", script, cache)
-	cmd.Stdout, cmd.Stderr = stderr, stderr
+	cmd := exec.CommandContext(ctx, "bash", script, dir)
+	cmd.Stdout, cmd.Stderr = out, out // stdout is for results
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s failed: %v", datadir.FetchCommand, err)
+		fmt.Fprintf(out, "evalrun: %s: %v\n", script, err)
+		return "", false
 	}
-	return cache, nil
+	return dir, true
 }
 
-// fetchScript finds scripts/fetch_data.sh in the working directory or one
-// of its parents (a checkout of edgeroute).
+// fetchScript finds scripts/fetch_data.sh of the edgeroute checkout that
+// holds the working directory (no other project's script of that name).
 func fetchScript() (string, bool) {
-	var candidates []string
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			candidates = append(candidates, filepath.Join(d, "scripts", "fetch_data.sh"))
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
+	d, err := os.Getwd()
+	if err != nil {
+		return "", false
 	}
-	for _, c := range candidates {
-		if _, err := os.Stat(c); err == nil {
-			return c, true
+	for {
+		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil && bytes.HasPrefix(mod, []byte("module "+datadir.Module+"\n")) {
+			script := filepath.Join(d, "scripts", "fetch_data.sh")
+			_, err := os.Stat(script)
+			return script, err == nil
 		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", false
+		}
+		d = parent
 	}
-	return "", false
 }

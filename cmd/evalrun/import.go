@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -23,27 +24,29 @@ func init() {
 		Run:   importRouteLLM,
 	}
 	importFormats["lmeval"] = importFormat{
-		Usage: "--model M --bench mmlu|gsm8k [--filter F] [--metric K] samples_<task>_<datetime>.jsonl...: lm-evaluation-harness --log_samples output",
+		Usage: "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output",
 		Run:   importLMEval,
 	}
 	importFormats["plain"] = importFormat{
-		Usage: "FILE...: the plain CSV or JSONL format (see the README)",
+		Usage: "FILE.csv|FILE.jsonl...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response)",
 		Run:   importPlain,
 	}
 }
+
+// defaultImportOut is where `evalrun import` writes without --out.
+const defaultImportOut = "judgments.parquet"
 
 // runImport is `evalrun import [flags] FORMAT [format args]`: it converts
 // results from another tool into a judgments Parquet file.
 func runImport(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
 	fs := flag.NewFlagSet("evalrun import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", "", "judgments Parquet file to write (required)")
+	out := fs.String("out", defaultImportOut, "judgments Parquet file to write")
 	slm := fs.String("slm", "", "the SLM's model name, recorded as the file's default role")
 	llm := fs.String("llm", "", "the LLM's model name, recorded as the file's default role")
-	bench := fs.String("bench-name", "", "benchmark name recorded in the file (default: what the format says)")
-	data := fs.String("data", "", "data directory (for formats that match results to benchmark records)")
+	data := fs.String("data", "", "data directory, for formats that match results to benchmark records (default: as for a replay)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: evalrun import --out FILE [--slm M --llm M] FORMAT [format args]\n\nFormats:\n")
+		fmt.Fprintf(stderr, "Usage: evalrun import [--out FILE] [--slm M --llm M] [--data DIR] FORMAT [format args]\n\nFormats:\n")
 		for _, name := range strings.Split(names(importFormats), "|") {
 			fmt.Fprintf(stderr, "  %-12s %s\n", name, importFormats[name].Usage)
 		}
@@ -68,12 +71,12 @@ func runImport(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wri
 		return fail(fmt.Errorf("format %q: unknown (want %s)", fs.Arg(0), names(importFormats)))
 	}
 	if *out == "" {
-		return fail(errors.New("--out FILE is required"))
+		return fail(errors.New("--out: empty file name"))
 	}
 	env := &importEnv{Tokens: tokens.Words{}, Stderr: stderr}
 	if dir, err := datadir.Resolve(*data); err == nil {
 		env.DataDir = dir
-	} else if *data != "" {
+	} else if !errors.Is(err, datadir.ErrNotFound) {
 		return fail(err)
 	}
 	js, err := format.Run(ctx, fs.Args()[1:], env)
@@ -81,16 +84,46 @@ func runImport(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wri
 		return fail(err)
 	}
 	f := &judgments.File{Bench: env.Bench, SLM: env.SLM, LLM: env.LLM, Judgments: js}
-	for _, o := range []struct{ flag, dst *string }{{slm, &f.SLM}, {llm, &f.LLM}, {bench, &f.Bench}} {
-		if *o.flag != "" {
-			*o.dst = *o.flag
-		}
+	if *slm != "" {
+		f.SLM = *slm
+	}
+	if *llm != "" {
+		f.LLM = *llm
+	}
+	if err := checkImported(f); err != nil {
+		return fail(err)
 	}
 	if err := judgments.WriteParquet(*out, f); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stderr, "evalrun import: wrote %s\n", summarize(f))
+	fmt.Fprintf(stderr, "evalrun import: wrote %s: %s\n", *out, summarize(f))
 	return 0
+}
+
+// checkImported refuses what a replay would refuse later, while the
+// source files are still at hand: a request judged twice for one model,
+// or a default role naming a model that has no judgments.
+func checkImported(f *judgments.File) error {
+	type modelKey struct {
+		judgments.Key
+		model string
+	}
+	seen := make(map[modelKey]bool, len(f.Judgments))
+	models := map[string]bool{}
+	for _, j := range f.Judgments {
+		k := modelKey{judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, j.Model}
+		if seen[k] {
+			return fmt.Errorf("%s is judged twice for model %s", k.Key, j.Model)
+		}
+		seen[k] = true
+		models[j.Model] = true
+	}
+	for _, role := range []struct{ flag, model string }{{"--slm", f.SLM}, {"--llm", f.LLM}} {
+		if role.model != "" && !models[role.model] {
+			return fmt.Errorf("%s %s: no judgments of that model (models: %s)", role.flag, role.model, strings.ReplaceAll(names(models), "|", ", "))
+		}
+	}
+	return nil
 }
 
 // summarize describes a judgments file in one line.
@@ -106,7 +139,16 @@ func summarize(f *judgments.File) string {
 		ms = append(ms, fmt.Sprintf("%s (%d)", m, n))
 	}
 	sort.Strings(ms)
-	return fmt.Sprintf("%d judgments of %d requests by %s", len(f.Judgments), len(records), strings.Join(ms, ", "))
+	return fmt.Sprintf("%s, %d judgments of %d requests by %s", f.Bench, len(f.Judgments), len(records), strings.Join(ms, ", "))
+}
+
+// needData is the error of a format that needs the benchmark's records
+// when no data directory was found.
+func needData(format string, env *importEnv) error {
+	if env.DataDir != "" {
+		return nil
+	}
+	return fmt.Errorf("%s: no data directory: pass --data DIR, set EDGEROUTE_DATA, or download it with: %s", format, datadir.FetchCommand)
 }
 
 func importRouteLLM(_ context.Context, args []string, env *importEnv) ([]judgments.Judgment, error) {
@@ -116,8 +158,11 @@ func importRouteLLM(_ context.Context, args []string, env *importEnv) ([]judgmen
 	if err := fs.Parse(args); err != nil {
 		return nil, fmt.Errorf("routellm: %v", err)
 	}
-	if env.DataDir == "" {
-		return nil, fmt.Errorf("routellm: no data directory: pass --data DIR or run %s", datadir.FetchCommand)
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("routellm: unexpected argument %q (the files are found in the data directory)", fs.Arg(0))
+	}
+	if err := needData("routellm", env); err != nil {
+		return nil, err
 	}
 	js, slm, llm, err := judgments.ImportRouteLLM(env.DataDir, *bench, env.Tokens)
 	if err != nil {
@@ -134,13 +179,20 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 	find := recordFinder(env.DataDir)
 	var all []judgments.Judgment
 	for _, path := range args {
-		js, err := readFile(path, func(r io.Reader) ([]judgments.Judgment, error) {
-			return judgments.ReadPlain(r, path, strings.HasSuffix(path, ".jsonl"), find, env.Tokens)
+		var bench string
+		err := readFile(path, func(r io.Reader) (err error) {
+			var js []judgments.Judgment
+			bench, js, err = judgments.ReadPlain(r, path, strings.HasSuffix(path, ".jsonl"), find, env.Tokens)
+			all = append(all, js...)
+			return err
 		})
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, js...)
+		if env.Bench != "" && bench != env.Bench {
+			return nil, fmt.Errorf("%s: bench %q, but earlier files are %q: one benchmark per judgments file", path, bench, env.Bench)
+		}
+		env.Bench = bench
 	}
 	return all, nil
 }
@@ -148,36 +200,29 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 // recordFinder matches prompts to the records of the single-turn
 // benchmarks in dataDir, loading each benchmark once.
 func recordFinder(dataDir string) judgments.RecordFinder {
-	byPrompt := map[string]map[string][]string{}
+	indexes := map[string]*judgments.RecordIndex{}
 	return func(bench, prompt string) (string, error) {
-		idx, ok := byPrompt[bench]
+		ix, ok := indexes[bench]
 		if !ok {
+			if dataDir == "" {
+				return "", fmt.Errorf("no data directory to match prompts to %s records; give record_id, or --data DIR", bench)
+			}
 			recs, err := datasets.Load(dataDir, bench)
 			if err != nil {
 				return "", fmt.Errorf("%v; give record_id", err)
 			}
-			idx = map[string][]string{}
-			for _, r := range recs {
-				idx[r.Prompt] = append(idx[r.Prompt], r.ID)
-			}
-			byPrompt[bench] = idx
+			ix = judgments.NewRecordIndex(bench, recs)
+			indexes[bench] = ix
 		}
-		switch ids := idx[prompt]; len(ids) {
-		case 0:
-			return "", fmt.Errorf("prompt %.60q is no %s record", prompt, bench)
-		case 1:
-			return ids[0], nil
-		default:
-			return "", fmt.Errorf("prompt %.60q is %d %s records (%s); give record_id", prompt, len(ids), bench, strings.Join(ids, ", "))
-		}
+		return ix.Find(prompt, "", -1)
 	}
 }
 
 // readFile opens path and reads it with read.
-func readFile(path string, read func(io.Reader) ([]judgments.Judgment, error)) ([]judgments.Judgment, error) {
+func readFile(path string, read func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	return read(f)
@@ -187,37 +232,97 @@ func importLMEval(_ context.Context, args []string, env *importEnv) ([]judgments
 	fs := flag.NewFlagSet("lmeval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var opt judgments.LMEvalOptions
-	fs.StringVar(&opt.Model, "model", "", "the model's name (the files do not name it)")
-	bench := fs.String("bench", "", "the benchmark whose records the documents are: mmlu or gsm8k")
+	fs.StringVar(&opt.Model, "model", "", "the model whose samples files follow (the files do not name it)")
+	bench := fs.String("bench", "", "the benchmark whose records the documents are: mmlu or gsm8k (default: from the file names)")
 	fs.StringVar(&opt.Filter, "filter", "", "lines of this filter are read (default: strict-match for gsm8k, none for mmlu)")
-	fs.StringVar(&opt.Metric, "metric", "", "the metric read as quality (default: exact_match, else acc)")
-	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("lmeval: %v", err)
+	fs.StringVar(&opt.Metric, "metric", "", "the metric read as quality (default: exact_match, else acc, else the only one)")
+	// Flags apply to the files after them, so that one import takes both
+	// models: --model A a/samples_*.jsonl --model B b/samples_*.jsonl.
+	type group struct {
+		opt   judgments.LMEvalOptions
+		files []string
+	}
+	var groups []group
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("lmeval: %v", err)
+		}
+		args = fs.Args()
+		n := 0
+		for n < len(args) && !strings.HasPrefix(args[n], "-") {
+			n++
+		}
+		if n == 0 {
+			break
+		}
+		if opt.Model == "" {
+			return nil, fmt.Errorf("lmeval: %s: give --model before it (lm-evaluation-harness files do not name the model)", args[0])
+		}
+		groups = append(groups, group{opt, args[:n]})
+		files = append(files, args[:n]...)
+		args = args[n:]
+	}
+	if len(groups) == 0 {
+		return nil, errors.New("lmeval: no samples file")
+	}
+	if *bench == "" {
+		b, err := lmevalBench(files)
+		if err != nil {
+			return nil, err
+		}
+		*bench = b
+	}
+	if err := needData("lmeval", env); err != nil {
+		return nil, err
 	}
 	recs, err := datasets.Load(env.DataDir, *bench)
 	if err != nil {
 		return nil, fmt.Errorf("lmeval: --bench: %v", err)
 	}
-	if opt.Filter == "" {
-		opt.Filter = map[string]string{"gsm8k": "strict-match", "mmlu": "none"}[*bench]
-	}
-	if fs.NArg() == 0 {
-		return nil, errors.New("lmeval: no samples file")
-	}
+	idx := judgments.NewRecordIndex(*bench, recs)
 	var all []judgments.Judgment
-	for _, path := range fs.Args() {
-		js, err := readFile(path, func(r io.Reader) ([]judgments.Judgment, error) {
-			js, n, err := judgments.ReadLMEval(r, path, recs, opt, env.Tokens)
-			if err == nil {
-				fmt.Fprintf(env.Stderr, "evalrun import: %s: %d documents matched %s records\n", path, n, *bench)
-			}
-			return js, err
-		})
-		if err != nil {
-			return nil, err
+	for _, g := range groups {
+		if g.opt.Filter == "" {
+			g.opt.Filter = map[string]string{"gsm8k": "strict-match", "mmlu": "none"}[*bench]
 		}
-		all = append(all, js...)
+		n := 0
+		for _, path := range g.files {
+			err := readFile(path, func(r io.Reader) error {
+				js, st, err := judgments.ReadLMEval(r, path, idx, g.opt, env.Tokens)
+				if err == nil {
+					fmt.Fprintf(env.Stderr, "evalrun import: %s: %d documents (filter %s, metric %s) matched %s records\n", path, st.Documents, g.opt.Filter, st.Metric, *bench)
+				}
+				all = append(all, js...)
+				n += len(js)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		fmt.Fprintf(env.Stderr, "evalrun import: %s: %d of %d %s records judged\n", g.opt.Model, n, len(recs), *bench)
 	}
 	env.Bench = *bench
 	return all, nil
+}
+
+// lmevalBench infers the benchmark from samples_<task>_<datetime>.jsonl
+// file names: tasks gsm8k* are GSM8K, mmlu* MMLU.
+func lmevalBench(paths []string) (string, error) {
+	bench := ""
+	for _, p := range paths {
+		task, _ := strings.CutPrefix(filepath.Base(p), "samples_")
+		b := ""
+		for _, known := range []string{"gsm8k", "mmlu"} {
+			if strings.HasPrefix(task, known) {
+				b = known
+			}
+		}
+		if b == "" || (bench != "" && b != bench) {
+			return "", fmt.Errorf("lmeval: cannot tell the benchmark of %s from its name: give --bench mmlu|gsm8k", p)
+		}
+		bench = b
+	}
+	return bench, nil
 }

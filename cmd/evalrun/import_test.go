@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,16 +11,26 @@ import (
 )
 
 // RouteLLM's results imported to Parquet and replayed give exactly the
-// bytes of replaying the CSVs directly.
+// bytes of replaying the CSVs directly, with every single-turn router,
+// confidence intervals, the contaminated prompts dropped, and each
+// record's own response length.
 func TestImportRoundTrip(t *testing.T) {
 	d := sharedData(t)
-	for _, bench := range []string{"gsm8k", "mmlu"} {
-		path := filepath.Join(t.TempDir(), bench+".parquet")
-		_, errs, code := evalrun(t, "import", "--data", d, "--out", path, "routellm", "--bench", bench)
-		if code != 0 || !strings.Contains(errs, "wrote ") {
+	for _, c := range []struct {
+		bench string
+		extra []string
+	}{
+		{"gsm8k", nil},
+		{"gsm8k", []string{"--drop-contaminated", "--resp-len", "actual"}},
+		{"mmlu", nil},
+		{"mmlu", []string{"--drop-contaminated", "--by-domain"}},
+	} {
+		path := filepath.Join(t.TempDir(), c.bench+".parquet")
+		_, errs, code := evalrun(t, "import", "--data", d, "--out", path, "routellm", "--bench", c.bench)
+		if code != 0 || !strings.Contains(errs, "wrote "+path) {
 			t.Fatalf("import: exit %d: %s", code, errs)
 		}
-		args := []string{"--bench", bench, "--router", "random,oracle", "--data", d, "--format", "json", "--bootstrap", "50"}
+		args := append([]string{"--bench", c.bench, "--router", "random,oracle,slm-only,llm-only", "--data", d, "--format", "json", "--points", "0", "--bootstrap", "20", "--seeds", "3"}, c.extra...)
 		direct, errs, code := evalrun(t, args...)
 		if code != 0 {
 			t.Fatal(errs)
@@ -29,64 +40,150 @@ func TestImportRoundTrip(t *testing.T) {
 			t.Fatal(errs)
 		}
 		if direct != viaParquet {
-			t.Errorf("%s: replay of the imported Parquet differs from the direct replay", bench)
+			t.Errorf("%s %v: the replay of the imported Parquet differs from the direct replay", c.bench, c.extra)
+		}
+		if !strings.Contains(direct, `"router": "oracle"`) {
+			t.Errorf("%s: no oracle in %.200s", c.bench, direct)
 		}
 	}
 }
 
+// RouteLLM's GSM8K results, rewritten here from the raw CSV as a plain CSV
+// that names each record by its prompt and gives the response text, import
+// and replay exactly as the direct replay.
+func TestImportPlainRealGSM8K(t *testing.T) {
+	d := sharedData(t)
+	f, err := os.Open(filepath.Join(d, "routellm", "gsm8k", "gsm8k_responses.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[0] // prompt, weak, strong, weak_response, strong_response
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"bench", "prompt", "model", "quality", "response"})
+	for _, r := range rows[1:] {
+		for m := 1; m <= 2; m++ {
+			q := map[string]string{"True": "1", "False": "0"}[r[m]]
+			w.Write([]string{"gsm8k", r[0], head[m], q, r[m+2]})
+		}
+	}
+	w.Flush()
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "gsm8k.csv")
+	os.WriteFile(plain, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "gsm8k.parquet")
+	_, errs, code := evalrun(t, "import", "--data", d, "--out", out, "--slm", head[1], "--llm", head[2], "plain", plain)
+	if code != 0 || !strings.Contains(errs, "gsm8k, 2638 judgments of 1319 requests") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	args := []string{"--bench", "gsm8k", "--router", "oracle,slm-only,llm-only", "--data", d, "--format", "json", "--points", "0", "--bootstrap", "0", "--resp-len", "actual"}
+	direct, errs, code := evalrun(t, args...)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	via, errs, code := evalrun(t, append(args, "--judgments", out)...)
+	if code != 0 || via != direct {
+		t.Errorf("exit %d %s: the plain import replays differently", code, errs)
+	}
+}
+
+// The four-question fixture's results as a plain CSV, by prompt and by ID:
+// the replay agrees with the fixture's RouteLLM file.
 func TestImportPlainAndReplay(t *testing.T) {
 	dir := t.TempDir()
-	csv := filepath.Join(dir, "r.csv")
-	// The fixture's four GSM8K questions, by prompt and by ID, with the same
-	// results as its RouteLLM file: the replay must agree with it.
-	os.WriteFile(csv, []byte(`bench,record_id,prompt,model,quality,response
-gsm8k,,a b c d,weak,1,w w
+	csvPath := filepath.Join(dir, "r.csv")
+	os.WriteFile(csvPath, []byte(`bench,record_id,prompt,model,quality,response
+gsm8k,,a  b c d,weak,1,w w
 gsm8k,gsm8k/test/1,,weak,0,w
 gsm8k,gsm8k/test/2,,weak,0,w w w
-gsm8k,gsm8k/test/3,,weak,1,w w
+gsm8k,gsm8k/test/3,x,weak,1,w w
 gsm8k,gsm8k/test/0,,strong,1,s s s s
 gsm8k,gsm8k/test/1,,strong,1,s s
 gsm8k,,one two three four five six,strong,1,s
 gsm8k,gsm8k/test/3,,strong,0,s s s
 `), 0o644)
 	out := filepath.Join(dir, "r.parquet")
-	_, errs, code := evalrun(t, "import", "--data", "testdata/data", "--out", out, "--slm", "weak", "--llm", "strong", "plain", csv)
-	if code != 0 {
+	_, errs, code := evalrun(t, "import", "--data", "testdata/data", "--out", out, "--slm", "weak", "--llm", "strong", "plain", csvPath)
+	if code != 0 || !strings.Contains(errs, "wrote "+out+": gsm8k, 8 judgments of 4 requests by strong (4), weak (4)") {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	f, err := judgments.ReadParquet(out)
-	if err != nil || f.SLM != "weak" || f.LLM != "strong" || len(f.Judgments) != 8 {
+	if err != nil || f.Bench != "gsm8k" || f.SLM != "weak" || f.LLM != "strong" || len(f.Judgments) != 8 {
 		t.Fatalf("%+v %v", f, err)
 	}
-	args := []string{"--bench", "gsm8k", "--router", "oracle", "--data", "testdata/data", "--format", "json"}
-	direct, _, _ := evalrun(t, args...)
+	args := []string{"--bench", "gsm8k", "--router", "oracle", "--data", "testdata/data", "--format", "json", "--resp-len", "actual"}
+	direct, errs, code := evalrun(t, args...)
+	if code != 0 {
+		t.Fatal(errs)
+	}
 	via, errs, code := evalrun(t, append(args, "--judgments", out)...)
 	if code != 0 || via != direct {
 		t.Errorf("exit %d %s: plain import replays differently:\n%s\nvs\n%s", code, errs, via, direct)
 	}
 }
 
+// Without --out the file is judgments.parquet in the working directory.
+func TestImportDefaultOut(t *testing.T) {
+	data, _ := filepath.Abs("testdata/data")
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "r.csv")
+	os.WriteFile(csvPath, []byte("bench,record_id,model,quality\ngsm8k,gsm8k/test/0,a,1\ngsm8k,gsm8k/test/0,b,0\n"), 0o644)
+	t.Chdir(dir)
+	if _, errs, code := evalrun(t, "import", "--data", data, "plain", csvPath); code != 0 || !strings.Contains(errs, "wrote judgments.parquet:") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if f, err := judgments.ReadParquet(filepath.Join(dir, "judgments.parquet")); err != nil || len(f.Judgments) != 2 {
+		t.Errorf("%+v %v", f, err)
+	}
+}
+
 func TestImportRejects(t *testing.T) {
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("bench,record_id,model,quality\ngsm8k,gsm8k/test/0,m,lots\n"), 0o644)
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		return p
+	}
+	bad := write("bad.csv", "bench,record_id,model,quality\ngsm8k,gsm8k/test/0,m,lots\n")
+	twice := write("twice.csv", "bench,record_id,model,quality\ngsm8k,gsm8k/test/0,m,1\ngsm8k,gsm8k/test/0,m,0\n")
+	good := write("good.csv", "bench,record_id,model,quality\ngsm8k,gsm8k/test/0,a,1\ngsm8k,gsm8k/test/0,b,0\n")
+	mmlu := write("mmlu.csv", "bench,record_id,model,quality\nmmlu,mmlu/anatomy/0,a,1\n")
+	samples := "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
+	x := filepath.Join(dir, "x.parquet")
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"import", "--out", filepath.Join(dir, "x.parquet")}, "no FORMAT"},
-		{[]string{"import", "--out", filepath.Join(dir, "x.parquet"), "excel"}, `format "excel": unknown`},
-		{[]string{"import", "plain", bad}, "--out FILE is required"},
-		{[]string{"import", "--out", filepath.Join(dir, "x.parquet"), "plain", bad}, `bad.csv line 2: quality "lots"`},
-		{[]string{"import", "--out", filepath.Join(dir, "x.parquet"), "plain", filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
-		{[]string{"import", "--data", "testdata/data", "--out", filepath.Join(dir, "x.parquet"), "routellm", "--bench", "arc"}, `no records for bench "arc"`},
+		{[]string{"import", "--out", x}, "no FORMAT"},
+		{[]string{"import", "--out", x, "excel"}, `format "excel": unknown`},
+		{[]string{"import", "--out", "", "plain", good}, "--out: empty file name"},
+		{[]string{"import", "--out", x, "plain"}, "plain: no FILE"},
+		{[]string{"import", "--out", x, "plain", bad}, `bad.csv line 2: quality "lots" is not a number`},
+		{[]string{"import", "--out", x, "plain", filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
+		{[]string{"import", "--out", x, "plain", twice}, "gsm8k/test/0 is judged twice for model m"},
+		{[]string{"import", "--out", x, "plain", good, mmlu}, `mmlu.csv: bench "mmlu", but earlier files are "gsm8k"`},
+		{[]string{"import", "--out", x, "--slm", "A", "plain", good}, "--slm A: no judgments of that model (models: a, b)"},
+		{[]string{"import", "--out", x, "--data", filepath.Join(dir, "nodata"), "plain", good}, "nodata: not a directory"},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "routellm", "--bench", "arc"}, `no records for bench "arc"`},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "routellm", "--bench", "gsm8k", "extra.csv"}, `routellm: unexpected argument "extra.csv"`},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", samples}, "lmeval: " + samples + ": give --model before it"},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", good}, "cannot tell the benchmark of " + good},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m"}, "lmeval: no samples file"},
+		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", "--nope", samples}, "lmeval: flag provided but not defined: -nope"},
+		// The fixture data's GSM8K questions are not the samples' questions.
+		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", samples}, samples + " line 1: doc_id 0: no gsm8k record has the text \"Mia has 12 marbles"},
 	} {
 		_, errs, code := evalrun(t, c.args...)
-		if code != 2 || !strings.Contains(errs, c.want) {
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "x.parquet")); !os.IsNotExist(err) {
+	if _, err := os.Stat(x); !os.IsNotExist(err) {
 		t.Error("a failed import wrote its output")
 	}
 }
@@ -116,22 +213,41 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 	}
 }
 
+// Two "models" from lm-evaluation-harness samples (the fixture read with
+// its two filters), imported in one go and replayed: the baselines are the
+// fixture's exact_match means and response lengths.
 func TestImportLMEval(t *testing.T) {
 	dir := t.TempDir()
-	// A data directory whose GSM8K is the fixture's two questions.
-	data := filepath.Join(dir, "data", "gsm8k")
-	os.MkdirAll(data, 0o755)
-	os.WriteFile(filepath.Join(data, "test.jsonl"), []byte(`{"question": "What is 1+1?", "answer": "#### 2"}
-{"question": "What is 2+2?", "answer": "#### 4"}
+	// A data directory whose GSM8K is the fixture's three questions.
+	data := filepath.Join(dir, "data")
+	os.MkdirAll(filepath.Join(data, "gsm8k"), 0o755)
+	os.WriteFile(filepath.Join(data, "gsm8k", "test.jsonl"), []byte(`{"question": "Mia has 12 marbles and gives away 5. How many marbles does she have left?", "answer": "#### 7"}
+{"question": "A farmer has 6 cows. Each cow gives 9 liters of milk. How many liters of milk does he get?", "answer": "#### 54"}
+{"question": "Leo buys 3 books at $7 each. How much does he spend?", "answer": "#### 21"}
 `), 0o644)
+	samples := "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
 	out := filepath.Join(dir, "j.parquet")
-	_, errs, code := evalrun(t, "import", "--data", filepath.Join(dir, "data"), "--out", out, "lmeval", "--model", "m", "--bench", "gsm8k",
-		"../../judgments/testdata/lmeval/samples_gsm8k_2024-06-01T12-00-00.jsonl")
-	if code != 0 || !strings.Contains(errs, "2 documents matched gsm8k records") {
-		t.Fatalf("exit %d: %s", code, errs)
+	_, errs, code := evalrun(t, "import", "--data", data, "--out", out, "--slm", "small", "--llm", "large",
+		"lmeval", "--model", "small", samples, "--model", "large", "--filter", "flexible-extract", samples)
+	for _, want := range []string{
+		samples + ": 3 documents (filter strict-match, metric exact_match) matched gsm8k records",
+		samples + ": 3 documents (filter flexible-extract, metric exact_match) matched gsm8k records",
+		"small: 3 of 3 gsm8k records judged",
+		"wrote " + out + ": gsm8k, 6 judgments of 3 requests by large (3), small (3)",
+	} {
+		if code != 0 || !strings.Contains(errs, want) {
+			t.Fatalf("exit %d, want %q: %s", code, want, errs)
+		}
 	}
 	f, err := judgments.ReadParquet(out)
-	if err != nil || len(f.Judgments) != 2 || f.Bench != "gsm8k" || f.Judgments[0].Quality != 1 {
-		t.Errorf("%+v %v", f, err)
+	if err != nil || f.Bench != "gsm8k" || f.SLM != "small" || f.LLM != "large" || len(f.Judgments) != 6 {
+		t.Fatalf("%+v %v", f, err)
+	}
+	// strict-match: 1, 0, 0; flexible-extract: 1, 1, 0. Responses of 20,
+	// 17 and 9 words (the same raw text under both filters).
+	rep := replayJSON(t, "--bench", "gsm8k", "--router", "oracle", "--data", data, "--judgments", out)
+	const third, twoThirds, meanLen = 1.0 / 3, 2.0 / 3, (20.0 + 17 + 9) / 3
+	if rep.N != 3 || !near(rep.SLM.Quality, third) || !near(rep.LLM.Quality, twoThirds) || !near(rep.Profile.MeanResponse.SLM, meanLen) || !near(rep.Profile.MeanResponse.LLM, meanLen) {
+		t.Errorf("n %d, quality %v / %v, mean response %+v; want 3, 1/3 / 2/3, %v", rep.N, rep.SLM.Quality, rep.LLM.Quality, rep.Profile.MeanResponse, meanLen)
 	}
 }

@@ -4,119 +4,189 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
+	"runtime"
+	"sync"
 )
 
 // L2Grid are the L2 strengths inner validation chooses from, strongest
-// first (each fit warm-starts the next).
-var L2Grid = []float64{1, 0.1, 0.01, 0.001}
+// first (each fit starts from the previous one's solution). They are
+// strengths on standardized features and a mean loss: 1 is very strong,
+// 0.001 weak.
+var L2Grid = []float64{10, 3, 1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}
 
-// Fitting fits logistic heads on vectors with labels (1: the LLM's answer
-// is better than the SLM's).
+// innerGroups is the number of groups each fold's records are dealt into
+// for inner validation: a fifth of a head's training records validates
+// the L2 strength.
+const innerGroups = 5
+
+// Fitting fits logistic heads on per-record vectors by K-fold
+// cross-fitting.
+//
+// A seeded shuffle deals the records into Folds folds, and within each
+// fold into 5 groups. The records of fold k are scored by a head fitted on
+// the other folds only: for each strength in L2Grid a head is fitted on
+// their records outside group k mod 5 and its log loss measured on those
+// inside it; the best strength is then refitted on all the other folds'
+// records. So no record's score comes from a head that saw its label (or
+// its features: even the standardization uses the other folds only).
 type Fitting struct {
 	Vecs  [][]float32
 	Lps   []int
-	Label []bool
-	Folds int
-	Seed  int64
+	Label []bool // the LLM's answer is better than the SLM's
+	// Judged marks the records with a label (nil: all). Unjudged records
+	// (dialogue turns no one judged) are scored but never fitted on.
+	Judged []bool
+	Folds  int
+	Seed   int64
 }
 
-// permutation is a seeded shuffle of 0..n-1.
-func permutation(n int, seed int64) []int {
-	r := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
-	return r.Perm(n)
+// CrossFitResult is what cross-fitting gives.
+type CrossFitResult struct {
+	Scores []float64 // per record, from a head that never saw it
+	L2     []float64 // the strength each fold's inner validation chose
+	// Final is a head fitted on every judged record, with the strength
+	// whose validation loss summed over the folds is lowest (for --head
+	// files); nil unless asked for.
+	Final *Head
 }
 
-func (f *Fitting) labels(rows []int) []float64 {
-	y := make([]float64, len(rows))
-	for i, r := range rows {
-		if f.Label[r] {
-			y[i] = 1
-		}
-	}
-	return y
-}
+func (f *Fitting) judged(i int) bool { return f.Judged == nil || f.Judged[i] }
 
-// fitRows fits a head on rows, choosing the L2 strength by validation on a
-// seeded fifth of them.
-func (f *Fitting) fitRows(rows []int, seed int64) *Head {
-	perm := permutation(len(rows), seed)
-	nv := max(1, len(rows)/5)
-	var val, train []int
-	for i, p := range perm {
-		if i < nv {
-			val = append(val, rows[p])
-		} else {
-			train = append(train, rows[p])
-		}
-	}
-	slices.Sort(val)
-	slices.Sort(train)
-	best, bestLoss := L2Grid[0], math.Inf(1)
-	dt := newDesign(f.Vecs, f.Lps, train, nil, nil)
-	dv := newDesign(f.Vecs, f.Lps, val, dt.mean, dt.scale)
-	yt, yv := f.labels(train), f.labels(val)
-	w, b := make([]float64, dt.d), 0.0
-	z := make([]float64, dv.n)
-	for _, l2 := range L2Grid {
-		w, b = dt.fit(yt, l2, w, b)
-		dv.margins(w, b, z)
-		if l := logLoss(z, yv); l < bestLoss {
-			best, bestLoss = l2, l
-		}
-	}
-	all := newDesign(f.Vecs, f.Lps, rows, nil, nil)
-	w, b = all.fit(f.labels(rows), best, make([]float64, all.d), 0)
-	return &Head{Features: all.d, Mean: all.mean, Scale: all.scale, W: w, B: b, L2: best, Records: len(rows)}
-}
-
-// CrossFit scores every row with a head fitted on the other folds only, so
-// no score comes from a head that saw its own label. It returns the
-// scores and the L2 strength each fold chose.
-func (f *Fitting) CrossFit() (scores []float64, l2 []float64, err error) {
+// cells deals the records: fold and group of each, from the seed.
+func (f *Fitting) cells() (fold, group []int) {
 	n := len(f.Vecs)
-	if f.Folds < 2 || f.Folds > n {
-		return nil, nil, fmt.Errorf("cross-fitting: %d folds for %d records", f.Folds, n)
+	fold, group = make([]int, n), make([]int, n)
+	r := rand.New(rand.NewPCG(uint64(f.Seed), 0x5eed))
+	for p, i := range r.Perm(n) {
+		fold[i] = p % f.Folds
+		group[i] = (p / f.Folds) % innerGroups
 	}
+	return fold, group
+}
+
+// CrossFit scores every record out of fold; with final, it also fits the
+// head on all judged records.
+func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
+	n := len(f.Vecs)
+	if f.Folds < 2 {
+		return nil, fmt.Errorf("cross-fitting: %d folds, want at least 2", f.Folds)
+	}
+	if len(f.Lps) != n || len(f.Label) != n || f.Judged != nil && len(f.Judged) != n {
+		return nil, fmt.Errorf("cross-fitting: %d vectors, %d lengths, %d labels", n, len(f.Lps), len(f.Label))
+	}
+	if n == 0 {
+		return &CrossFitResult{}, nil
+	}
+	ds := newDataset(f.Vecs, f.Lps, f.Label)
+	fold, group := f.cells()
+	// Judged records by cell, and each cell's moments.
+	cellRows := make([][]int, f.Folds*innerGroups)
+	for i := range n {
+		if f.judged(i) {
+			c := fold[i]*innerGroups + group[i]
+			cellRows[c] = append(cellRows[c], i)
+		}
+	}
+	cellMoments := make([]*moments, len(cellRows))
+	parallel(len(cellRows), func(c int) { cellMoments[c] = ds.moments(cellRows[c]) })
+	gather := func(in func(fold, group int) bool) ([]int, *moments) {
+		var rows []int
+		m := newMoments(ds.d)
+		for c, rs := range cellRows {
+			if in(c/innerGroups, c%innerGroups) {
+				rows = append(rows, rs...)
+				m.add(cellMoments[c])
+			}
+		}
+		return rows, m
+	}
+	res := &CrossFitResult{Scores: make([]float64, n)}
+	valLoss := make([]float64, len(L2Grid)) // summed over folds
+	for k := range f.Folds {
+		g := k % innerGroups
+		train, tm := gather(func(fk, gk int) bool { return fk != k && gk != g })
+		val, _ := gather(func(fk, gk int) bool { return fk != k && gk == g })
+		if err := bothLabels(ds, train, fmt.Sprintf("fold %d's inner training records", k+1)); err != nil {
+			return nil, err
+		}
+		if len(val) == 0 {
+			return nil, fmt.Errorf("cross-fitting: fold %d has no inner validation records (%d judged records for %d folds)", k+1, len(ds.y), f.Folds)
+		}
+		inner := newProblem(ds, train, tm)
+		vp := &problem{ds: ds, rows: val, mean: inner.mean, scale: inner.scale}
+		best, bestLoss := 0, math.Inf(1)
+		w, b := make([]float64, ds.d), 0.0
+		for j, l2 := range L2Grid {
+			w, b = inner.fit(tm.bound(inner.mean, inner.scale, l2), l2, w, b)
+			loss := vp.logLoss(vp.margins(w, b))
+			valLoss[j] += loss
+			if loss < bestLoss {
+				best, bestLoss = j, loss
+			}
+		}
+		outer, om := gather(func(fk, _ int) bool { return fk != k })
+		if err := bothLabels(ds, outer, fmt.Sprintf("fold %d's training records", k+1)); err != nil {
+			return nil, err
+		}
+		h := fitHead(ds, outer, om, L2Grid[best])
+		for i := range n {
+			if fold[i] == k {
+				res.Scores[i] = h.P(f.Vecs[i], f.Lps[i])
+			}
+		}
+		res.L2 = append(res.L2, L2Grid[best])
+	}
+	if final {
+		best := 0
+		for j, l := range valLoss {
+			if l < valLoss[best] {
+				best = j
+			}
+		}
+		all, am := gather(func(int, int) bool { return true })
+		res.Final = fitHead(ds, all, am, L2Grid[best])
+		res.Final.Folds, res.Final.Seed = f.Folds, f.Seed
+	}
+	return res, nil
+}
+
+// newProblem standardizes on the rows' own moments.
+func newProblem(ds *dataset, rows []int, m *moments) *problem {
+	mean, scale := m.standardization()
+	return &problem{ds: ds, rows: rows, mean: mean, scale: scale}
+}
+
+// fitHead fits a head on rows with strength l2.
+func fitHead(ds *dataset, rows []int, m *moments, l2 float64) *Head {
+	p := newProblem(ds, rows, m)
+	w, b := p.fit(m.bound(p.mean, p.scale, l2), l2, make([]float64, ds.d), 0)
+	return &Head{Format: HeadFormat, Features: ds.d, Mean: p.mean, Scale: p.scale, W: w, B: b, L2: l2, Records: len(rows)}
+}
+
+func bothLabels(ds *dataset, rows []int, what string) error {
 	pos := 0
-	for _, l := range f.Label {
-		if l {
+	for _, i := range rows {
+		if ds.y[i] == 1 {
 			pos++
 		}
 	}
-	if pos == 0 || pos == n {
-		return nil, nil, fmt.Errorf("cross-fitting: all %d labels are the same (the LLM is better on %d); nothing to learn", n, pos)
+	if pos == 0 || pos == len(rows) {
+		return fmt.Errorf("cross-fitting: %s (%d) all have the same label (the LLM is better on %d): nothing to learn", what, len(rows), pos)
 	}
-	fold := make([]int, n)
-	for i, p := range permutation(n, f.Seed) {
-		fold[p] = i % f.Folds
-	}
-	scores = make([]float64, n)
-	for k := 0; k < f.Folds; k++ {
-		var train, test []int
-		for i := 0; i < n; i++ {
-			if fold[i] == k {
-				test = append(test, i)
-			} else {
-				train = append(train, i)
-			}
-		}
-		h := f.fitRows(train, f.Seed+int64(k)+1)
-		for _, i := range test {
-			scores[i] = h.P(f.Vecs[i], f.Lps[i])
-		}
-		l2 = append(l2, h.L2)
-	}
-	return scores, l2, nil
+	return nil
 }
 
-// FitAll fits one head on every row (for --head files).
-func (f *Fitting) FitAll() *Head { return f.fitRows(allRows(len(f.Vecs)), f.Seed) }
-
-func allRows(n int) []int {
-	r := make([]int, n)
-	for i := range r {
-		r[i] = i
+// parallel runs f(0..n-1) over the cores.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f(i)
+		}()
 	}
-	return r
+	wg.Wait()
 }

@@ -31,95 +31,100 @@ func PStrong(logits []float32) float64 {
 	return e[0] / sum
 }
 
-// BERT is the paper's semantic router: RouteLLM's BERT classifier (logits
-// -> PStrong), or, when Head is set, the eq. 10 form: the [CLS] vector and
-// L_p through a logistic head.
-type BERT struct {
+// Classifier is RouteLLM's BERT router: a sequence classifier whose
+// logits give p (PStrong).
+type Classifier struct {
 	Model *Model
-	Head  *Head
 	Cost  float64 // tau_r, s/token
 	Cache *scorecache.Cache
 }
 
-func (b *BERT) Name() string  { return "bert" }
-func (b *BERT) TauR() float64 { return b.Cost }
+func (c *Classifier) Name() string  { return "bert" }
+func (c *Classifier) TauR() float64 { return c.Cost }
 
-// Score runs the classifier (or encoder and head) over the requests.
-func (b *BERT) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {
-	outs, err := b.Model.Outputs(ctx, reqs, b.Cache)
+// Score runs the classifier over the requests.
+func (c *Classifier) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {
+	outs, err := c.Model.Outputs(ctx, reqs, c.Cache)
 	if err != nil {
 		return nil, err
 	}
 	ps := make([]float64, len(reqs))
 	for i, o := range outs {
-		switch {
-		case b.Head != nil:
-			ps[i] = b.Head.P(o, reqs[i].PromptTokens)
-		case len(o) == 2 || len(o) == 3:
-			ps[i] = PStrong(o)
-		default:
-			return nil, fmt.Errorf("bert: %d logits, want 2 or 3 (or a head.json for an encoder output)", len(o))
+		if len(o) != 2 && len(o) != 3 {
+			return nil, fmt.Errorf("%s/model.onnx: %d logits, want 2 or 3", c.Model.Dir, len(o))
 		}
+		ps[i] = PStrong(o)
 	}
 	return ps, nil
 }
 
-// Encoder embeds each request and scores it with a logistic head on [h;
-// L_p]: a head from a file, or heads fitted on the replayed benchmark's
-// judgments by K-fold cross-fitting (a request's score comes from a head
-// that never saw it).
-type Encoder struct {
-	Model    *Model
-	Cost     float64
-	Cache    *scorecache.Cache
-	Head     *Head  // a loaded head: used as is
-	HeadPath string // where to save the head fitted on all records ("" = don't)
-	Labels   []bool // per request: the LLM is better (nil without judgments)
-	Folds    int
-	Seed     int64
-	Bench    string
-	Stderr   io.Writer
+// Logistic scores a request by its vector h and prompt length L_p through
+// a logistic head (eq. 10): the head in a file, or heads cross-fitted on
+// the replayed benchmark's judgments.
+type Logistic struct {
+	Router string // "encoder", or "bert" for eq. 10
+	Model  *Model
+	Cost   float64
+	Cache  *scorecache.Cache
+	// Head, when set, scores every request as is; HeadPath is its file.
+	Head *Head
+	// Without Head: labels to cross-fit on, and where to save the head
+	// fitted on all judged records ("": nowhere).
+	LLMBetter []bool // per request: the LLM's answer is better
+	Judged    []bool // per request: it has judgments (nil: all)
+	HeadPath  string
+	Folds     int
+	Seed      int64
+	Bench     string
+	Stderr    io.Writer
 }
 
-func (e *Encoder) Name() string  { return "encoder" }
-func (e *Encoder) TauR() float64 { return e.Cost }
+func (l *Logistic) Name() string  { return l.Router }
+func (l *Logistic) TauR() float64 { return l.Cost }
 
 // Score embeds the requests and applies or fits the head.
-func (e *Encoder) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {
-	vecs, err := e.Model.Outputs(ctx, reqs, e.Cache)
-	if err != nil {
+func (l *Logistic) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {
+	vecs, err := l.Model.Outputs(ctx, reqs, l.Cache)
+	if err != nil || len(reqs) == 0 {
 		return nil, err
 	}
 	lps := make([]int, len(reqs))
 	for i, r := range reqs {
 		lps[i] = r.PromptTokens
 	}
-	if e.Head != nil {
-		if e.Head.Features != len(vecs[0])+1 {
-			return nil, fmt.Errorf("encoder: head for %d features, the model gives %d", e.Head.Features, len(vecs[0])+1)
+	if l.Head != nil {
+		if err := l.Head.Check(l.HeadPath, l.Model, len(vecs[0])); err != nil {
+			return nil, err
 		}
 		ps := make([]float64, len(reqs))
 		for i := range reqs {
-			ps[i] = e.Head.P(vecs[i], lps[i])
+			ps[i] = l.Head.P(vecs[i], lps[i])
 		}
 		return ps, nil
 	}
-	if e.Labels == nil {
-		return nil, fmt.Errorf("encoder: no judgments to fit a head on; give --head FILE")
+	if l.LLMBetter == nil {
+		return nil, fmt.Errorf("no judgments to fit a head on; give --head FILE with a fitted head")
 	}
-	f := &Fitting{Vecs: vecs, Lps: lps, Label: e.Labels, Folds: e.Folds, Seed: e.Seed}
-	ps, l2, err := f.CrossFit()
+	f := &Fitting{Vecs: vecs, Lps: lps, Label: l.LLMBetter, Judged: l.Judged, Folds: l.Folds, Seed: l.Seed}
+	res, err := f.CrossFit(l.HeadPath != "")
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(e.Stderr, "evalrun: encoder: %d-fold cross-fitted heads, L2 strengths chosen %v\n", e.Folds, l2)
-	if e.HeadPath != "" {
-		h := f.FitAll()
-		h.Bench, h.ModelSHA256 = e.Bench, e.Model.SHA256
-		if err := h.Save(e.HeadPath); err != nil {
-			return nil, fmt.Errorf("--head: %v", err)
+	l.logf("%d-fold cross-fitted heads, L2 strengths chosen %v", l.Folds, res.L2)
+	if l.HeadPath != "" {
+		h := res.Final
+		h.Router, h.Output, h.Pooling, h.ModelSHA256, h.Bench = l.Router, l.Model.Output, l.Model.Pooling, l.Model.SHA256, l.Bench
+		if err := h.Save(l.HeadPath); err != nil {
+			return nil, fmt.Errorf("--head %s: %v", l.HeadPath, err)
 		}
-		fmt.Fprintf(e.Stderr, "evalrun: encoder: head fitted on all %d records saved to %s\n", len(reqs), e.HeadPath)
+		l.logf("head fitted on all %d judged records (L2 %g) saved to %s", h.Records, h.L2, l.HeadPath)
 	}
-	return ps, nil
+	return res.Scores, nil
+}
+
+// logf reports on Stderr, if any.
+func (l *Logistic) logf(format string, args ...any) {
+	if l.Stderr != nil {
+		fmt.Fprintf(l.Stderr, "evalrun: %s: %s\n", l.Router, fmt.Sprintf(format, args...))
+	}
 }

@@ -1,0 +1,399 @@
+// Package paper writes the paper's tables and figures for a set of
+// replays (one eval.Report per benchmark) into a directory:
+//
+//   - REPORT.md: the latency profile (the paper's Table I), the baselines
+//     of the single-turn and multi-turn benchmarks (Tables II and III),
+//     each router's latency and LLM share at the target quality and
+//     RouteLLM's metrics, with bootstrap intervals and the paired
+//     difference with the random router, the figures, and each
+//     benchmark's full report;
+//   - results.json: the reports (curves thinned to 101 points), a
+//     baseline `evalrun check` accepts;
+//   - curves/<bench>_<router>[_<context>].csv: each exact curve;
+//   - the figures of package figures, as PNG and SVG.
+//
+// The output depends only on the reports: the same reports give
+// byte-identical files. Every file is written atomically.
+package paper
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/edgeroute/edgeroute/atomicfile"
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/figures"
+	"github.com/edgeroute/edgeroute/reports"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Options describe how the reports were made, for REPORT.md's preamble.
+type Options struct {
+	// Settings is one line saying how the replays ran (seeds, resamples).
+	Settings string
+	// Skipped lists benchmarks left out, each with the reason.
+	Skipped []string
+}
+
+// JSONPoints is the number of points per curve in results.json.
+const JSONPoints = 101
+
+// Write writes REPORT.md, results.json, the curves and the figures of
+// reps into dir, which must exist.
+func Write(dir string, reps []*eval.Report, opt Options) error {
+	if len(reps) == 0 {
+		return fmt.Errorf("paper: no reports")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "curves"), 0o755); err != nil {
+		return err
+	}
+	// Figures and curves are independent files: one goroutine per
+	// benchmark, errors reported in benchmark order.
+	figs := make([][]string, len(reps))
+	errs := make([]error, len(reps))
+	var wg sync.WaitGroup
+	for i, rep := range reps {
+		wg.Go(func() {
+			if figs[i], errs[i] = figures.Write(dir, rep); errs[i] == nil {
+				errs[i] = writeCurves(dir, rep)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	var md bytes.Buffer
+	if err := markdown(&md, reps, figs, opt); err != nil {
+		return err
+	}
+	thin := make([]*eval.Report, len(reps))
+	for i, rep := range reps {
+		t := *rep
+		t.Routers = append([]eval.RouterResult(nil), rep.Routers...)
+		for j := range t.Routers {
+			t.Routers[j].Curve = t.Routers[j].Curve.Thin(JSONPoints)
+		}
+		thin[i] = &t
+	}
+	var js bytes.Buffer
+	if err := reports.WriteJSON(&js, thin); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(dir, "results.json"), js.Bytes()); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, "REPORT.md"), md.Bytes())
+}
+
+// CurveFile is the name of a router's curve file under curves/.
+func CurveFile(bench string, r eval.RouterResult) string {
+	name := bench + "_" + r.Router
+	if r.Context != "" {
+		name += "_" + r.Context
+	}
+	return strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' {
+			return c
+		}
+		return '_'
+	}, name) + ".csv"
+}
+
+func writeCurves(dir string, rep *eval.Report) error {
+	for _, r := range rep.Routers {
+		one := *rep
+		one.Routers = []eval.RouterResult{r}
+		var b bytes.Buffer
+		if err := reports.WriteCurvesCSV(&b, []*eval.Report{&one}); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(filepath.Join(dir, "curves", CurveFile(rep.Bench, r)), b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// table renders a Markdown table: the first names columns left-aligned,
+// the numbers after them right-aligned.
+func table(w io.Writer, names int, header []string, rows [][]string) error {
+	align := make([]tw.Align, len(header))
+	for i := range align {
+		align[i] = tw.AlignRight
+		if i < names {
+			align[i] = tw.AlignLeft
+		}
+	}
+	t := tablewriter.NewTable(w, tablewriter.WithRenderer(renderer.NewMarkdown()),
+		tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}))
+	t.Header(header)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// num formats x with the given decimals; "-" for NaN, and no "-0.000"
+// for a difference that is zero up to float noise.
+func num(x float64, decimals int) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	s := fmt.Sprintf("%.*f", decimals, x)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
+	}
+	return s
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return num(100*x, 1) + "%"
+}
+
+// interval formats [lo, hi] ("-" when absent).
+func interval(iv *eval.Interval, f func(float64) string) string {
+	if iv == nil || math.IsNaN(iv.Lo) {
+		return "-"
+	}
+	return "[" + f(iv.Lo) + ", " + f(iv.Hi) + "]"
+}
+
+func label(r eval.RouterResult) string {
+	if r.Context != "" {
+		return r.Router + " (" + r.Context + " context)"
+	}
+	return r.Router
+}
+
+// curved are the routers with a curve (not slm-only, llm-only).
+func curved(rep *eval.Report) []eval.RouterResult {
+	var out []eval.RouterResult
+	for _, r := range rep.Routers {
+		if len(r.Curve) > 1 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// verdict says whether a router beats random on APGR, from the paired
+// interval of the difference.
+func verdict(c *eval.CI) string {
+	if c == nil || c.VsRandom == nil || math.IsNaN(c.VsRandom.APGR.Lo) {
+		return "-"
+	}
+	switch d := c.VsRandom.APGR; {
+	case d.Lo > 0:
+		return "yes"
+	case d.Hi < 0:
+		return "no: worse"
+	}
+	return "not significantly"
+}
+
+func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options) error {
+	w.WriteString("# Quality-latency aware routing: the paper's tables and figures\n\n")
+	w.WriteString("Generated by `evalrun paper`: every benchmark with data replayed under the latency profile below, " +
+		"with every available router. Every number is recomputable from the data files and the formulas in the README.\n")
+	if opt.Settings != "" {
+		fmt.Fprintf(w, "\n%s\n", opt.Settings)
+	}
+	for _, s := range opt.Skipped {
+		fmt.Fprintf(w, "\nSkipped: %s\n", s)
+	}
+
+	w.WriteString("\n## Latency profile (Table I)\n\n")
+	var rows [][]string
+	for _, rep := range reps {
+		p := rep.Profile
+		rows = append(rows, []string{rep.Bench, p.Profile,
+			fmt.Sprintf("%g / %g", p.SLM.Prefill, p.SLM.Decode), fmt.Sprintf("%g / %g", p.LLM.Prefill, p.LLM.Decode),
+			fmt.Sprintf("%g", p.Bandwidth), fmt.Sprintf("%g", p.Overhead), fmt.Sprintf("%g", p.TauR), fmt.Sprintf("%g", p.Alpha),
+			fmt.Sprintf("%.1f / %.1f (%s)", p.MeanResponse.SLM, p.MeanResponse.LLM, p.MeanResponseSource)})
+	}
+	if err := table(w, 2, []string{"benchmark", "profile", "SLM γ prefill / decode (s/token)", "LLM γ prefill / decode (s/token)",
+		"B (tokens/s)", "δ (s)", "τ_r (s/token)", "α", "mean response SLM / LLM (tokens)"}, rows); err != nil {
+		return err
+	}
+
+	for _, t := range []struct {
+		title, quality string
+		multi          bool
+	}{
+		{"Baselines, single-turn benchmarks (Table II)", "accuracy (%)", false},
+		{"Baselines, multi-turn benchmarks (Table III)", "mean score (1-10)", true},
+	} {
+		rows = nil
+		for _, rep := range reps {
+			if (rep.Dialogues > 0) != t.multi {
+				continue
+			}
+			for _, b := range []struct {
+				role string
+				b    eval.Baseline
+			}{{"SLM (device)", rep.SLM}, {"LLM (edge)", rep.LLM}} {
+				q := "-"
+				if rep.Quality && t.multi {
+					q = num(b.b.Quality, 2)
+				} else if rep.Quality {
+					q = num(100*b.b.Quality, 2)
+				}
+				rows = append(rows, []string{rep.Bench, b.role, b.b.Model, q, num(b.b.ResponseTokens, 1), num(b.b.Latency, 3)})
+			}
+		}
+		if rows == nil {
+			continue
+		}
+		fmt.Fprintf(w, "\n## %s\n\n", t.title)
+		unit := "request"
+		if t.multi {
+			unit = "turn"
+		}
+		if err := table(w, 3, []string{"benchmark", "serves", "model", t.quality, "mean response (tokens)", "mean latency per " + unit + " (s)"}, rows); err != nil {
+			return err
+		}
+	}
+
+	w.WriteString("\n## At the target quality\n\n")
+	w.WriteString("The lowest mean latency at which each router reaches the target quality (eq. 9; by default midway " +
+		"between the SLM's and the LLM's quality), and the share of requests it sends to the LLM there. " +
+		"Intervals are bootstrap percentile intervals; \"− random\" is the paired difference with the random router on the " +
+		"same resamples: an interval below 0 means the router needs less than random.\n\n")
+	rows = nil
+	for _, rep := range reps {
+		if !rep.Quality {
+			continue
+		}
+		for _, r := range curved(rep) {
+			row := []string{rep.Bench, label(r), num(rep.Target, 4)}
+			if r.AtTarget == nil {
+				row = append(row, "unreachable", "-", "-", "-", "-", "-")
+				rows = append(rows, row)
+				continue
+			}
+			var lat, share, dlat, dshare *eval.Interval
+			if r.CI != nil {
+				lat, share = &r.CI.Latency, &r.CI.LLMShare
+				if r.CI.VsRandom != nil {
+					dlat, dshare = &r.CI.VsRandom.Latency, &r.CI.VsRandom.LLMShare
+				}
+			}
+			f3 := func(x float64) string { return num(x, 3) }
+			row = append(row, f3(r.AtTarget.Latency), interval(lat, f3), interval(dlat, f3),
+				pct(r.AtTarget.LLMShare), interval(share, pct), interval(dshare, pct))
+			rows = append(rows, row)
+		}
+	}
+	if err := table(w, 2, []string{"benchmark", "router", "target", "mean latency (s)", "CI", "− random, CI",
+		"LLM share", "CI", "− random, CI"}, rows); err != nil {
+		return err
+	}
+
+	w.WriteString("\n## Routing quality (RouteLLM's metrics)\n\n")
+	w.WriteString("APGR: the mean share of the SLM-LLM quality gap recovered over all LLM shares (random ≈ 0.5, " +
+		"perfect ≈ 1); CPT(x%): the LLM share needed to recover x% of the gap. \"Beats random?\" reads the paired " +
+		"interval of APGR − random: yes when it lies above 0.\n\n")
+	rows = nil
+	for _, rep := range reps {
+		if !rep.Quality {
+			continue
+		}
+		for _, r := range curved(rep) {
+			var apgr, d *eval.Interval
+			if r.CI != nil {
+				apgr = &r.CI.APGR
+				if r.CI.VsRandom != nil {
+					d = &r.CI.VsRandom.APGR
+				}
+			}
+			f4 := func(x float64) string { return num(x, 4) }
+			cpt := func(k string) string {
+				if v, ok := r.CPT[k]; ok {
+					return pct(v)
+				}
+				return "unreachable"
+			}
+			rows = append(rows, []string{rep.Bench, label(r), f4(r.APGR), interval(apgr, f4), interval(d, f4), verdict(r.CI),
+				f4(r.AUC), cpt("20"), cpt("50"), cpt("80")})
+		}
+	}
+	if err := table(w, 2, []string{"benchmark", "router", "APGR", "CI", "− random, CI", "beats random?", "AUC",
+		"CPT(20%)", "CPT(50%)", "CPT(80%)"}, rows); err != nil {
+		return err
+	}
+	if c := firstCI(reps); c != nil {
+		fmt.Fprintf(w, "\nIntervals: %.0f%% bootstrap percentile intervals over %d resamples of the requests "+
+			"(single-turn) or of whole dialogues (multi-turn), the same resamples for every router of a benchmark. "+
+			"They say how much the numbers would move on another sample of questions like these; they do not "+
+			"cover the choice of latency profile.\n", 100*c.Confidence, c.Resamples)
+	}
+
+	if latencyOnly := benchesWithout(reps); latencyOnly != "" {
+		fmt.Fprintf(w, "\nWithout judgments, hence without quality, target and metrics: %s (latency only; see the details below).\n", latencyOnly)
+	}
+
+	w.WriteString("\n## Figures\n")
+	for i, rep := range reps {
+		fmt.Fprintf(w, "\n### %s\n\n", rep.Bench)
+		for _, f := range figs[i] {
+			if strings.HasSuffix(f, ".png") {
+				base := filepath.Base(f)
+				fmt.Fprintf(w, "![%s](%s)\n\n", strings.TrimSuffix(base, ".png"), base)
+			}
+		}
+	}
+
+	for _, rep := range reps {
+		fmt.Fprintf(w, "\n## %s in detail\n\n", rep.Bench)
+		if err := reports.Write(w, rep, reports.Options{Format: "markdown"}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nCurves: ")
+		for i, r := range rep.Routers {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			fmt.Fprintf(w, "[%s](curves/%s)", label(r), CurveFile(rep.Bench, r))
+		}
+		w.WriteString(".\n")
+	}
+	return nil
+}
+
+// benchesWithout lists the benchmarks replayed without judgments.
+func benchesWithout(reps []*eval.Report) string {
+	var out []string
+	for _, rep := range reps {
+		if !rep.Quality {
+			out = append(out, rep.Bench)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func firstCI(reps []*eval.Report) *eval.CI {
+	for _, rep := range reps {
+		for _, r := range rep.Routers {
+			if r.CI != nil {
+				return r.CI
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package scorecache
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// segment writes one segment of key under dir and returns its path.
+func segment(t *testing.T, dir, key string, outputs map[string][]float32) string {
+	t.Helper()
+	c, err := Open(dir, key, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob(filepath.Join(c.dir, "*.parquet"))
+	for text, v := range outputs {
+		c.Put(Hash(text), v)
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := filepath.Glob(filepath.Join(c.dir, "*.parquet"))
+	for _, p := range after {
+		if !strings.Contains(strings.Join(before, "\n"), p) {
+			return p
+		}
+	}
+	t.Fatal("Flush wrote no segment")
+	return ""
+}
+
+// Damage the Parquet reader does not notice (a changed float inside a data
+// page, a segment of another format version) is caught, reported and the
+// segment removed; the outputs are then missing, never wrong.
+func TestDamagedSegments(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		damage func(path string, b []byte) []byte
+		want   string
+	}{
+		{"a flipped bit in a value", func(_ string, b []byte) []byte {
+			var v [4]byte
+			binary.LittleEndian.PutUint32(v[:], math.Float32bits(2.5))
+			i := bytes.Index(b, v[:])
+			if i < 0 {
+				t.Fatal("the value 2.5 is not stored plainly")
+			}
+			b[i] ^= 1
+			return b
+		}, "checksum"},
+		{"garbage", func(string, []byte) []byte { return []byte("PAR1 not a parquet file PAR1") }, "is unusable"},
+		{"empty", func(string, []byte) []byte { return nil }, "is unusable"},
+		{"an older format", func(_ string, b []byte) []byte {
+			return bytes.Replace(b, []byte(Version), []byte("scorecache/v1"), 1)
+		}, "not a scorecache/v2 segment"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := segment(t, dir, "k", map[string][]float32{"a": {1.5, 2.5, 3.5}})
+			b, _ := os.ReadFile(path)
+			os.WriteFile(path, c.damage(path, b), 0o644)
+			var log strings.Builder
+			got, err := Open(dir, "k", &log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := got.Get(Hash("a")); ok {
+				t.Errorf("damaged output used: %v", v)
+			}
+			if !strings.Contains(log.String(), c.want) || strings.Count(log.String(), "\n") != 1 {
+				t.Errorf("log %q, want one line with %q", log.String(), c.want)
+			}
+			if _, err := os.Stat(path); !os.IsNotExist(err) {
+				t.Error("damaged segment not removed")
+			}
+			// Recomputed outputs are stored again and used next time.
+			got.Put(Hash("a"), []float32{1.5, 2.5, 3.5})
+			if err := got.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			again, _ := Open(dir, "k", &log)
+			if v, ok := again.Get(Hash("a")); !ok || fmt.Sprint(v) != "[1.5 2.5 3.5]" {
+				t.Errorf("rebuilt cache: %v %v", v, ok)
+			}
+		})
+	}
+}
+
+// A run killed while writing leaves a temporary file, which is not a
+// segment; its finished segments are used.
+func TestInterruptedWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := segment(t, dir, "k", map[string][]float32{"done": {1}})
+	os.WriteFile(filepath.Join(filepath.Dir(path), ".segment-123.tmp"), []byte("PAR1 half"), 0o644)
+	var log strings.Builder
+	c, _ := Open(dir, "k", &log)
+	if c.Len() != 1 || log.Len() != 0 {
+		t.Errorf("%d outputs, log %q", c.Len(), log.String())
+	}
+}
+
+// Many segments (many short runs) are merged into one on Open, with every
+// output kept.
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := Open(dir, "k", os.Stderr)
+	for i := range mergeAbove + 2 {
+		w.Put(Hash(fmt.Sprint(i)), []float32{float32(i)})
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := Open(dir, "k", os.Stderr)
+	segs, _ := filepath.Glob(filepath.Join(c.dir, "*.parquet"))
+	if len(segs) != 1 || c.Len() != mergeAbove+2 {
+		t.Fatalf("%d segments, %d outputs after merging", len(segs), c.Len())
+	}
+	again, _ := Open(dir, "k", os.Stderr)
+	for i := range mergeAbove + 2 {
+		if v, ok := again.Get(Hash(fmt.Sprint(i))); !ok || v[0] != float32(i) {
+			t.Errorf("output %d: %v %v", i, v, ok)
+		}
+	}
+}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/jsonl"
+	"github.com/edgeroute/edgeroute/internal/jsonl"
 )
 
 // SameMMLUPrompt reports whether two renderings of a prompt are the same

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/edgeroute/edgeroute/jsonl"
+	"github.com/edgeroute/edgeroute/internal/jsonl"
 )
 
 // Dialogue is one multi-turn conversation: the router decides at every

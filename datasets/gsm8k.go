@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/jsonl"
+	"github.com/edgeroute/edgeroute/internal/jsonl"
 )
 
 // LoadGSM8K reads the GSM8K test set from dataDir/gsm8k/test.jsonl.

@@ -101,7 +101,7 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	if priced {
 		t[SLM] = rp.Model.totalSLM(Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
 		t[LLM] = rp.Model.totalLLM(Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
-		fused = Fuse(p, rp.Alpha, t[LLM], t[SLM])
+		fused = Fuse(p, rp.Alpha, t[SLM], t[LLM])
 	}
 	k, resp := SLM, rp.Mean.SLM
 	if fused > th {
@@ -139,7 +139,7 @@ func (rp *DialogueReplay) FusedWithout(ds *Dialogues, p []float64) []float64 {
 	for i := range f {
 		ts := rp.Model.Total(SLM, SingleTurn(ds.Prompt[i], rp.Mean.SLM))
 		te := rp.Model.Total(LLM, SingleTurn(ds.Prompt[i], rp.Mean.LLM))
-		f[i] = Fuse(p[i], rp.Alpha, te, ts)
+		f[i] = Fuse(p[i], rp.Alpha, ts, te)
 	}
 	return f
 }

@@ -14,7 +14,7 @@ func ExampleLatencyModel_Total() {
 	ts := m.Total(eval.SLM, turn)
 	te := m.Total(eval.LLM, eval.SingleTurn(46, 460.1))
 	fmt.Printf("T_s = %.4f s, T_e = %.4f s\n", ts, te)
-	fmt.Printf("fused score of p = 0.8 with alpha 0.05: %.4f\n", eval.Fuse(0.8, 0.05, te, ts))
+	fmt.Printf("fused score of p = 0.8 with alpha 0.05: %.4f\n", eval.Fuse(0.8, 0.05, ts, te))
 	// Output:
 	// T_s = 7.2920 s, T_e = 10.1420 s
 	// fused score of p = 0.8 with alpha 0.05: 0.6575

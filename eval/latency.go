@@ -80,9 +80,6 @@ func SingleTurn(prompt, response float64) Turn {
 	return Turn{Prompt: prompt, Upload: prompt, Response: response}
 }
 
-// Router is T_router = tau_r (C_t + L_p) (eq. 4), paid whichever model serves.
-func (m LatencyModel) Router(t Turn) float64 { return m.TauR * (t.Context + t.Prompt) }
-
 // Total is the end-to-end latency of serving the turn on model k:
 // eq. 6 for the SLM, eq. 7 for the LLM.
 func (m LatencyModel) Total(k Model, t Turn) float64 {
@@ -105,8 +102,9 @@ func (m *LatencyModel) totalLLM(t Turn) float64 {
 		m.TauR*(t.Context+t.Prompt) + m.LLM.Decode*t.Response
 }
 
-// Fuse is the paper's fused score p~ = p - alpha (T_e - T_s) (eq. 11). The LLM
-// serves when p~ > theta (eq. 12).
-func Fuse(p, alpha, totalLLM, totalSLM float64) float64 {
+// Fuse is the paper's fused score p~ = p - alpha (T_e - T_s) (eq. 11), from
+// the totals on the SLM (T_s) and on the LLM (T_e). The LLM serves when
+// p~ > theta (eq. 12).
+func Fuse(p, alpha, totalSLM, totalLLM float64) float64 {
 	return p - alpha*(totalLLM-totalSLM)
 }

@@ -47,7 +47,7 @@ func TestTotalSeparateRatesAndRouter(t *testing.T) {
 
 func TestFuse(t *testing.T) {
 	// 0.9 - 0.03*(91.578228895 - 50.576) = 0.9 - 1.23006686685
-	if got := Fuse(0.9, 0.03, 91.578228895, 50.576); !near(got, -0.33006686685, 1e-12) {
+	if got := Fuse(0.9, 0.03, 50.576, 91.578228895); !near(got, -0.33006686685, 1e-12) {
 		t.Errorf("Fuse = %v", got)
 	}
 }

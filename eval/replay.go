@@ -52,7 +52,7 @@ func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
 		}
 		ds, de := decide.Latencies(r)
 		ts, te := rp.Latencies(r)
-		items[i] = Item{Fused: Fuse(p[i], rp.Alpha, de, ds), QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}
+		items[i] = Item{Fused: Fuse(p[i], rp.Alpha, ds, de), QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}
 	}
 	return items, nil
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/edgeroute/edgeroute/datasets"
-	"github.com/edgeroute/edgeroute/jsonl"
+	"github.com/edgeroute/edgeroute/internal/jsonl"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 

@@ -39,7 +39,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-	"github.com/edgeroute/edgeroute/atomicfile"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 )
 
 // Schema is the schema version this package reads and writes.

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/jsonl"
+	"github.com/edgeroute/edgeroute/internal/jsonl"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 

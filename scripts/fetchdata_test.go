@@ -19,7 +19,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 )
 
 const shared = "../../shared/data"

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"golang.org/x/term"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 )
 
 // Outside a checkout, with no data anywhere, evalrun names the command

@@ -25,7 +25,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/reports"
 	"github.com/edgeroute/edgeroute/tokens"

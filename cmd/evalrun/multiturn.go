@@ -11,7 +11,7 @@ import (
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
-	"github.com/edgeroute/edgeroute/progress"
+	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/routers"
 )
 

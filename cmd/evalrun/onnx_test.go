@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edgeroute/edgeroute/onnxrt"
+	"github.com/edgeroute/edgeroute/internal/onnxrt"
 	"github.com/edgeroute/edgeroute/routers/semantic"
 )
 

@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/datadir"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/eval"
-	"github.com/edgeroute/edgeroute/paper"
+	"github.com/edgeroute/edgeroute/reports/paper"
 )
 
 func init() { subcommands["paper"] = runPaper }

@@ -6,7 +6,7 @@ import (
 	"math"
 	"os"
 
-	"github.com/edgeroute/edgeroute/atomicfile"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 )
 
 // HeadFormat names the head file format.

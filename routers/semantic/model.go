@@ -37,11 +37,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edgeroute/edgeroute/onnxrt"
-	"github.com/edgeroute/edgeroute/progress"
+	"github.com/edgeroute/edgeroute/internal/onnxrt"
+	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/routers"
-	"github.com/edgeroute/edgeroute/scorecache"
-	"github.com/edgeroute/edgeroute/textenc"
+	"github.com/edgeroute/edgeroute/internal/scorecache"
+	"github.com/edgeroute/edgeroute/internal/textenc"
 )
 
 // Output is a model output a router reads.

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edgeroute/edgeroute/onnxrt"
+	"github.com/edgeroute/edgeroute/internal/onnxrt"
 	"github.com/edgeroute/edgeroute/routers"
-	"github.com/edgeroute/edgeroute/scorecache"
+	"github.com/edgeroute/edgeroute/internal/scorecache"
 )
 
 const models = "../../../shared/models"

@@ -7,7 +7,7 @@ import (
 	"math"
 
 	"github.com/edgeroute/edgeroute/routers"
-	"github.com/edgeroute/edgeroute/scorecache"
+	"github.com/edgeroute/edgeroute/internal/scorecache"
 )
 
 // PStrong turns classifier logits into the probability that the strong

@@ -26,9 +26,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/edgeroute/edgeroute/atomicfile"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"github.com/edgeroute/edgeroute/eval"
-	"github.com/edgeroute/edgeroute/figures"
+	"github.com/edgeroute/edgeroute/reports/figures"
 	"github.com/edgeroute/edgeroute/reports"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"

@@ -34,7 +34,7 @@ func TestResolveOrder(t *testing.T) {
 
 	// From inside this module, ../shared/data beside the module root wins
 	// over the cache when it exists.
-	shared, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data"))
+	shared, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
 	if _, err := os.Stat(shared); err == nil {
 		if d, err := Resolve(""); err != nil || d != shared {
 			t.Errorf("module layout: %q %v, want %s", d, err, shared)

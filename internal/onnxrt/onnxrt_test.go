@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const tinyBERT = "../../shared/models/tiny-bert/model.onnx"
+const tinyBERT = "../../../shared/models/tiny-bert/model.onnx"
 
 func needRuntime(t *testing.T) {
 	t.Helper()
@@ -89,7 +89,7 @@ func TestRun(t *testing.T) {
 
 func TestMetadata(t *testing.T) {
 	needRuntime(t)
-	useLite := "../../shared/models/use-lite/model.onnx"
+	useLite := "../../../shared/models/use-lite/model.onnx"
 	if _, err := os.Stat(useLite); err != nil {
 		t.Skip(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/sugarme/tokenizer/pretrained"
 )
 
-const models = "../../shared/models"
+const models = "../../../shared/models"
 
 type reference struct {
 	Text     string  `json:"text"`

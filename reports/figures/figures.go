@@ -21,7 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/edgeroute/edgeroute/atomicfile"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"github.com/edgeroute/edgeroute/eval"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"

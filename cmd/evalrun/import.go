@@ -11,8 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/tokens"
 )

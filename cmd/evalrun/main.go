@@ -25,8 +25,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/reports"
 	"github.com/edgeroute/edgeroute/tokens"
 )

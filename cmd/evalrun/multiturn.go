@@ -10,8 +10,8 @@ import (
 
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/eval"
-	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/internal/progress"
+	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/routers"
 )
 

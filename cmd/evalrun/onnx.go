@@ -10,10 +10,10 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/edgeroute/edgeroute/internal/scorecache"
 	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/routers"
 	"github.com/edgeroute/edgeroute/routers/semantic"
-	"github.com/edgeroute/edgeroute/internal/scorecache"
 )
 
 // The ONNX routers: bert (RouteLLM's classifier, or the paper's eq. 10

@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/reports/paper"
 )
 

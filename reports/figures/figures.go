@@ -21,8 +21,8 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"

@@ -26,10 +26,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"github.com/edgeroute/edgeroute/eval"
-	"github.com/edgeroute/edgeroute/reports/figures"
+	"github.com/edgeroute/edgeroute/internal/atomicfile"
 	"github.com/edgeroute/edgeroute/reports"
+	"github.com/edgeroute/edgeroute/reports/figures"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"

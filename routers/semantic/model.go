@@ -39,9 +39,9 @@ import (
 
 	"github.com/edgeroute/edgeroute/internal/onnxrt"
 	"github.com/edgeroute/edgeroute/internal/progress"
-	"github.com/edgeroute/edgeroute/routers"
 	"github.com/edgeroute/edgeroute/internal/scorecache"
 	"github.com/edgeroute/edgeroute/internal/textenc"
+	"github.com/edgeroute/edgeroute/routers"
 )
 
 // Output is a model output a router reads.

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/edgeroute/edgeroute/internal/onnxrt"
-	"github.com/edgeroute/edgeroute/routers"
 	"github.com/edgeroute/edgeroute/internal/scorecache"
+	"github.com/edgeroute/edgeroute/routers"
 )
 
 const models = "../../../shared/models"

@@ -6,8 +6,8 @@ import (
 	"io"
 	"math"
 
-	"github.com/edgeroute/edgeroute/routers"
 	"github.com/edgeroute/edgeroute/internal/scorecache"
+	"github.com/edgeroute/edgeroute/routers"
 )
 
 // PStrong turns classifier logits into the probability that the strong

@@ -229,7 +229,7 @@ func TestDialogueWalkMatchesReplay(t *testing.T) {
 			f0 := rp.FusedWithout(sub, sp)
 			var want Curve
 			for _, pt := range pts {
-				want = append(want, rp.Replay(sub, sp, f0, pt.Threshold, nil, nil).Point)
+				want = append(want, rp.Replay(sub, DialogueRun{P: sp, Threshold: pt.Threshold, Fused0: f0}).Point)
 			}
 			slices.SortStableFunc(want, func(a, b Point) int { return cmp.Compare(b.Threshold, a.Threshold) })
 			slices.SortStableFunc(want, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })

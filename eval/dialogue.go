@@ -148,11 +148,27 @@ func (rp *DialogueReplay) FusedWithout(ds *Dialogues, p []float64) []float64 {
 // (over judged turns), latency and LLM turns, and its turn counts.
 type DialogueSums struct{ Quality, Latency, LLM, Turns, Judged float64 }
 
-// Replay replays all dialogues at threshold th with router scores p and
-// the context-free fused scores fused0 (one each per turn). perDialogue,
-// when not nil, receives each dialogue's sums (for resampling dialogues);
-// fused, when not nil, each turn's fused score on this path.
-func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64, perDialogue []DialogueSums, fused []float64) DialoguePoint {
+// DialogueRun is one replay of all dialogues at one threshold: its inputs,
+// and the outputs a caller may ask for.
+type DialogueRun struct {
+	P         []float64 // router score of each turn
+	Threshold float64   // theta: the LLM serves a turn when its fused score is > Threshold
+	// Fused0 is FusedWithout(ds, P), when the caller has it (sweeps
+	// replay the same scores at many thresholds); nil computes it.
+	Fused0 []float64
+	// PerDialogue, when not nil, receives each dialogue's sums (for
+	// resampling dialogues); Fused, when not nil, each turn's fused score
+	// on this path.
+	PerDialogue []DialogueSums
+	Fused       []float64
+}
+
+// Replay replays all dialogues at run.Threshold.
+func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
+	fused0 := run.Fused0
+	if fused0 == nil {
+		fused0 = rp.FusedWithout(ds, run.P)
+	}
 	var st replayState
 	for d := 0; d < ds.Count(); d++ {
 		var cached [2]float64
@@ -160,16 +176,16 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64,
 		prev := Model(-1)
 		before := st
 		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
-			k, f := rp.turn(ds, i, p[i], fused0[i], th, &cached, &ctx, &st)
+			k, f := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &cached, &ctx, &st)
 			if prev >= 0 && k != prev {
 				st.switches++
 			}
 			prev = k
-			if fused != nil {
-				fused[i] = f
+			if run.Fused != nil {
+				run.Fused[i] = f
 			}
 		}
-		if perDialogue != nil {
+		if run.PerDialogue != nil {
 			turns := float64(ds.Start[d+1] - ds.Start[d])
 			judged := turns
 			if ds.JudgedTurn != nil {
@@ -180,7 +196,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64,
 					}
 				}
 			}
-			perDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm, Turns: turns, Judged: judged}
+			run.PerDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm, Turns: turns, Judged: judged}
 		}
 	}
 	n, nq := float64(ds.Len()), float64(ds.Len())
@@ -188,7 +204,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, p, fused0 []float64, th float64,
 		nq = float64(ds.Judged)
 	}
 	return DialoguePoint{
-		Point:     Point{Threshold: th, Quality: st.q.value() / nq, Latency: st.t.value() / n, LLMShare: st.llm / n},
+		Point:     Point{Threshold: run.Threshold, Quality: st.q.value() / nq, Latency: st.t.value() / n, LLMShare: st.llm / n},
 		Switches:  st.switches / float64(ds.Count()),
 		Reprefill: st.refill / n,
 	}
@@ -205,7 +221,7 @@ func (rp *DialogueReplay) Thresholds(ds *Dialogues, p, fused0 []float64, n int) 
 		cand = cand[:0]
 		f := make([]float64, ds.Len())
 		for _, th := range []float64{math.Inf(1), math.Inf(-1)} {
-			rp.Replay(ds, p, fused0, th, nil, f)
+			rp.Replay(ds, DialogueRun{P: p, Threshold: th, Fused0: fused0, Fused: f})
 			cand = append(cand, f...)
 		}
 	}
@@ -240,7 +256,7 @@ func (rp *DialogueReplay) Sweep(ds *Dialogues, p []float64, n int) []DialoguePoi
 				if rp.KeepSums {
 					sums = make([]DialogueSums, ds.Count())
 				}
-				pts[j] = rp.Replay(ds, p, fused0, ths[j], sums, nil)
+				pts[j] = rp.Replay(ds, DialogueRun{P: p, Threshold: ths[j], Fused0: fused0, PerDialogue: sums})
 				pts[j].Sums = sums
 			}
 		}()

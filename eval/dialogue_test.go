@@ -35,7 +35,7 @@ func handReplay() DialogueReplay {
 }
 
 func replayPath(rp DialogueReplay, ds *Dialogues, p []float64, th float64) DialoguePoint {
-	return rp.Replay(ds, p, rp.FusedWithout(ds, p), th, nil, nil)
+	return rp.Replay(ds, DialogueRun{P: p, Threshold: th})
 }
 
 func TestDialogueHandWorked(t *testing.T) {

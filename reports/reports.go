@@ -20,27 +20,9 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// Options control rendering.
-type Options struct {
-	Format      string // table, markdown, csv, json
-	CurvePoints int    // points per curve in csv and json; 0 = the exact curve
-}
-
-// Write renders rep in the chosen format.
-func Write(w io.Writer, rep *eval.Report, opt Options) error {
-	switch opt.Format {
-	case "json":
-		return writeJSON(w, thinned(rep, opt.CurvePoints))
-	case "csv":
-		return WriteCurvesCSV(w, []*eval.Report{thinned(rep, opt.CurvePoints)})
-	case "table", "markdown":
-		return writeSummary(w, rep, opt.Format == "markdown")
-	}
-	return fmt.Errorf("unknown format %q (want table, markdown, csv or json)", opt.Format)
-}
-
-// thinned returns a copy of rep whose curves have at most n points.
-func thinned(rep *eval.Report, n int) *eval.Report {
+// Thinned returns a copy of rep whose curves have at most n points (0:
+// the exact curves; see eval.Curve.Thin).
+func Thinned(rep *eval.Report, n int) *eval.Report {
 	out := *rep
 	out.Routers = make([]eval.RouterResult, len(rep.Routers))
 	for i, r := range rep.Routers {
@@ -51,9 +33,7 @@ func thinned(rep *eval.Report, n int) *eval.Report {
 }
 
 // WriteJSON writes v (a report, or a list of them) as indented JSON.
-func WriteJSON(w io.Writer, v any) error { return writeJSON(w, v) }
-
-func writeJSON(w io.Writer, v any) error {
+func WriteJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -140,7 +120,9 @@ func fmtNaN(x float64, f string) string {
 	return fmt.Sprintf(f, x)
 }
 
-func writeSummary(w io.Writer, rep *eval.Report, markdown bool) error {
+// WriteSummary writes the baselines, the point at the target quality and
+// RouteLLM's metrics of rep as text tables, or Markdown ones.
+func WriteSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	p := rep.Profile
 	heading := func(s string) {
 		if markdown {

@@ -33,7 +33,7 @@ func sample() *eval.Report {
 
 func TestJSONThinsAndRoundTrips(t *testing.T) {
 	var b bytes.Buffer
-	if err := Write(&b, sample(), Options{Format: "json", CurvePoints: 11}); err != nil {
+	if err := WriteJSON(&b, Thinned(sample(), 11)); err != nil {
 		t.Fatal(err)
 	}
 	var back eval.Report
@@ -49,7 +49,7 @@ func TestJSONThinsAndRoundTrips(t *testing.T) {
 		}
 	}
 	var again bytes.Buffer
-	Write(&again, sample(), Options{Format: "json", CurvePoints: 11})
+	WriteJSON(&again, Thinned(sample(), 11))
 	if !bytes.Equal(b.Bytes(), again.Bytes()) {
 		t.Error("two renderings differ")
 	}
@@ -57,7 +57,7 @@ func TestJSONThinsAndRoundTrips(t *testing.T) {
 
 func TestCSV(t *testing.T) {
 	var b bytes.Buffer
-	if err := Write(&b, sample(), Options{Format: "csv", CurvePoints: 0}); err != nil {
+	if err := WriteCurvesCSV(&b, []*eval.Report{sample()}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&b).ReadAll()
@@ -80,7 +80,7 @@ func TestSummaryTables(t *testing.T) {
 	for _, md := range []bool{false, true} {
 		var b bytes.Buffer
 		format := map[bool]string{false: "table", true: "markdown"}[md]
-		if err := Write(&b, sample(), Options{Format: format}); err != nil {
+		if err := WriteSummary(&b, sample(), md); err != nil {
 			t.Fatal(err)
 		}
 		s := b.String()

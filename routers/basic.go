@@ -6,14 +6,12 @@ import (
 	"hash/fnv"
 )
 
-// Random is the paper's baseline: p drawn uniformly from [0, 1), with no
-// decision cost (tau_r = 0). The draw for a request depends only on the
+// Random is the paper's baseline: p drawn uniformly from [0, 1). The draw for a request depends only on the
 // seed and the request's ID, not on its position, so dropping or
 // reordering requests leaves every other request's score unchanged.
 type Random struct{ Seed int64 }
 
-func (Random) Name() string  { return "random" }
-func (Random) TauR() float64 { return 0 }
+func (Random) Name() string { return "random" }
 
 // Score draws one p per request.
 func (r Random) Score(_ context.Context, reqs []Request) ([]float64, error) {
@@ -45,8 +43,7 @@ type Oracle struct {
 	LLMBetter map[string]bool
 }
 
-func (Oracle) Name() string  { return "oracle" }
-func (Oracle) TauR() float64 { return 0 }
+func (Oracle) Name() string { return "oracle" }
 
 // Score looks every request up; an unjudged request is an error.
 func (o Oracle) Score(_ context.Context, reqs []Request) ([]float64, error) {
@@ -57,31 +54,6 @@ func (o Oracle) Score(_ context.Context, reqs []Request) ([]float64, error) {
 			return nil, fmt.Errorf("oracle: request %s has no judgments", q.ID)
 		}
 		if better {
-			ps[i] = 1
-		}
-	}
-	return ps, nil
-}
-
-// Single sends every request to one model: the SLM-only and LLM-only
-// baselines.
-type Single struct{ ToLLM bool }
-
-func (s Single) Name() string {
-	if s.ToLLM {
-		return "llm-only"
-	}
-	return "slm-only"
-}
-func (Single) TauR() float64 { return 0 }
-func (s Single) LLM() bool   { return s.ToLLM }
-
-// Score returns 1 for every request to the LLM, 0 to the SLM (the replay
-// ignores it: a Fixed router is one operating point).
-func (s Single) Score(_ context.Context, reqs []Request) ([]float64, error) {
-	ps := make([]float64, len(reqs))
-	if s.ToLLM {
-		for i := range ps {
 			ps[i] = 1
 		}
 	}

@@ -66,14 +66,3 @@ func TestOracle(t *testing.T) {
 		t.Error("unjudged request accepted")
 	}
 }
-
-func TestSingle(t *testing.T) {
-	var f Fixed = Single{ToLLM: true}
-	ps, _ := f.Score(context.Background(), requests(3))
-	if !f.LLM() || f.Name() != "llm-only" || ps[2] != 1 {
-		t.Errorf("llm-only: %v %v %v", f.LLM(), f.Name(), ps)
-	}
-	if s := (Single{}); s.LLM() || s.Name() != "slm-only" {
-		t.Error("slm-only")
-	}
-}

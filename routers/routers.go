@@ -4,9 +4,9 @@
 // A router only scores. What happens to the score (fusion with the latency
 // gap, the threshold) is package eval's job, so every router, from a seeded
 // coin to a BERT classifier on ONNX Runtime, is replayed by the same code.
-// A router also declares its decision cost tau_r (seconds per token of
-// context and prompt it reads), which the latency model charges on every
-// request (paper eq. 4).
+// What a router costs to run (tau_r, seconds per token it reads, paper eq.
+// 4) is a property of where it runs, not of its scores: the replay prices
+// it (package replay).
 package routers
 
 import "context"
@@ -32,18 +32,7 @@ type Request struct {
 type Router interface {
 	// Name identifies the router in reports ("random", "oracle", "bert").
 	Name() string
-	// TauR is the router's decision cost in seconds per token read.
-	TauR() float64
 	// Score returns one p in [0,1] per request, in order. It may be called
 	// once per replay with all requests; routers that fit or cache do so here.
 	Score(ctx context.Context, reqs []Request) ([]float64, error)
-}
-
-// Fixed is implemented by routers that send every request to one model
-// whatever the threshold (slm-only, llm-only): their replay is a single
-// operating point, not a curve.
-type Fixed interface {
-	Router
-	// LLM reports whether every request goes to the LLM.
-	LLM() bool
 }

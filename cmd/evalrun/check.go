@@ -6,36 +6,36 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/regress"
 )
 
-func init() { subcommands["check"] = runCheck }
-
-// runCheck is `evalrun check --baseline FILE [--tolerance LIST] [RUN.json]`:
-// exit 1 when routing quality regressed beyond tolerance, 0 when not, 2 on
-// bad input. The run is read from stdin when no file is named.
-func runCheck(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// runCheck is `evalrun check --baseline FILE [flags] [RUN.json]`: exit 1
+// when routing quality regressed beyond tolerance, 0 when not, 2 on bad
+// input. The run is read from stdin when no file (or -) is named.
+func runCheck(_ context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	baseline := fs.String("baseline", "", "baseline reports: the JSON of evalrun --format json, or evalrun paper's results.json")
-	tolerance := fs.String("tolerance", "", "comma-separated metric=value: apgr (absolute drop), share (absolute rise of the LLM share at target), latency (relative rise; 2% or 0.02); default "+regress.DefaultTolerance.String())
+	baseline := fs.String("baseline", "", "baseline reports `file`: the JSON of evalrun --format json, or evalrun paper's results.json")
+	tol := regress.DefaultTolerance
+	fs.Float64Var(&tol.APGR, "tol-apgr", tol.APGR, "allowed APGR drop (absolute)")
+	fs.Float64Var(&tol.Share, "tol-share", tol.Share, "allowed rise of the LLM share at target (absolute, 0.01 = 1 point)")
+	fs.Float64Var(&tol.Latency, "tol-latency", tol.Latency, "allowed rise of the latency at target (relative, 0.01 = 1%)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: evalrun check --baseline FILE [--tolerance LIST] [RUN.json]\n\n"+
-			"Compares a run's reports (RUN.json, or stdin) with a baseline, router by router, and exits 1 when\n"+
-			"a router's APGR falls, or its latency or LLM share at the target rises, beyond tolerance, when a\n"+
-			"target becomes unreachable or a router disappears; 0 otherwise; 2 on bad input.\n\nFlags:\n")
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: evalrun check --baseline FILE [--tol-apgr X] [--tol-share X] [--tol-latency X] [RUN.json | -]\n\n"+
+			"Compares a run's reports (RUN.json; stdin when it is - or absent) with a baseline, router by router, and\n"+
+			"exits 1 when a router's APGR falls, or its latency or LLM share at the target rises, beyond tolerance,\n"+
+			"when a target becomes unreachable or a router disappears; 0 otherwise; 2 on bad input.\n\nFlags:\n")
+		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
 	}
+	const prefix = "evalrun check"
 	// Flags may follow the run file.
 	var files []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
+		if code, done := e.parse(fs, args, prefix); done {
+			return code
 		}
 		if fs.NArg() == 0 {
 			break
@@ -43,41 +43,41 @@ func runCheck(_ context.Context, args []string, stdin io.Reader, stdout, stderr 
 		files = append(files, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "evalrun check: %v\n", err)
-		return 2
-	}
 	if *baseline == "" {
-		return fail(errors.New("--baseline FILE is required"))
+		return e.usageError(prefix, prefix, errors.New("--baseline FILE is required"))
 	}
-	tol := regress.DefaultTolerance
-	if *tolerance != "" {
-		var err error
-		if tol, err = regress.ParseTolerance(*tolerance, tol); err != nil {
-			return fail(fmt.Errorf("--tolerance: %v", err))
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"tol-apgr", tol.APGR}, {"tol-share", tol.Share}, {"tol-latency", tol.Latency}} {
+		if !(t.v >= 0) || math.IsInf(t.v, 0) {
+			return e.fail(prefix, fmt.Errorf("--%s %v: want a finite number >= 0", t.name, t.v))
 		}
 	}
 	base, err := regress.Load(*baseline)
 	if err != nil {
-		return fail(err)
+		return e.fail(prefix, err)
 	}
-	runName, runReps, err := loadRun(files, stdin)
+	runName, runReps, err := loadRun(files, e.stdin)
 	if err != nil {
-		return fail(err)
+		return e.fail(prefix, err)
 	}
 	findings, err := regress.Compare(base, runReps, tol)
 	if err != nil {
-		return fail(fmt.Errorf("%s against %s: %v", runName, *baseline, err))
+		return e.fail(prefix, fmt.Errorf("%s against %s: %v", runName, *baseline, err))
 	}
-	fmt.Fprintf(stdout, "%s against baseline %s (tolerance %s)\n", runName, *baseline, tol)
-	if regress.Report(stdout, findings) {
-		return 1
+	fmt.Fprintf(e.stdout, "%s against baseline %s (tolerance %s)\n", runName, *baseline, tol)
+	if regress.Report(e.stdout, findings) {
+		return exitRegression
 	}
-	return 0
+	return exitOK
 }
 
 // loadRun reads the run's reports from the one file named, or stdin.
 func loadRun(files []string, stdin io.Reader) (string, []*eval.Report, error) {
+	if len(files) == 1 && files[0] == "-" {
+		files = nil
+	}
 	switch len(files) {
 	case 0:
 		b, err := io.ReadAll(stdin)

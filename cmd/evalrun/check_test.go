@@ -24,7 +24,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{[]string{"check", "--baseline", base, td + "worse.json"}, "", 1, []string{"FAIL gsm8k bert", "4 of 6 checks regressed"}},
 		// flags after the file; a looser tolerance lets bert's smaller
 		// regressions pass, not random's unreachable target
-		{[]string{"check", "--baseline", base, td + "worse.json", "--tolerance", "apgr=0.05,share=10%,latency=10%"}, "", 1, []string{"1 of 6 checks regressed"}},
+		{[]string{"check", "--baseline", base, td + "worse.json", "--tol-apgr", "0.05", "--tol-share", "0.1", "--tol-latency", "0.1"}, "", 1, []string{"1 of 6 checks regressed"}},
 		{[]string{"check", "--baseline", base}, td + "worse.json", 1, []string{"stdin against baseline", "4 of 6 checks regressed"}},
 		{[]string{"check", "--baseline", base}, td + "malformed.json", 2, []string{"evalrun check: stdin line 3"}},
 		{[]string{"check", "--baseline", base, td + "other.json"}, "", 2, []string{"other.json against " + base + ": the run has no gsm8k report"}},
@@ -32,7 +32,9 @@ func TestCheckExitStatus(t *testing.T) {
 		{[]string{"check", "--baseline", base, td + "malformed.json"}, "", 2, []string{"malformed.json line 3"}},
 		{[]string{"check", td + "same.json"}, "", 2, []string{"--baseline FILE is required"}},
 		{[]string{"check", "--baseline", "nosuch.json", td + "same.json"}, "", 2, []string{"nosuch.json"}},
-		{[]string{"check", "--baseline", base, "--tolerance", "speed=1", td + "same.json"}, "", 2, []string{"--tolerance", "unknown metric"}},
+		{[]string{"check", "--baseline", base, "--tol-apgr", "NaN", td + "same.json"}, "", 2, []string{"--tol-apgr NaN: want a finite number >= 0"}},
+		{[]string{"check", "--baseline", base, "--tol-latency", "-0.1", td + "same.json"}, "", 2, []string{"--tol-latency -0.1"}},
+		{[]string{"check", "--baseline", base, "-", "--tol-share", "0.01"}, td + "same.json", 0, []string{"stdin against baseline"}},
 		{[]string{"check", "--baseline", base, td + "same.json", td + "worse.json"}, "", 2, []string{"one run file at most"}},
 		{[]string{"check", "--nosuchflag"}, "", 2, []string{"flag provided but not defined"}},
 		{[]string{"check", "--help"}, "", 0, []string{"Usage: evalrun check --baseline FILE"}},

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,69 +19,48 @@ import (
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
-func init() {
-	subcommands["import"] = runImport
-	importFormats["routellm"] = importFormat{
-		Usage: "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory",
-		Run:   importRouteLLM,
-	}
-	importFormats["lmeval"] = importFormat{
-		Usage: "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output",
-		Run:   importLMEval,
-	}
-	importFormats["plain"] = importFormat{
-		Usage: "FILE.csv|FILE.jsonl...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response)",
-		Run:   importPlain,
-	}
-}
-
 // defaultImportOut is where `evalrun import` writes without --out.
 const defaultImportOut = "judgments.parquet"
 
 // runImport is `evalrun import [flags] FORMAT [format args]`: it converts
 // results from another tool into a judgments Parquet file.
-func runImport(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) int {
+func runImport(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", defaultImportOut, "judgments Parquet file to write")
-	slm := fs.String("slm", "", "the SLM's model name, recorded as the file's default role")
-	llm := fs.String("llm", "", "the LLM's model name, recorded as the file's default role")
-	data := fs.String("data", "", "data directory, for formats that match results to benchmark records (default: as for a replay)")
+	out := fs.String("out", defaultImportOut, "judgments Parquet `file` to write")
+	slm := fs.String("slm", "", "the SLM's `model` name, recorded as the file's default role")
+	llm := fs.String("llm", "", "the LLM's `model` name, recorded as the file's default role")
+	data := fs.String("data", "", "data `directory`, for formats that match results to benchmark records (default: as for a replay)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: evalrun import [--out FILE] [--slm M --llm M] [--data DIR] FORMAT [format args]\n\nFormats:\n")
-		for _, name := range strings.Split(names(importFormats), "|") {
-			fmt.Fprintf(stderr, "  %-12s %s\n", name, importFormats[name].Usage)
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: evalrun import [--out FILE] [--slm M --llm M] [--data DIR] FORMAT [format args]\n\nFormats:\n")
+		for _, f := range importFormats {
+			fmt.Fprintf(w, "  %-12s %s\n", f.name, f.usage)
 		}
-		fmt.Fprintf(stderr, "\nFlags:\n")
-		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nFlags:\n")
+		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	const prefix = "evalrun import"
+	if code, done := e.parse(fs, args, prefix); done {
+		return code
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "evalrun import: %v\n", err)
-		return 2
-	}
+	fail := func(err error) int { return e.fail(prefix, err) }
 	if fs.NArg() == 0 {
-		return fail(fmt.Errorf("no FORMAT (want %s)", names(importFormats)))
+		return e.usageError(prefix, prefix, fmt.Errorf("no FORMAT (want %s)", strings.Join(importFormatNames(), ", ")))
 	}
-	format, ok := importFormats[fs.Arg(0)]
+	format, ok := importFormatNamed(fs.Arg(0))
 	if !ok {
-		return fail(fmt.Errorf("format %q: unknown (want %s)", fs.Arg(0), names(importFormats)))
+		return e.usageError(prefix, prefix, fmt.Errorf("format %q: unknown (want %s)%s", fs.Arg(0), strings.Join(importFormatNames(), ", "), suggest(fs.Arg(0), importFormatNames())))
 	}
 	if *out == "" {
 		return fail(errors.New("--out: empty file name"))
 	}
-	env := &importEnv{Tokens: tokens.Words{}, Stderr: stderr}
+	env := &importEnv{Tokens: tokens.Words{}, Stderr: e.stderr}
 	if dir, err := datadir.Resolve(*data); err == nil {
 		env.DataDir = dir
 	} else if !errors.Is(err, datadir.ErrNotFound) {
 		return fail(err)
 	}
-	js, err := format.Run(ctx, fs.Args()[1:], env)
+	js, err := format.run(ctx, fs.Args()[1:], env)
 	if err != nil {
 		return fail(err)
 	}
@@ -96,8 +77,8 @@ func runImport(ctx context.Context, args []string, _ io.Reader, _, stderr io.Wri
 	if err := judgments.WriteParquet(*out, f); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stderr, "evalrun import: wrote %s: %s\n", *out, summarize(f))
-	return 0
+	fmt.Fprintf(e.stderr, "evalrun import: wrote %s: %s\n", *out, summarize(f))
+	return exitOK
 }
 
 // checkImported refuses what a replay would refuse later, while the
@@ -120,7 +101,7 @@ func checkImported(f *judgments.File) error {
 	}
 	for _, role := range []struct{ flag, model string }{{"--slm", f.SLM}, {"--llm", f.LLM}} {
 		if role.model != "" && !models[role.model] {
-			return fmt.Errorf("%s %s: no judgments of that model (models: %s)", role.flag, role.model, strings.ReplaceAll(names(models), "|", ", "))
+			return fmt.Errorf("%s %s: no judgments of that model (models: %s)", role.flag, role.model, strings.Join(slices.Sorted(maps.Keys(models)), ", "))
 		}
 	}
 	return nil

@@ -11,17 +11,6 @@ import (
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
-func init() {
-	importFormats["fastchat"] = importFormat{
-		Usage: "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)",
-		Run:   importFastChat,
-	}
-	importFormats["opencompass"] = importFormat{
-		Usage: "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs",
-		Run:   importOpenCompass,
-	}
-}
-
 // repeated is a flag that may be given several times.
 type repeated []string
 

@@ -108,7 +108,7 @@ gsm8k,,one two three four five six,strong,1,s
 gsm8k,gsm8k/test/3,,strong,0,s s s
 `), 0o644)
 	out := filepath.Join(dir, "r.parquet")
-	_, errs, code := evalrun(t, "import", "--data", "testdata/data", "--out", out, "--slm", "weak", "--llm", "strong", "plain", csvPath)
+	_, errs, code := evalrun(t, "import", "--data", "../../testdata/data", "--out", out, "--slm", "weak", "--llm", "strong", "plain", csvPath)
 	if code != 0 || !strings.Contains(errs, "wrote "+out+": gsm8k, 8 judgments of 4 requests by strong (4), weak (4)") {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -116,7 +116,7 @@ gsm8k,gsm8k/test/3,,strong,0,s s s
 	if err != nil || f.Bench != "gsm8k" || f.SLM != "weak" || f.LLM != "strong" || len(f.Judgments) != 8 {
 		t.Fatalf("%+v %v", f, err)
 	}
-	args := []string{"--bench", "gsm8k", "--router", "oracle", "--data", "testdata/data", "--format", "json", "--resp-len", "actual"}
+	args := []string{"--bench", "gsm8k", "--router", "oracle", "--data", "../../testdata/data", "--format", "json", "--resp-len", "actual"}
 	direct, errs, code := evalrun(t, args...)
 	if code != 0 {
 		t.Fatal(errs)
@@ -129,7 +129,7 @@ gsm8k,gsm8k/test/3,,strong,0,s s s
 
 // Without --out the file is judgments.parquet in the working directory.
 func TestImportDefaultOut(t *testing.T) {
-	data, _ := filepath.Abs("testdata/data")
+	data, _ := filepath.Abs("../../testdata/data")
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "r.csv")
 	os.WriteFile(csvPath, []byte("bench,record_id,model,quality\ngsm8k,gsm8k/test/0,a,1\ngsm8k,gsm8k/test/0,b,0\n"), 0o644)
@@ -169,14 +169,14 @@ func TestImportRejects(t *testing.T) {
 		{[]string{"import", "--out", x, "plain", good, mmlu}, `mmlu.csv: bench "mmlu", but earlier files are "gsm8k"`},
 		{[]string{"import", "--out", x, "--slm", "A", "plain", good}, "--slm A: no judgments of that model (models: a, b)"},
 		{[]string{"import", "--out", x, "--data", filepath.Join(dir, "nodata"), "plain", good}, "nodata: not a directory"},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "routellm", "--bench", "arc"}, `no records for bench "arc"`},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "routellm", "--bench", "gsm8k", "extra.csv"}, `routellm: unexpected argument "extra.csv"`},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", samples}, "lmeval: " + samples + ": give --model before it"},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", good}, "cannot tell the benchmark of " + good},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m"}, "lmeval: no samples file"},
-		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", "--nope", samples}, "lmeval: flag provided but not defined: -nope"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "routellm", "--bench", "arc"}, `no records for bench "arc"`},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "routellm", "--bench", "gsm8k", "extra.csv"}, `routellm: unexpected argument "extra.csv"`},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "lmeval", samples}, "lmeval: " + samples + ": give --model before it"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "lmeval", "--model", "m", good}, "cannot tell the benchmark of " + good},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "lmeval", "--model", "m"}, "lmeval: no samples file"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "lmeval", "--model", "m", "--nope", samples}, "lmeval: flag provided but not defined: -nope"},
 		// The fixture data's GSM8K questions are not the samples' questions.
-		{[]string{"import", "--data", "testdata/data", "--out", x, "lmeval", "--model", "m", samples}, samples + " line 1: doc_id 0: no gsm8k record has the text \"Mia has 12 marbles"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "lmeval", "--model", "m", samples}, samples + " line 1: doc_id 0: no gsm8k record has the text \"Mia has 12 marbles"},
 	} {
 		_, errs, code := evalrun(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
@@ -206,7 +206,7 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 		if err := judgments.WriteParquet(path, &judgments.File{SLM: "a", LLM: "b", Judgments: c.js}); err != nil {
 			t.Fatal(err)
 		}
-		_, errs, code := evalrun(t, "--bench", "gsm8k", "--data", "testdata/data", "--judgments", path)
+		_, errs, code := evalrun(t, "--bench", "gsm8k", "--data", "../../testdata/data", "--judgments", path)
 		if code != 2 || !strings.Contains(errs, c.want) || !strings.Contains(errs, path) {
 			t.Errorf("%s: exit %d, %q; want %q", c.name, code, errs, c.want)
 		}

@@ -31,9 +31,9 @@ func TestMTBenchScores(t *testing.T) {
 		sum[row.Model] += row.Score
 		n[row.Model]++
 	}
-	gpt, mix := sum[routeLLMStrong]/float64(n[routeLLMStrong]), sum[routeLLMWeak]/float64(n[routeLLMWeak])
-	if n[routeLLMStrong] != 160 || math.Abs(gpt-9.2281) > 5e-5 || math.Abs(mix-8.3406) > 5e-5 {
-		t.Fatalf("raw file: %d turns, GPT-4 %v, Mixtral %v", n[routeLLMStrong], gpt, mix)
+	gpt, mix := sum["gpt-4-1106-preview"]/float64(n["gpt-4-1106-preview"]), sum["mistralai/Mixtral-8x7B-Instruct-v0.1"]/float64(n["mistralai/Mixtral-8x7B-Instruct-v0.1"])
+	if n["gpt-4-1106-preview"] != 160 || math.Abs(gpt-9.2281) > 5e-5 || math.Abs(mix-8.3406) > 5e-5 {
+		t.Fatalf("raw file: %d turns, GPT-4 %v, Mixtral %v", n["gpt-4-1106-preview"], gpt, mix)
 	}
 	rep := replayJSON(t, "--bench", "mtbench", "--router", "oracle", "--data", d)
 	if rep.N != 160 || rep.Dialogues != 80 || !within(rep.LLM.Quality, gpt, 1e-12) || !within(rep.SLM.Quality, mix, 1e-12) {

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package main
 
 import (
@@ -29,7 +31,7 @@ func sharedModel(t *testing.T, name string) string {
 func TestBERTRouterReplay(t *testing.T) {
 	dir := sharedModel(t, "tiny-bert")
 	cache := t.TempDir()
-	args := []string{"--bench", "gsm8k", "--router", "bert", "--model", dir, "--cache", cache, "--data", "testdata/data", "--format", "json", "--points", "0"}
+	args := []string{"--bench", "gsm8k", "--router", "bert", "--model", dir, "--cache", cache, "--data", "../../testdata/data", "--format", "json", "--points", "0"}
 	a, errs, code := evalrun(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -99,7 +101,7 @@ func TestONNXRouterBadInput(t *testing.T) {
 		// 4 records cannot be cross-fitted in 5 folds.
 		{[]string{"--router", "encoder", "--model", useLite}, "cross-fitting"},
 	} {
-		_, errs, code := evalrun(t, append([]string{"--bench", "gsm8k", "--data", "testdata/data", "--cache", "off"}, c.args...)...)
+		_, errs, code := evalrun(t, append([]string{"--bench", "gsm8k", "--data", "../../testdata/data", "--cache", "off"}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 			t.Errorf("%v: exit %d, %q; want one line with %q", c.args, code, errs, c.want)
 		}
@@ -111,7 +113,7 @@ func TestONNXRouterBadInput(t *testing.T) {
 func TestONNXRouterCorruptCache(t *testing.T) {
 	dir := sharedModel(t, "tiny-bert")
 	cache := t.TempDir()
-	args := []string{"--bench", "gsm8k", "--router", "bert", "--model", dir, "--cache", cache, "--data", "testdata/data", "--format", "json"}
+	args := []string{"--bench", "gsm8k", "--router", "bert", "--model", dir, "--cache", cache, "--data", "../../testdata/data", "--format", "json"}
 	clean, _, code := evalrun(t, args...)
 	if code != 0 {
 		t.Fatal("first run failed")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"os"
@@ -16,159 +15,147 @@ import (
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/datadir"
+	"github.com/edgeroute/edgeroute/replay"
 	"github.com/edgeroute/edgeroute/reports/paper"
 )
 
-func init() { subcommands["paper"] = runPaper }
-
-// paperBenches are the benchmarks evalrun paper knows, in the paper's
+// paperBenches are the benchmarks evalrun paper replays, in the paper's
 // order: the file whose absence means "no data" (the benchmark is then
 // skipped), and whether the data carries judgments (so the oracle and the
-// encoder router can run). Other registered benchmarks follow in name
-// order, with the routers that need no judgments; a failure of theirs is
-// an error.
-var paperBenches = []paperBench{
+// encoder router can run).
+var paperBenches = []struct {
+	bench string
+	file  string // relative to the data directory
+	judge bool
+}{
 	{"mmlu", "routellm/mmlu/responses", true},
 	{"gsm8k", "routellm/gsm8k/gsm8k_responses.csv", true},
 	{"mtbench101", "mtbench101/mtbench101.jsonl", false},
 	{"mtbench", "routellm/mt_bench/judgements.jsonl", true},
 }
 
-type paperBench struct {
-	bench string
-	file  string // relative to the data directory; "" for benchmarks paper does not know
-	judge bool
-}
+// benchValues is a repeatable bench=VALUE flag.
+type benchValues map[string]string
 
-// benchFlags is a repeatable bench=VALUE flag.
-type benchFlags map[string]string
-
-func (b benchFlags) String() string { return "" }
-func (b benchFlags) Set(s string) error {
+func (b benchValues) String() string { return "" }
+func (b benchValues) Set(s string) error {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok || k == "" || v == "" {
 		return errors.New("want bench=value")
 	}
-	if _, ok := benches[k]; !ok {
-		return fmt.Errorf("%s: unknown benchmark (want %s)", k, names(benches))
+	if !contains(replay.Benchmarks(), k) {
+		return fmt.Errorf("%s: unknown benchmark (want %s)", k, strings.Join(replay.Benchmarks(), ", "))
 	}
 	b[k] = v
 	return nil
 }
 
+// floats parses the values of a bench=VALUE flag as finite numbers.
+func (b benchValues) floats(flagName string) (map[string]float64, error) {
+	out := map[string]float64{}
+	for _, k := range slices.Sorted(maps.Keys(b)) {
+		q, err := strconv.ParseFloat(b[k], 64)
+		if err != nil || math.IsNaN(q) || math.IsInf(q, 0) {
+			return nil, fmt.Errorf("--%s %s=%s: not a number", flagName, k, b[k])
+		}
+		out[k] = q
+	}
+	return out, nil
+}
+
 // runPaper is `evalrun paper`: every benchmark with data, the paper
 // profile, every router available; REPORT.md, results.json, a CSV per
 // curve and the figures in --out.
-func runPaper(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runPaper(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun paper", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "data directory (default: as for a replay)")
-	out := fs.String("out", "paper", "output directory (created if needed)")
-	bert := fs.String("bert", "", "BERT router directory (model.onnx, tokenizer.json): adds the bert router")
-	encoder := fs.String("encoder", "", "sentence encoder directory: adds the encoder router where there are judgments")
-	seeds := fs.Int("seeds", 10, "random router: seeds averaged")
-	seed := fs.Int64("seed", 1, "first seed (random router and bootstrap)")
-	boot := fs.Int("bootstrap", 1000, "bootstrap resamples for the intervals (0: none)")
-	conf := fs.Float64("confidence", 0.95, "confidence level of the intervals")
+	d := replay.DefaultConfig()
+	data := fs.String("data", "", "data `directory` (default: as for a replay)")
+	out := fs.String("out", "paper", "output `directory` (created if needed)")
+	bert := fs.String("bert", "", "BERT router `directory` (model.onnx, tokenizer.json): adds the bert router")
+	encoder := fs.String("encoder", "", "sentence encoder `directory`: adds the encoder router where there are judgments")
+	seeds := fs.Int("seeds", d.Seeds, "random router: seeds averaged")
+	seed := fs.Int64("seed", d.Seed, "first seed (random router, folds and bootstrap)")
+	boot := fs.Int("bootstrap", d.Bootstrap, "bootstrap resamples for the intervals (0: none)")
+	conf := fs.Float64("confidence", d.Confidence, "confidence level of the intervals")
 	byDomain := fs.Bool("by-domain", false, "break each benchmark down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)")
-	cache := fs.String("cache", "", "router score cache directory (as for a replay)")
-	tg, judg, alpha := benchFlags{}, benchFlags{}, benchFlags{}
-	fs.Var(tg, "target", "target quality of a benchmark, bench=Q (repeatable; default: midway between SLM and LLM)")
-	fs.Var(alpha, "alpha", "latency weight of a benchmark, bench=A (repeatable; default: the paper profile's, which has one for mmlu, gsm8k, mtbench101, mtbench)")
-	fs.Var(judg, "judgments", "judgments Parquet file of a benchmark, bench=FILE (repeatable; from evalrun import), instead of the upstream files")
+	cache := fs.String("cache", "", "score cache `directory` of ONNX routers (as for a replay)")
+	tg, judg, alpha := benchValues{}, benchValues{}, benchValues{}
+	fs.Var(tg, "target", "target quality of a benchmark, `bench=Q` (repeatable; default: midway between SLM and LLM)")
+	fs.Var(alpha, "alpha", "latency weight of a benchmark, `bench=A` (repeatable; default: the paper profile's, which has one for mmlu, gsm8k, mtbench101, mtbench)")
+	fs.Var(judg, "judgments", "judgments Parquet file of a benchmark, `bench=FILE` (repeatable; from evalrun import), instead of the upstream files")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: evalrun paper [--data DIR] [--out DIR] [--target bench=Q ...] [flags]\n\n"+
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--target bench=Q ...] [flags]\n\n"+
 			"Replays every benchmark that has data under the paper's latency profile with every available router and\n"+
 			"writes REPORT.md (the paper's tables with bootstrap intervals), results.json (a baseline for evalrun check),\n"+
 			"curves/*.csv and the figures (PNG and SVG) to --out. Same inputs and seed: byte-identical files.\n\nFlags:\n")
-		fs.PrintDefaults()
+		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "evalrun paper: %v\n", err)
-		return 2
+	const prefix = "evalrun paper"
+	if code, done := e.parse(fs, args, prefix); done {
+		return code
 	}
 	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	for _, f := range []struct {
-		name string
-		vals benchFlags
-	}{{"target", tg}, {"alpha", alpha}} {
-		for _, b := range slices.Sorted(maps.Keys(f.vals)) {
-			if q, err := strconv.ParseFloat(f.vals[b], 64); err != nil || math.IsNaN(q) || math.IsInf(q, 0) {
-				return fail(fmt.Errorf("--%s %s=%s: not a number", f.name, b, f.vals[b]))
-			}
-		}
-	}
-	dir, err := resolveData(ctx, *data, stdin, stderr)
+	targets, err := tg.floats("target")
 	if err != nil {
-		return fail(err)
+		return e.fail(prefix, err)
 	}
-	common := []string{"--data", dir, "--profile", "paper", "--seeds", strconv.Itoa(*seeds), "--seed", strconv.FormatInt(*seed, 10),
-		"--bootstrap", strconv.Itoa(*boot), "--confidence", strconv.FormatFloat(*conf, 'g', -1, 64), "--points", "0"}
-	if *cache != "" {
-		common = append(common, "--cache", *cache)
+	alphas, err := alpha.floats("alpha")
+	if err != nil {
+		return e.fail(prefix, err)
 	}
-	if *byDomain {
-		common = append(common, "--by-domain")
+	dir, err := resolveData(ctx, *data, e.stdin, e.stderr)
+	if err != nil {
+		return e.fail(prefix, err)
 	}
-
 	var reps []*eval.Report
 	var skipped []string
-	for _, b := range paperOrder() {
-		argv := append([]string{"--bench", b.bench}, common...)
+	for _, b := range paperBenches {
+		cfg := replay.DefaultConfig()
+		cfg.Bench, cfg.DataDir, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, dir, *seeds, *seed, *boot, *conf
+		cfg.ByDomain, cfg.Cache, cfg.Stderr = *byDomain, *cache, e.stderr
 		judged := b.judge
 		if f, ok := judg[b.bench]; ok {
-			argv, judged = append(argv, "--judgments", f), true
-		} else if b.file != "" {
-			if _, err := os.Stat(filepath.Join(dir, b.file)); err != nil {
-				skipped = append(skipped, fmt.Sprintf("%s (no %s in the data directory)", b.bench, b.file))
-				fmt.Fprintf(stderr, "evalrun paper: %s: no data (%s), skipped\n", b.bench, b.file)
-				continue
-			}
+			cfg.Judgments, judged = f, true
+		} else if _, err := os.Stat(filepath.Join(dir, b.file)); err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s (no %s in the data directory)", b.bench, b.file))
+			fmt.Fprintf(e.stderr, "%s: %s: no data (%s), skipped\n", prefix, b.bench, b.file)
+			continue
 		}
-		if q, ok := tg[b.bench]; ok {
-			argv = append(argv, "--target", q)
+		if q, ok := targets[b.bench]; ok {
+			cfg.Target = q
 		}
-		if a, ok := alpha[b.bench]; ok {
-			argv = append(argv, "--alpha", a)
-		} else if _, ok := eval.Paper().Alpha[b.bench]; !ok {
-			return fail(fmt.Errorf("%s: the paper profile has no latency weight for it: pass --alpha %s=A", b.bench, b.bench))
+		if a, ok := alphas[b.bench]; ok {
+			cfg.Alpha = a
 		}
-		rs := []string{"random", "slm-only", "llm-only"}
+		cfg.Routers = []replay.Router{{Name: "random"}, {Name: "slm-only"}, {Name: "llm-only"}}
 		if judged {
-			rs = append(rs, "oracle")
+			cfg.Routers = append(cfg.Routers, replay.Router{Name: "oracle"})
 		}
-		var model []string
 		if *bert != "" {
-			rs = append(rs, "bert")
-			model = []string{"--model", *bert}
-		}
-		rep, err := replayArgs(ctx, slices.Concat(argv, model, []string{"--router", strings.Join(rs, ",")}), stderr)
-		if err != nil {
-			return fail(fmt.Errorf("%s: %v", b.bench, err))
+			cfg.Routers = append(cfg.Routers, replay.Router{Name: "bert", Model: *bert})
 		}
 		if *encoder != "" && judged {
-			// A separate replay: --model names one directory per replay.
-			e, err := replayArgs(ctx, slices.Concat(argv, []string{"--model", *encoder, "--router", "encoder"}), stderr)
-			if err != nil {
-				return fail(fmt.Errorf("%s: encoder: %v", b.bench, err))
-			}
-			rep.Routers = append(rep.Routers, e.Routers...)
-			rep.Domains = mergeDomains(rep.Domains, e.Domains)
-			pairWithRandom(rep.Routers) // same resamples: same seed and requests
+			cfg.Routers = append(cfg.Routers, replay.Router{Name: "encoder", Model: *encoder})
 		}
-		fmt.Fprintf(stderr, "evalrun paper: %s: %d %s, %d router results\n", b.bench, rep.N, map[bool]string{true: "turns", false: "requests"}[rep.Dialogues > 0], len(rep.Routers))
+		rep, err := replay.Run(ctx, cfg)
+		if err != nil {
+			return e.fail(prefix, fmt.Errorf("%s: %v", b.bench, err))
+		}
+		unit := "requests"
+		if rep.Dialogues > 0 {
+			unit = "turns"
+		}
+		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results\n", prefix, b.bench, rep.N, unit, len(rep.Routers))
 		reps = append(reps, rep)
 	}
 	if len(reps) == 0 {
-		return fail(fmt.Errorf("no benchmark has data in %s (%s fetches it)", dir, datadir.FetchCommand))
+		return e.fail(prefix, fmt.Errorf("no benchmark has data in %s (%s fetches it)", dir, datadir.FetchCommand))
+	}
+	if err := ctx.Err(); err != nil {
+		return e.fail(prefix, err)
 	}
 	settings := fmt.Sprintf("Settings: profile paper; random router averaged over %d seeds from seed %d; ", *seeds, *seed)
 	if *boot > 0 {
@@ -177,51 +164,11 @@ func runPaper(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		settings += "no intervals (--bootstrap 0)."
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fail(err)
+		return e.fail(prefix, err)
 	}
 	if err := paper.Write(*out, reps, paper.Options{Settings: settings, Skipped: skipped}); err != nil {
-		return fail(err)
+		return e.fail(prefix, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))
-	return 0
-}
-
-// paperOrder is every registered benchmark: the known ones in the paper's
-// order, then the others by name (no data file to probe, no judgments
-// assumed).
-func paperOrder() []paperBench {
-	var out []paperBench
-	known := map[string]bool{}
-	for _, b := range paperBenches {
-		known[b.bench] = true
-		if _, ok := benches[b.bench]; ok {
-			out = append(out, b)
-		}
-	}
-	for _, b := range slices.Sorted(maps.Keys(benches)) {
-		if !known[b] {
-			out = append(out, paperBench{bench: b})
-		}
-	}
-	return out
-}
-
-// mergeDomains adds the routers of a second replay's domain breakdown to
-// the first's (the same domains, in the same order).
-func mergeDomains(a, b []eval.Domain) []eval.Domain {
-	for i := range a {
-		if i < len(b) && b[i].Name == a[i].Name {
-			a[i].Routers = append(a[i].Routers, b[i].Routers...)
-		}
-	}
-	return a
-}
-
-// replayArgs runs a replay from command-line arguments.
-func replayArgs(ctx context.Context, argv []string, stderr io.Writer) (*eval.Report, error) {
-	cfg, err := parseReplayFlags(argv, stderr)
-	if err != nil {
-		return nil, err
-	}
-	return benches[cfg.Bench](ctx, cfg)
+	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))
+	return exitOK
 }

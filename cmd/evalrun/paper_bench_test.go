@@ -21,10 +21,10 @@ func BenchmarkPaper(b *testing.B) {
 	if _, err := os.Stat(d); err != nil {
 		b.Skip("no shared data")
 	}
-	run := func(b *testing.B, args ...string) {
+	paper := func(b *testing.B, args ...string) {
 		var stderr bytes.Buffer
 		args = append([]string{"--data", d}, args...)
-		if code := runPaper(context.Background(), args, strings.NewReader(""), &bytes.Buffer{}, &stderr); code != 0 {
+		if code := run(context.Background(), append([]string{"paper"}, args...), strings.NewReader(""), &bytes.Buffer{}, &stderr); code != 0 {
 			b.Fatal(stderr.String())
 		}
 	}
@@ -32,7 +32,7 @@ func BenchmarkPaper(b *testing.B) {
 		b.Run(fmt.Sprintf("bootstrap=%d", resamples), func(b *testing.B) {
 			out := b.TempDir()
 			for b.Loop() {
-				run(b, "--out", out, "--bootstrap", fmt.Sprint(resamples))
+				paper(b, "--out", out, "--bootstrap", fmt.Sprint(resamples))
 			}
 		})
 	}
@@ -43,12 +43,12 @@ func BenchmarkPaper(b *testing.B) {
 		}
 		out, cache := b.TempDir(), b.TempDir()
 		var stderr bytes.Buffer
-		if code := runPaper(context.Background(), []string{"--data", d, "--out", out, "--bootstrap", "0", "--bert", model, "--cache", cache},
+		if code := run(context.Background(), []string{"paper", "--data", d, "--out", out, "--bootstrap", "0", "--bert", model, "--cache", cache},
 			strings.NewReader(""), &bytes.Buffer{}, &stderr); code != 0 {
 			b.Skip("bert router unavailable: ", stderr.String()) // no ONNX Runtime
 		}
 		for b.Loop() {
-			run(b, "--out", out, "--bert", model, "--cache", cache)
+			paper(b, "--out", out, "--bert", model, "--cache", cache)
 		}
 	})
 }

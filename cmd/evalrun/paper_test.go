@@ -1,44 +1,14 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/regress"
 )
-
-// fakeBench registers a benchmark runner that records its configuration
-// and returns a small hand-made report (or fails with err), for the
-// duration of the test.
-func fakeBench(t *testing.T, err error) *[]*replayConfig {
-	t.Helper()
-	var seen []*replayConfig
-	benches["zz-fake"] = func(_ context.Context, cfg *replayConfig) (*eval.Report, error) {
-		seen = append(seen, cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep := &eval.Report{Bench: cfg.Bench, N: 2, Quality: true, Target: 0.5,
-			Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: cfg.Alpha},
-			SLM:     eval.Baseline{Model: "s", Quality: 0, Latency: 1}, LLM: eval.Baseline{Model: "l", Quality: 1, Latency: 2}}
-		if cfg.TargetSet {
-			rep.Target = cfg.Target
-		}
-		for _, r := range cfg.Routers {
-			c := eval.Curve{{Threshold: 1, Quality: 0, Latency: 1}, {Threshold: 0, Quality: 1, Latency: 2, LLMShare: 1}}
-			rep.Routers = append(rep.Routers, eval.Summarize(r, c, rep.Target, 0, 1))
-		}
-		return rep, nil
-	}
-	t.Cleanup(func() { delete(benches, "zz-fake") })
-	return &seen
-}
 
 // paperRun runs evalrun paper with the arguments.
 func paperRun(t *testing.T, args ...string) (string, int) {
@@ -47,75 +17,74 @@ func paperRun(t *testing.T, args ...string) (string, int) {
 	return out + errs, code
 }
 
-// evalrun paper replays every registered benchmark that has data: here
-// only the fake one (the data directory is empty), with the routers that
-// need no judgments, and passes the settings on.
-func TestPaperFakeBench(t *testing.T) {
-	seen := fakeBench(t, nil)
-	data, out := t.TempDir(), filepath.Join(t.TempDir(), "report")
-	msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "zz-fake=0.25", "--alpha", "zz-fake=0.125")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, msg)
+// A data directory with only some benchmarks' files: the others are
+// skipped and named, the settings reach the report, and the files are
+// byte-identical twice.
+func TestPaperFixture(t *testing.T) {
+	data := t.TempDir()
+	for _, f := range []string{"gsm8k/test.jsonl", "routellm/gsm8k/gsm8k_responses.csv", "mtbench101/mtbench101.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("../../testdata/data", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(data, f)), 0o755)
+		os.WriteFile(filepath.Join(data, f), b, 0o644)
 	}
-	if len(*seen) != 1 {
-		t.Fatalf("fake bench ran %d times", len(*seen))
-	}
-	cfg := (*seen)[0]
-	if strings.Join(cfg.Routers, ",") != "random,slm-only,llm-only" || cfg.Seeds != 3 || cfg.Bootstrap != 7 || cfg.Seed != 5 ||
-		!cfg.ByDomain || !cfg.TargetSet || cfg.Target != 0.25 || cfg.Alpha != 0.125 || cfg.DataDir != data || cfg.Profile.Name != "paper" || cfg.CurvePoints != 0 {
-		t.Errorf("config %+v", cfg)
-	}
-	for _, b := range []string{"mmlu", "gsm8k", "mtbench101", "mtbench"} {
-		if !strings.Contains(msg, b+": no data") {
-			t.Errorf("%s not reported as skipped: %s", b, msg)
+	a, b := filepath.Join(t.TempDir(), "report"), filepath.Join(t.TempDir(), "report")
+	for _, out := range []string{a, b} {
+		msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "gsm8k=0.6", "--alpha", "gsm8k=0.125")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, msg)
+		}
+		for _, b := range []string{"mmlu", "mtbench"} {
+			if !strings.Contains(msg, b+": no data") {
+				t.Errorf("%s not reported as skipped: %s", b, msg)
+			}
 		}
 	}
-	md, err := os.ReadFile(filepath.Join(out, "REPORT.md"))
+	md, err := os.ReadFile(filepath.Join(a, "REPORT.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Skipped: mmlu (no routellm/mmlu/responses in the data directory)", "## zz-fake in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
+	for _, s := range []string{"Skipped: mmlu (no routellm/mmlu/responses in the data directory)", "## gsm8k in detail", "## mtbench101 in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("REPORT.md has no %q", s)
 		}
 	}
-	reps, err := regress.Load(filepath.Join(out, "results.json"))
-	if err != nil || len(reps) != 1 || reps[0].Bench != "zz-fake" || reps[0].Target != 0.25 {
-		t.Errorf("results.json: %v %+v", err, reps)
+	reps, err := regress.Load(filepath.Join(a, "results.json"))
+	if err != nil || len(reps) != 2 || reps[0].Bench != "gsm8k" || reps[0].Target != 0.6 || reps[0].Profile.Alpha != 0.125 {
+		t.Fatalf("results.json: %v %+v", err, reps)
 	}
-	for _, f := range []string{"zz-fake_quality_latency.png", "zz-fake_quality_share.svg", "curves/zz-fake_random.csv"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("no %s", f)
+	var routers []string
+	for _, r := range reps[0].Routers {
+		routers = append(routers, r.Router)
+	}
+	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle" || reps[0].Routers[0].Seeds != 3 || reps[0].Routers[3].CI.Resamples != 7 || reps[0].Routers[3].CI.VsRandom == nil {
+		t.Errorf("gsm8k routers %v: %+v", routers, reps[0].Routers)
+	}
+	for _, f := range []string{"gsm8k_quality_latency.png", "gsm8k_quality_share.svg", "curves/gsm8k_random.csv", "mtbench101_latency_share.png"} {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		y, _ := os.ReadFile(filepath.Join(b, f))
+		if err != nil || string(x) != string(y) {
+			t.Errorf("%s: %v, or it differs between runs", f, err)
 		}
-	}
-
-	// With judgments given for it, the oracle joins.
-	*seen = nil
-	if msg, code := paperRun(t, "--data", data, "--out", out, "--judgments", "zz-fake=j.parquet", "--bootstrap", "0", "--alpha", "zz-fake=0.05"); code != 0 {
-		t.Fatalf("exit %d: %s", code, msg)
-	}
-	if cfg := (*seen)[0]; !slices.Contains(cfg.Routers, "oracle") || cfg.Judgments != "j.parquet" {
-		t.Errorf("with --judgments: %+v", cfg)
 	}
 }
 
 func TestPaperErrors(t *testing.T) {
 	data := t.TempDir()
 	for _, c := range []struct {
-		fake error // nil: registered and working
 		args []string
 		want string
 	}{
-		{nil, []string{"--target", "nosuch=0.5"}, "nosuch: unknown benchmark"},
-		{nil, []string{"--target", "zz-fake=abc"}, "--target zz-fake=abc: not a number"},
-		{nil, []string{"--target", "zz-fake"}, "want bench=value"},
-		{nil, []string{"--alpha", "zz-fake=-"}, "--alpha zz-fake=-: not a number"},
-		{nil, nil, "zz-fake: the paper profile has no latency weight for it: pass --alpha zz-fake=A"},
-		{nil, []string{"--data", filepath.Join(data, "missing")}, "missing"},
-		{nil, []string{"extra"}, "unexpected argument"},
-		{errors.New("broken file x.csv line 3"), []string{"--alpha", "zz-fake=0.05"}, "evalrun paper: zz-fake: broken file x.csv line 3"},
+		{[]string{"--target", "nosuch=0.5"}, "nosuch: unknown benchmark"},
+		{[]string{"--target", "gsm8k=abc"}, "--target gsm8k=abc: not a number"},
+		{[]string{"--target", "gsm8k"}, "want bench=value"},
+		{[]string{"--alpha", "gsm8k=-"}, "--alpha gsm8k=-: not a number"},
+		{[]string{"--data", filepath.Join(data, "missing")}, "missing"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--data", "../../testdata/data", "--alpha", "gsm8k=-1"}, "evalrun paper: mmlu"},
 	} {
-		fakeBench(t, c.fake)
 		args := append([]string{"--out", t.TempDir()}, c.args...)
 		if !slices.Contains(args, "--data") {
 			args = append(args, "--data", data)
@@ -124,7 +93,6 @@ func TestPaperErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, msg, c.want)
 		}
 	}
-	delete(benches, "zz-fake")
 	if msg, code := paperRun(t, "--data", data, "--out", t.TempDir()); code != 2 || !strings.Contains(msg, "no benchmark has data in "+data) {
 		t.Errorf("no data: exit %d, %q", code, msg)
 	}

@@ -2,83 +2,86 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
-	"github.com/edgeroute/edgeroute/routers"
+	"github.com/edgeroute/edgeroute/reports"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
-// The CLI is assembled from registries so that each benchmark family,
-// router family and subcommand lives in its own file and registers itself
-// in an init function.
+// The tables of what evalrun knows: its commands, its output formats and
+// its import formats. (Benchmarks and routers are package replay's:
+// replay.Benchmarks, replay.Routers.)
 
-// replayConfig is the parsed flags of a replay (`evalrun --bench ...`).
-type replayConfig struct {
-	Bench            string
-	Routers          []string
-	DataDir          string // resolved data directory
-	Records          string // --records FILE: a Hugging Face Parquet export of the benchmark
-	Judgments        string // --judgments FILE: Parquet judgments instead of the upstream files
-	SLMModel         string // --slm: model name of the SLM in the judgments
-	LLMModel         string // --llm
-	Profile          eval.Profile
-	Alpha            float64 // resolved: --alpha, else the profile's for this bench
-	AlphaSet         bool    // --alpha was given
-	MeanResponse     eval.MeanResponse
-	MeanResponseSet  bool   // --resp-slm and --resp-llm were given
-	ResponseLength   string // "mean" or "actual"
-	Target           float64
-	TargetSet        bool
-	ByDomain         bool    // per-domain breakdown
-	Bootstrap        int     // resamples for confidence intervals (0: none)
-	Confidence       float64 // of the intervals
-	Seeds            int
-	Seed             int64
-	DropContaminated bool
-	Format           string
-	CurvePoints      int      // points per curve in outputs; 0 = exact curve
-	Contexts         []string // multi-turn: "with", "without"
-	Thresholds       int      // multi-turn: thresholds replayed per router
-	UploadNew        bool     // multi-turn: the edge keeps the dialogue, receives only the new part
-	ModelDir         string   // --model: ONNX router directory
-	Head             string   // --head: encoder head file: reused if it exists, else the fitted head is saved there
-	Folds            int      // --folds: cross-fitting folds of the encoder head
-	CacheDir         string   // --cache: router score cache directory
-	Tokens           tokens.Counter
-	Stderr           io.Writer
+// command is `evalrun NAME args...`.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, e *env) int
 }
 
-// benchRunner replays one benchmark with the configured routers.
-type benchRunner func(ctx context.Context, cfg *replayConfig) (*eval.Report, error)
-
-// benches maps --bench names to their runners.
-var benches = map[string]benchRunner{}
-
-// routerInput is what a router constructor may use: the requests of the
-// replay (in order) and the judgments (nil when the benchmark has none).
-type routerInput struct {
-	Requests  []routers.Request
-	Judgments *judgments.Set
-	// Keys[i] is the judgments key of Requests[i]; the zero Key for a
-	// dialogue turn that is not judged (a context-only turn).
-	Keys []judgments.Key
-	// Seed is the seed of this replay (random routers: one per seed).
-	Seed int64
+// commands is a function, not a variable, because help refers back to it.
+func commands() []command {
+	return []command{
+		{"check", "compare a run's JSON with a baseline; exit 1 on a routing regression", runCheck},
+		{"help", "show the help of evalrun or of one command", runHelp},
+		{"import", "convert other tools' results into a judgments Parquet file", runImport},
+		{"paper", "replay every benchmark with data and write the paper's tables and figures", runPaper},
+	}
 }
 
-// routerBuilder builds a router for one replay.
-type routerBuilder func(ctx context.Context, cfg *replayConfig, in *routerInput) (routers.Router, error)
+func commandNamed(name string) (command, bool) {
+	cs := commands()
+	i := slices.IndexFunc(cs, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
+	}
+	return cs[i], true
+}
 
-// routerBuilders maps --router names to constructors.
-var routerBuilders = map[string]routerBuilder{}
+func commandNames() []string {
+	var out []string
+	for _, c := range commands() {
+		out = append(out, c.name)
+	}
+	return out
+}
 
-// subcommand runs `evalrun NAME args...` and returns the exit status.
-type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+// format renders a report.
+type format struct {
+	name  string
+	write func(w io.Writer, rep *eval.Report, points int) error
+}
 
-// subcommands maps the first argument to a subcommand.
-var subcommands = map[string]subcommand{}
+var formats = []format{
+	{"table", func(w io.Writer, rep *eval.Report, _ int) error { return reports.WriteSummary(w, rep, false) }},
+	{"markdown", func(w io.Writer, rep *eval.Report, _ int) error { return reports.WriteSummary(w, rep, true) }},
+	{"csv", func(w io.Writer, rep *eval.Report, points int) error {
+		return reports.WriteCurvesCSV(w, []*eval.Report{reports.Thinned(rep, points)})
+	}},
+	{"json", func(w io.Writer, rep *eval.Report, points int) error {
+		return reports.WriteJSON(w, reports.Thinned(rep, points))
+	}},
+}
+
+func formatNamed(name string) (format, bool) {
+	i := slices.IndexFunc(formats, func(f format) bool { return f.name == name })
+	if i < 0 {
+		return format{}, false
+	}
+	return formats[i], true
+}
+
+func formatNames() []string {
+	var out []string
+	for _, f := range formats {
+		out = append(out, f.name)
+	}
+	return out
+}
 
 // importEnv is what an import format may use, and where it may record
 // what it knows of the models' roles and the benchmark (the --slm, --llm
@@ -94,9 +97,70 @@ type importEnv struct {
 // importFormat reads one upstream format's result files, named in args
 // (the format parses its own flags), into judgments.
 type importFormat struct {
-	Usage string // one line: "FILE... [--filter NAME]: what it reads"
-	Run   func(ctx context.Context, args []string, env *importEnv) ([]judgments.Judgment, error)
+	name  string
+	usage string // one line: "FILE... [--filter NAME]: what it reads"
+	run   func(ctx context.Context, args []string, env *importEnv) ([]judgments.Judgment, error)
 }
 
-// importFormats maps `evalrun import FORMAT` names to formats.
-var importFormats = map[string]importFormat{}
+var importFormats = []importFormat{
+	{"fastchat", "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)", importFastChat},
+	{"lmeval", "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output", importLMEval},
+	{"opencompass", "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs", importOpenCompass},
+	{"plain", "FILE.csv|FILE.jsonl...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response)", importPlain},
+	{"routellm", "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory", importRouteLLM},
+}
+
+func importFormatNamed(name string) (importFormat, bool) {
+	i := slices.IndexFunc(importFormats, func(f importFormat) bool { return f.name == name })
+	if i < 0 {
+		return importFormat{}, false
+	}
+	return importFormats[i], true
+}
+
+func importFormatNames() []string {
+	var out []string
+	for _, f := range importFormats {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+func contains(names []string, name string) bool { return slices.Contains(names, name) }
+
+// suggest is ` (did you mean "X"?)` for the known name closest to an
+// unknown one, when it is close (an edit distance of at most a third of
+// its length, and at most 3); else "".
+func suggest(name string, known []string) string {
+	best, bestD := "", 4
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(name), k); d < bestD && 3*d <= max(len(k), 3) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -22,7 +22,7 @@ func evalrun(t *testing.T, args ...string) (string, string, int) {
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 
-// testdata/data holds a four-question GSM8K with RouteLLM-style results,
+// ../../testdata/data holds a four-question GSM8K with RouteLLM-style results,
 // small enough to replay by hand under the paper profile (alpha 0.05):
 //
 //	record  L_p  weak  strong  weak resp  strong resp
@@ -53,7 +53,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 //	0.75   1        0.1650001625 - 0.089999675/4 = 0.14250024375
 //	1      0.75     0.14250024375 - 0.029999825/4 = 0.1350002875
 func TestReplayHandWorked(t *testing.T) {
-	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "oracle,slm-only", "--data", "testdata/data", "--format", "json", "--points", "0", "--target", "0.7")
+	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "oracle,slm-only", "--data", "../../testdata/data", "--format", "json", "--points", "0", "--target", "0.7")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -107,7 +107,7 @@ func TestReplayHandWorked(t *testing.T) {
 // LLM prefill+decode 0.02*((4+4)+(2+2)+(6+1)+(1+3)) = 0.02*23 = 0.46, links
 // (13 + 10)/2e7 + 4*0.02 = 1.15e-6 + 0.08 -> mean (0.46 + 0.08 + 1.15e-6)/4 = 0.1350002875.
 func TestReplayActualLengths(t *testing.T) {
-	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "llm-only", "--data", "testdata/data", "--format", "json", "--resp-len", "actual")
+	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "llm-only", "--data", "../../testdata/data", "--format", "json", "--resp-len", "actual")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -121,7 +121,7 @@ func TestReplayActualLengths(t *testing.T) {
 }
 
 func TestDropContaminatedFixture(t *testing.T) {
-	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "random", "--data", "testdata/data", "--format", "json", "--drop-contaminated", "--seeds", "3")
+	out, errs, code := evalrun(t, "--bench", "gsm8k", "--router", "random", "--data", "../../testdata/data", "--format", "json", "--drop-contaminated", "--seeds", "3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -158,7 +158,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--bench", "gsm8k", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, c := range cases {
-		_, errs, code := evalrun(t, append(c.args, "--data", "testdata/data")...)
+		_, errs, code := evalrun(t, append(c.args, "--data", "../../testdata/data")...)
 		if c.args[len(c.args)-1] == "nosuchdir" {
 			_, errs, code = evalrun(t, c.args...)
 		}
@@ -169,9 +169,9 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	_, errs, code := evalrun(t, "--help")
-	if code != 0 || !strings.Contains(errs, "-bench") || !strings.Contains(errs, "-drop-contaminated") {
-		t.Errorf("exit %d, help %q", code, errs)
+	out, errs, code := evalrun(t, "--help")
+	if code != 0 || errs != "" || !strings.Contains(out, "--bench") || !strings.Contains(out, "--drop-contaminated") {
+		t.Errorf("exit %d, help %q, stderr %q", code, out, errs)
 	}
 }
 

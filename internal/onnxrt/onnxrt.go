@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package onnxrt runs ONNX models on ONNX Runtime, a shared library loaded
 // at run time through github.com/yalue/onnxruntime_go (cgo and dlopen: the
 // binary builds and runs without the library until a model is needed).

@@ -79,12 +79,7 @@ func Write(dir string, reps []*eval.Report, opt Options) error {
 	}
 	thin := make([]*eval.Report, len(reps))
 	for i, rep := range reps {
-		t := *rep
-		t.Routers = append([]eval.RouterResult(nil), rep.Routers...)
-		for j := range t.Routers {
-			t.Routers[j].Curve = t.Routers[j].Curve.Thin(JSONPoints)
-		}
-		thin[i] = &t
+		thin[i] = reports.Thinned(rep, JSONPoints)
 	}
 	var js bytes.Buffer
 	if err := reports.WriteJSON(&js, thin); err != nil {
@@ -361,7 +356,7 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 
 	for _, rep := range reps {
 		fmt.Fprintf(w, "\n## %s in detail\n\n", rep.Bench)
-		if err := reports.Write(w, rep, reports.Options{Format: "markdown"}); err != nil {
+		if err := reports.WriteSummary(w, rep, true); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\nCurves: ")

@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package semantic holds the routers that read the prompt: RouteLLM's BERT
 // classifier, the paper's eq. 10 variant of it, and a sentence encoder
 // with a logistic head fitted on the replayed benchmark's judgments. All
@@ -285,7 +287,7 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bar := progress.New(m.Stderr, len(todo), "scoring with "+filepath.Base(m.Dir), "texts")
-	defer bar.Exit()
+	defer bar.Finish()
 	batches := make(chan batch, 2*windowBatches)
 	go m.tokenize(ctx, reqs, sortedByLength(reqs, todo), batches)
 	lastFlush := time.Now()
@@ -318,7 +320,6 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	if err := ctx.Err(); err != nil { // the tokenizer stopped early
 		return nil, err
 	}
-	bar.Finish()
 	return out, nil
 }
 

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package semantic
 
 import (
@@ -35,12 +37,10 @@ func PStrong(logits []float32) float64 {
 // logits give p (PStrong).
 type Classifier struct {
 	Model *Model
-	Cost  float64 // tau_r, s/token
 	Cache *scorecache.Cache
 }
 
-func (c *Classifier) Name() string  { return "bert" }
-func (c *Classifier) TauR() float64 { return c.Cost }
+func (c *Classifier) Name() string { return "bert" }
 
 // Score runs the classifier over the requests.
 func (c *Classifier) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {
@@ -64,7 +64,6 @@ func (c *Classifier) Score(ctx context.Context, reqs []routers.Request) ([]float
 type Logistic struct {
 	Router string // "encoder", or "bert" for eq. 10
 	Model  *Model
-	Cost   float64
 	Cache  *scorecache.Cache
 	// Head, when set, scores every request as is; HeadPath is its file.
 	Head *Head
@@ -79,8 +78,7 @@ type Logistic struct {
 	Stderr    io.Writer
 }
 
-func (l *Logistic) Name() string  { return l.Router }
-func (l *Logistic) TauR() float64 { return l.Cost }
+func (l *Logistic) Name() string { return l.Router }
 
 // Score embeds the requests and applies or fits the head.
 func (l *Logistic) Score(ctx context.Context, reqs []routers.Request) ([]float64, error) {

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/datadir"
+	"github.com/edgeroute/edgeroute/replay"
+	"github.com/edgeroute/edgeroute/tokens"
+)
+
+// replayFlags are the flags of a replay, as parsed.
+type replayFlags struct {
+	bench, routers, data, records, judgments, slm, llm, profile      *string
+	respLen, format, contexts, upload, model, head, cache            *string
+	seeds, bootstrap, points, thresholds, folds                      *int
+	seed                                                             *int64
+	confidence                                                       *float64
+	byDomain, dropContaminated                                       *bool
+	alpha, tauR, target, respSLM, respLLM                            *float64
+	gammaSLM, gammaLLM, prefillSLM, decodeSLM, prefillLLM, decodeLLM *float64
+	bandwidth, overhead                                              *float64
+}
+
+// output is how a replay's report is written.
+type output struct {
+	format format
+	points int // curve points in csv and json; 0: the exact curve
+}
+
+// flagGroups order evalrun's --help: every replay flag is in one group.
+var flagGroups = []struct {
+	title string
+	flags []string
+}{
+	{"Benchmark and data", []string{"bench", "data", "records", "judgments", "slm", "llm", "drop-contaminated"}},
+	{"Latency profile (times in s, lengths in tokens)", []string{"profile", "alpha", "gamma-slm", "gamma-llm", "prefill-slm", "decode-slm", "prefill-llm", "decode-llm", "bandwidth", "overhead", "tau-r", "resp-slm", "resp-llm", "resp-len"}},
+	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache"}},
+	{"Quality target and uncertainty", []string{"target", "bootstrap", "confidence", "by-domain"}},
+	{"Output", []string{"format", "points"}},
+	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
+}
+
+// defineReplayFlags defines the flags of a replay on fs.
+func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
+	d := replay.DefaultConfig()
+	return &replayFlags{
+		bench:            fs.String("bench", "", "benchmark to replay: "+strings.Join(replay.Benchmarks(), ", ")),
+		data:             fs.String("data", "", "data directory of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills)"),
+		records:          fs.String("records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
+		judgments:        fs.String("judgments", "", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
+		slm:              fs.String("slm", "", "SLM `model` name in the judgments (default: the file's SLM role)"),
+		llm:              fs.String("llm", "", "LLM `model` name in the judgments (default: the file's LLM role)"),
+		dropContaminated: fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)"),
+		profile:          fs.String("profile", "paper", "latency profile: paper, or a profile JSON `file` (see the README)"),
+		alpha:            optFloat(fs, "alpha", "latency weight alpha in the fused score p - alpha (T_e - T_s), 1/s (default: the profile's for the benchmark)"),
+		gammaSLM:         optFloat(fs, "gamma-slm", "SLM time per token for prefill and decode, s/token (the paper's gamma_s)"),
+		gammaLLM:         optFloat(fs, "gamma-llm", "LLM time per token for prefill and decode, s/token (the paper's gamma_e)"),
+		prefillSLM:       optFloat(fs, "prefill-slm", "SLM prefill time per token, s/token (overrides --gamma-slm for prefill)"),
+		decodeSLM:        optFloat(fs, "decode-slm", "SLM decode time per token, s/token (overrides --gamma-slm for decode)"),
+		prefillLLM:       optFloat(fs, "prefill-llm", "LLM prefill time per token, s/token (overrides --gamma-llm for prefill)"),
+		decodeLLM:        optFloat(fs, "decode-llm", "LLM decode time per token, s/token (overrides --gamma-llm for decode)"),
+		bandwidth:        optFloat(fs, "bandwidth", "wireless bandwidth B, tokens/s"),
+		overhead:         optFloat(fs, "overhead", "fixed transmission overhead delta, s"),
+		tauR:             optFloat(fs, "tau-r", "decision cost of a learned router (bert, encoder), s per token it reads (default: the profile's; the other routers cost 0)"),
+		respSLM:          optFloat(fs, "resp-slm", "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)"),
+		respLLM:          optFloat(fs, "resp-llm", "mean LLM response length, tokens (with --resp-slm)"),
+		respLen:          fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)"),
+		routers:          fs.String("router", "random,oracle", "comma-separated `routers`: "+strings.Join(replay.Routers(), ", ")),
+		seeds:            fs.Int("seeds", d.Seeds, "random router: number of seeds averaged"),
+		seed:             fs.Int64("seed", d.Seed, "first seed of the random router, the folds and the bootstrap (seeds are seed, seed+1, ...)"),
+		model:            fs.String("model", "", "ONNX model `directory` (model.onnx and tokenizer.json) of --router bert or encoder"),
+		head:             fs.String("head", "", "head `file` of a learned router: reused when it exists, else the head fitted on all records is saved there"),
+		folds:            fs.Int("folds", d.Folds, "learned heads: cross-fitting folds (a record's score comes from a head fitted on the other folds)"),
+		cache:            fs.String("cache", "", "score cache `directory` of ONNX routers (default: <user cache dir>/edgeroute/scores; off disables it)"),
+		target:           optFloat(fs, "target", "target quality of the at-target table (default: midway between the SLM's and the LLM's)"),
+		bootstrap:        fs.Int("bootstrap", d.Bootstrap, "bootstrap resamples for the confidence intervals (0: none)"),
+		confidence:       fs.Float64("confidence", d.Confidence, "confidence level of the intervals"),
+		byDomain:         fs.Bool("by-domain", false, "also break the results down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)"),
+		format:           fs.String("format", "table", "output `format`: "+strings.Join(formatNames(), ", ")),
+		points:           fs.Int("points", 101, "curve points in csv and json, evenly spaced in LLM share (0: the exact curve)"),
+		contexts:         fs.String("context", "with,without", "decision `variants`: with and/or without context costs"),
+		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router (each is a full replay: decisions depend on the path)"),
+		upload:           fs.String("upload", "full", "what the device uploads to the edge: full (context and prompt, eq. 3) or new (only what the edge has not seen)"),
+	}
+}
+
+// replayUsage prints the usage of a replay, flags grouped.
+func replayUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage: evalrun --bench NAME [--router LIST] [flags]\n       evalrun COMMAND [flags]   (%s; evalrun help COMMAND)\n\n"+
+		"Replays routing decisions over benchmark results and reports the quality-latency trade-off.\n", strings.Join(commandNames(), ", "))
+	for _, g := range flagGroups {
+		fmt.Fprintf(w, "\n%s:\n", g.title)
+		for _, name := range g.flags {
+			printFlag(w, fs.Lookup(name))
+		}
+	}
+}
+
+// printFlag prints one flag as flag.PrintDefaults does, showing the
+// default only when there is one.
+func printFlag(w interface{ Write([]byte) (int, error) }, f *flag.Flag) {
+	arg, usage := flag.UnquoteUsage(f)
+	line := "  --" + f.Name
+	if arg != "" {
+		line += " " + arg
+	}
+	if f.DefValue != "" && f.DefValue != "false" {
+		usage += fmt.Sprintf(" (default %s)", f.DefValue)
+	}
+	fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+}
+
+// config turns the parsed flags into a replay's configuration and its
+// output.
+func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	cfg := replay.DefaultConfig()
+	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, *f.records, *f.judgments
+	cfg.SLM, cfg.LLM, cfg.DropContaminated = *f.slm, *f.llm, *f.dropContaminated
+	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache = *f.seeds, *f.seed, *f.folds, *f.cache
+	cfg.Bootstrap, cfg.Confidence, cfg.ByDomain = *f.bootstrap, *f.confidence, *f.byDomain
+	cfg.Thresholds, cfg.Tokens = *f.thresholds, tokens.Words{}
+	var out output
+	fm, ok := formatNamed(*f.format)
+	if !ok {
+		return cfg, out, fmt.Errorf("--format %q: unknown format (want %s)%s", *f.format, strings.Join(formatNames(), ", "), suggest(*f.format, formatNames()))
+	}
+	out.format, out.points = fm, *f.points
+	if out.points < 0 {
+		return cfg, out, fmt.Errorf("--points %d: want 0 (exact) or more", out.points)
+	}
+	cfg.Routers = nil
+	for _, name := range strings.Split(*f.routers, ",") {
+		name = strings.TrimSpace(name)
+		if !contains(replay.Routers(), name) {
+			return cfg, out, fmt.Errorf("--router %q: unknown router (want %s)%s", name, strings.Join(replay.Routers(), ", "), suggest(name, replay.Routers()))
+		}
+		cfg.Routers = append(cfg.Routers, replay.Router{Name: name, Model: *f.model, Head: *f.head})
+	}
+	cfg.Contexts = nil
+	for _, c := range strings.Split(*f.contexts, ",") {
+		cfg.Contexts = append(cfg.Contexts, strings.TrimSpace(c))
+	}
+	switch *f.respLen {
+	case "mean", "actual":
+		cfg.ActualResponse = *f.respLen == "actual"
+	default:
+		return cfg, out, fmt.Errorf("--resp-len %q: want mean or actual", *f.respLen)
+	}
+	switch *f.upload {
+	case "full", "new":
+		cfg.UploadNew = *f.upload == "new"
+	default:
+		return cfg, out, fmt.Errorf("--upload %q: want full or new", *f.upload)
+	}
+	p, err := eval.LoadProfile(*f.profile)
+	if err != nil {
+		return cfg, out, fmt.Errorf("--profile: %v", err)
+	}
+	var mean eval.MeanResponse
+	for _, o := range []struct {
+		name string
+		v    float64
+		dst  []*float64
+	}{
+		{"gamma-slm", *f.gammaSLM, []*float64{&p.SLM.Prefill, &p.SLM.Decode}},
+		{"gamma-llm", *f.gammaLLM, []*float64{&p.LLM.Prefill, &p.LLM.Decode}},
+		{"prefill-slm", *f.prefillSLM, []*float64{&p.SLM.Prefill}},
+		{"decode-slm", *f.decodeSLM, []*float64{&p.SLM.Decode}},
+		{"prefill-llm", *f.prefillLLM, []*float64{&p.LLM.Prefill}},
+		{"decode-llm", *f.decodeLLM, []*float64{&p.LLM.Decode}},
+		{"bandwidth", *f.bandwidth, []*float64{&p.Bandwidth}},
+		{"overhead", *f.overhead, []*float64{&p.Overhead}},
+		{"tau-r", *f.tauR, []*float64{&p.TauR}},
+		{"alpha", *f.alpha, []*float64{&cfg.Alpha}},
+		{"resp-slm", *f.respSLM, []*float64{&mean.SLM}},
+		{"resp-llm", *f.respLLM, []*float64{&mean.LLM}},
+		{"target", *f.target, []*float64{&cfg.Target}},
+	} {
+		if !set[o.name] {
+			continue
+		}
+		if math.IsNaN(o.v) || math.IsInf(o.v, 0) {
+			return cfg, out, fmt.Errorf("--%s %v: want a finite number", o.name, o.v)
+		}
+		for _, d := range o.dst {
+			*d = o.v
+		}
+	}
+	if err := p.LatencyModel.Validate(); err != nil {
+		return cfg, out, fmt.Errorf("flags: %v", err)
+	}
+	cfg.Profile = p
+	if set["resp-slm"] != set["resp-llm"] {
+		return cfg, out, errors.New("--resp-slm and --resp-llm go together")
+	}
+	if set["resp-slm"] {
+		cfg.MeanResponse = &mean
+	}
+	return cfg, out, nil
+}
+
+// optFloat defines a float flag with no default: unset, it reads NaN, and
+// its help shows no default value.
+func optFloat(fs *flag.FlagSet, name, usage string) *float64 {
+	v := math.NaN()
+	fs.Var((*optionalFloat)(&v), name, usage)
+	return &v
+}
+
+type optionalFloat float64
+
+func (f *optionalFloat) String() string {
+	if f == nil || math.IsNaN(float64(*f)) {
+		return ""
+	}
+	return strconv.FormatFloat(float64(*f), 'g', -1, 64)
+}
+
+func (f *optionalFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("not a number")
+	}
+	*f = optionalFloat(v)
+	return nil
+}

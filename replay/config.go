@@ -1,0 +1,181 @@
+package replay
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/tokens"
+)
+
+// Config describes one replay. Start from DefaultConfig: its zero value
+// is not a valid replay. Fields correspond to evalrun's flags, and errors
+// about them name the flag.
+type Config struct {
+	// The benchmark and its data.
+	Bench   string // a name of Benchmarks()
+	DataDir string // where the upstream files are (see package internal/datadir)
+	// Records, when set, reads the records from a Hugging Face Parquet
+	// export of the benchmark (cais/mmlu, openai/gsm8k) instead of the
+	// upstream CSV/JSONL.
+	Records string
+	// Judgments, when set, reads the models' results from a judgments
+	// Parquet file (from `evalrun import`) instead of the upstream files.
+	Judgments string
+	// SLM and LLM name the pair in the judgments ("": the file's roles).
+	SLM, LLM string
+	// DropContaminated drops the prompts RouteLLM lists as contaminated.
+	DropContaminated bool
+
+	// The latency model.
+	Profile eval.Profile
+	Alpha   float64 // latency weight of eq. 11; NaN: the profile's for the benchmark
+	// MeanResponse, when set, are the mean response lengths; nil: the
+	// judged responses' means, else the profile's.
+	MeanResponse *eval.MeanResponse
+	// ActualResponse accounts each request with its own response lengths
+	// (the decision still uses the means).
+	ActualResponse bool
+	Tokens         tokens.Counter // how prompt and response lengths are counted
+
+	// The routers, and the seeds of the random router.
+	Routers []Router
+	Seeds   int    // random router: seeds averaged
+	Seed    int64  // the first seed (random router, folds, bootstrap)
+	Folds   int    // cross-fitting folds of learned heads
+	Cache   string // score cache directory of ONNX routers; "": the default, "off": none
+
+	// Target is the quality the at-target point must reach; NaN: midway
+	// between the SLM's and the LLM's.
+	Target float64
+
+	// Uncertainty: bootstrap resamples (0: none) and their level.
+	Bootstrap  int
+	Confidence float64
+	// ByDomain adds the per-domain breakdown.
+	ByDomain bool
+
+	// Multi-turn: the decision variants ("with", "without" context), the
+	// thresholds replayed per router, and whether the edge keeps the
+	// dialogue so that only what it has not seen is uploaded.
+	Contexts   []string
+	Thresholds int
+	UploadNew  bool
+
+	// Stderr receives progress and notes (nil: discarded).
+	Stderr io.Writer
+}
+
+// Router names a router of a replay and its options.
+type Router struct {
+	Name string // one of Routers()
+	// Model is the ONNX model directory (model.onnx, tokenizer.json) of
+	// the bert and encoder routers.
+	Model string
+	// Head is the head file of a learned router: reused when it exists,
+	// else the head fitted on all records is saved there ("": none).
+	Head string
+}
+
+// The decision variants of a multi-turn replay.
+const (
+	WithContext    = "with"    // the fused score prices each model's true context
+	WithoutContext = "without" // it ignores the context, as a single-turn router would
+)
+
+// DefaultConfig is the paper's replay: the paper profile, the random
+// router over 10 seeds and the oracle, 1,000 bootstrap resamples at 95%,
+// and for dialogues both decision variants over 1,000 thresholds. Bench
+// and DataDir are for the caller to set.
+func DefaultConfig() Config {
+	return Config{
+		Profile:    eval.Paper(),
+		Alpha:      math.NaN(),
+		Target:     math.NaN(),
+		Tokens:     tokens.Words{},
+		Routers:    []Router{{Name: "random"}, {Name: "oracle"}},
+		Seeds:      10,
+		Seed:       1,
+		Folds:      5,
+		Bootstrap:  1000,
+		Confidence: 0.95,
+		Contexts:   []string{WithContext, WithoutContext},
+		Thresholds: 1000,
+	}
+}
+
+// check refuses a configuration no replay can run.
+func (c *Config) check() error {
+	if _, ok := benchmarkNamed(c.Bench); !ok {
+		if c.Bench == "" {
+			return fmt.Errorf("--bench is required: %s", strings.Join(Benchmarks(), ", "))
+		}
+		return fmt.Errorf("--bench %q: unknown benchmark (want %s)", c.Bench, strings.Join(Benchmarks(), ", "))
+	}
+	if len(c.Routers) == 0 {
+		return fmt.Errorf("--router: no router")
+	}
+	heads := map[string]string{}
+	for _, r := range c.Routers {
+		k, ok := routerNamed(r.Name)
+		if !ok {
+			return fmt.Errorf("--router %q: unknown router (want %s)", r.Name, strings.Join(Routers(), ", "))
+		}
+		if k.learned && r.Head != "" {
+			if other, ok := heads[r.Head]; ok && other != r.Name {
+				return fmt.Errorf("--head %s would serve both %s and %s; replay them separately", r.Head, other, r.Name)
+			}
+			heads[r.Head] = r.Name
+		}
+	}
+	for _, v := range c.Contexts {
+		if v != WithContext && v != WithoutContext {
+			return fmt.Errorf("--context %q: want with, without or both", v)
+		}
+	}
+	switch {
+	case c.Seeds < 1:
+		return fmt.Errorf("--seeds %d: want at least 1", c.Seeds)
+	case c.Bootstrap < 0 || !(c.Confidence > 0 && c.Confidence < 1):
+		return fmt.Errorf("--bootstrap %d --confidence %v: want resamples >= 0 and a level in (0, 1)", c.Bootstrap, c.Confidence)
+	case c.Thresholds < 3:
+		return fmt.Errorf("--thresholds %d: want at least 3", c.Thresholds)
+	case c.Folds < 2:
+		return fmt.Errorf("--folds %d: want at least 2", c.Folds)
+	case c.Tokens == nil:
+		return fmt.Errorf("replay: no token counter")
+	}
+	if err := c.Profile.LatencyModel.Validate(); err != nil {
+		return err
+	}
+	if !math.IsNaN(c.Alpha) && !(c.Alpha >= 0 && !math.IsInf(c.Alpha, 0)) {
+		return fmt.Errorf("--alpha %v: want a finite number >= 0", c.Alpha)
+	}
+	if m := c.MeanResponse; m != nil && !(m.SLM >= 0 && m.LLM >= 0 && !math.IsInf(m.SLM+m.LLM, 0)) {
+		return fmt.Errorf("--resp-slm %v --resp-llm %v: want finite lengths >= 0", m.SLM, m.LLM)
+	}
+	return nil
+}
+
+// alpha is the latency weight of this replay: Alpha, else the profile's.
+func (c *Config) alpha() (float64, error) {
+	if !math.IsNaN(c.Alpha) {
+		return c.Alpha, nil
+	}
+	a, ok := c.Profile.Alpha[c.Bench]
+	if !ok {
+		return 0, fmt.Errorf("--profile %s has no alpha for %s: pass --alpha", c.Profile.Name, c.Bench)
+	}
+	return a, nil
+}
+
+// learned reports whether the replay scores with an ONNX model.
+func (c *Config) learned() bool {
+	return slices.ContainsFunc(c.Routers, func(r Router) bool {
+		k, _ := routerNamed(r.Name)
+		return k.learned
+	})
+}

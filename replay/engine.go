@@ -1,0 +1,219 @@
+package replay
+
+import (
+	"math"
+
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/judgments"
+)
+
+// An engine replays one benchmark's requests under the latency model:
+// the exact sweep of single-turn requests, or full replays of dialogues at
+// chosen thresholds (a dialogue's costs depend on the path of earlier
+// decisions).
+type engine interface {
+	// baselines are the SLM and the LLM serving every request, at no
+	// router cost.
+	baselines() (slm, llm eval.Point)
+	// variants are the decision variants a router is replayed under
+	// ("" for single-turn requests; "with" and "without" context).
+	variants() []string
+	// replay replays a router (one score vector per seed) under a
+	// variant and summarises it against the target quality, with
+	// bootstrap intervals when the engine has resamples.
+	replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error)
+	// domain is the engine restricted to some units (records or
+	// dialogues, by index), with bootstrap off, and the index in the
+	// full replay of each of its requests.
+	domain(units []int) (engine, []int)
+}
+
+// resamples are the bootstrap settings of an engine (R = 0: none).
+type resamples struct {
+	r    int
+	seed int64
+	conf float64
+}
+
+// newEngine builds the engine of a benchmark from its input.
+func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence}
+	if in.dialogues == nil {
+		return newSingleTurn(cfg, in, alpha, mean, boot)
+	}
+	return newDialogues(cfg, in, alpha, mean, boot)
+}
+
+// singleTurn is the exact sweep of single-turn requests.
+type singleTurn struct {
+	rp   eval.Replay
+	reqs []eval.Request
+	boot resamples
+}
+
+func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
+	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot}
+	for i, k := range in.keys {
+		s, l, _ := in.set.Get(k)
+		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: s.Quality, QLLM: l.Quality,
+			RespSLM: float64(s.ResponseTokens), RespLLM: float64(l.ResponseTokens)})
+	}
+	return e
+}
+
+func (e *singleTurn) baselines() (eval.Point, eval.Point) { return e.rp.Baselines(e.reqs) }
+
+func (e *singleTurn) variants() []string { return []string{""} }
+
+func (e *singleTurn) replay(sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+	rp := e.rp
+	rp.Model.TauR = sr.tauR
+	var curves []eval.Curve
+	var seeds [][]eval.Item // in request order, for the bootstrap
+	for _, p := range sr.scores {
+		items, err := rp.Items(e.reqs, p)
+		if err != nil {
+			return eval.RouterResult{}, err
+		}
+		if e.boot.r > 0 && !sr.fixed {
+			seeds = append(seeds, append([]eval.Item(nil), items...))
+		}
+		c := eval.Sweep(items)
+		if sr.fixed {
+			// One operating point, whatever the threshold.
+			pt := c[0]
+			if sr.serves == eval.LLM {
+				pt = c[len(c)-1]
+			}
+			pt.Threshold = math.NaN()
+			c = eval.Curve{pt}
+		}
+		curves = append(curves, c)
+	}
+	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
+	if seeds != nil {
+		r.CI = eval.BootstrapSingle(seeds, target, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+	}
+	return r, nil
+}
+
+func (e *singleTurn) domain(units []int) (engine, []int) {
+	sub := &singleTurn{rp: e.rp}
+	for _, i := range units {
+		sub.reqs = append(sub.reqs, e.reqs[i])
+	}
+	return sub, units
+}
+
+// dialogues are the turn-by-turn replays of dialogues.
+type dialogues struct {
+	rp         eval.DialogueReplay
+	ds         *eval.Dialogues
+	contexts   []string
+	thresholds int
+	quality    bool // judged: otherwise latencies only, no intervals
+	boot       resamples
+	// step, when set, is called after each sweep (progress).
+	step func()
+}
+
+func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *dialogues {
+	e := &dialogues{
+		rp:       eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse, UploadNew: cfg.UploadNew},
+		contexts: cfg.Contexts, thresholds: cfg.Thresholds, quality: in.set != nil, boot: boot,
+	}
+	e.rp.Model.TauR = 0
+	ds := &eval.Dialogues{Start: []int{0}}
+	i := 0
+	for _, d := range in.dialogues {
+		for _, turn := range d.Turns {
+			k := in.keys[i]
+			gen := [2]float64{mean.SLM, mean.LLM}
+			var q [2]float64
+			if k != (judgments.Key{}) {
+				s, l, _ := in.set.Get(k)
+				q = [2]float64{s.Quality, l.Quality}
+				ds.Judged++
+				for m, j := range []judgments.Judgment{s, l} {
+					if j.ResponseTokens >= 0 {
+						gen[m] = float64(j.ResponseTokens)
+					}
+				}
+			}
+			if in.set != nil {
+				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
+			}
+			golden := -1.0
+			if d.Bench == "mtbench101" {
+				golden = float64(cfg.Tokens.Count(turn.Golden))
+			}
+			ds.Prompt = append(ds.Prompt, float64(in.reqs[i].PromptTokens))
+			ds.Golden = append(ds.Golden, golden)
+			for m := range 2 {
+				ds.Gen[m] = append(ds.Gen[m], gen[m])
+				ds.Q[m] = append(ds.Q[m], q[m])
+			}
+			i++
+		}
+		ds.Start = append(ds.Start, ds.Len())
+	}
+	e.ds = ds
+	return e
+}
+
+func (e *dialogues) baselines() (eval.Point, eval.Point) {
+	zero := make([]float64, e.ds.Len())
+	slm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(1), Fused0: zero})
+	llm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(-1), Fused0: zero})
+	return slm.Point, llm.Point
+}
+
+func (e *dialogues) variants() []string { return e.contexts }
+
+func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+	v := e.rp
+	v.Model.TauR = sr.tauR
+	v.WithContext = variant == WithContext
+	v.KeepSums = e.quality && e.boot.r > 0 && !sr.fixed
+	var curves []eval.Curve
+	var sets [][]eval.DialoguePoint
+	for _, p := range sr.scores {
+		var pts []eval.DialoguePoint
+		if sr.fixed {
+			th := math.Inf(1)
+			if sr.serves == eval.LLM {
+				th = math.Inf(-1)
+			}
+			pt := v.Replay(e.ds, eval.DialogueRun{P: p, Threshold: th})
+			pt.Threshold = math.NaN()
+			pts = []eval.DialoguePoint{pt}
+		} else {
+			pts = v.Sweep(e.ds, p, e.thresholds)
+		}
+		sets = append(sets, pts)
+		curves = append(curves, eval.DialogueCurve(pts))
+		if e.step != nil {
+			e.step()
+		}
+	}
+	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
+	r.Context = variant
+	if r.AtTarget != nil {
+		var sw, re float64
+		for _, pts := range sets {
+			s, p := eval.DialogueStatsAt(pts, target)
+			sw += s / float64(len(sets))
+			re += p / float64(len(sets))
+		}
+		r.Switches, r.Reprefill = &sw, &re
+	}
+	if v.KeepSums {
+		r.CI = eval.BootstrapDialogues(sets, target, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+	}
+	return r, nil
+}
+
+func (e *dialogues) domain(units []int) (engine, []int) {
+	sub, turns := eval.SubsetDialogues(e.ds, units)
+	return &dialogues{rp: e.rp, ds: sub, contexts: e.contexts, thresholds: e.thresholds, quality: e.quality}, turns
+}

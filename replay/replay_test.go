@@ -1,0 +1,165 @@
+package replay
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+// fixtures is the small hand-written data set shared by the command's
+// tests: a few MMLU, GSM8K, MT-Bench and MT-Bench-101 records in the
+// upstream formats (see the comments of the tests for its numbers).
+const fixtures = "../testdata/data"
+
+func config(bench string, routers ...string) Config {
+	cfg := DefaultConfig()
+	cfg.Bench, cfg.DataDir, cfg.Bootstrap = bench, fixtures, 0
+	cfg.Routers = nil
+	for _, r := range routers {
+		cfg.Routers = append(cfg.Routers, Router{Name: r})
+	}
+	return cfg
+}
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+// MT-Bench fixture, worked by hand. Questions (L_p of turns 1, 2): 81 (3,
+// 2), 82 (4, 1), 83 (2, 3). Judged answers (words) and scores:
+//
+//	        Mixtral (SLM)          GPT-4 (LLM)
+//	81      2, 1 words; 8, 6       4, 2 words; 10, 9
+//	82      1, 3;       2, 3       3, 1;       9, 10
+//	83      3, 1;       7, 7       1, 2;       6.5, 8
+//
+// Quality: SLM 33/6 = 5.5, LLM 52.5/6 = 8.75. Mean responses 11/6 and
+// 13/6 words. The context of turn 2 is turn 1 and the answer of the model
+// that served it, which that model has cached: a model serving every turn
+// re-prefills nothing. So the SLM alone costs 0.04 (L_p + 11/6) per turn,
+// mean 0.04 (15/6 + 11/6); the LLM alone 0.02 L_p + (C_t + L_p)/B + delta
+// + (13/6)/B + 0.02 (13/6), where sum (C_t + L_p) = 3 + (3+4+2) + 4 +
+// (4+3+1) + 2 + (2+1+3) = 32: mean (0.3 + 32/2e7 + 0.12 + 13/2e7 +
+// 0.26) / 6.
+func TestMTBenchHandWorked(t *testing.T) {
+	rep, err := Run(context.Background(), config("mtbench", "slm-only", "llm-only", "oracle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.N != 6 || rep.Dialogues != 3 || !rep.Quality {
+		t.Fatalf("n %d, dialogues %d, quality %v", rep.N, rep.Dialogues, rep.Quality)
+	}
+	if !near(rep.SLM.Quality, 5.5, 1e-15) || !near(rep.LLM.Quality, 8.75, 1e-15) {
+		t.Errorf("qualities %v %v", rep.SLM.Quality, rep.LLM.Quality)
+	}
+	if want := 0.04 * (15.0/6 + 11.0/6); !near(rep.SLM.Latency, want, 1e-12) {
+		t.Errorf("SLM latency %v, want %v", rep.SLM.Latency, want)
+	}
+	if want := (0.3 + 32/2e7 + 0.12 + 13/2e7 + 0.26) / 6; !near(rep.LLM.Latency, want, 1e-12) {
+		t.Errorf("LLM latency %v, want %v", rep.LLM.Latency, want)
+	}
+	if m := rep.Profile.MeanResponse; !near(m.SLM, 11.0/6, 1e-15) || !near(m.LLM, 13.0/6, 1e-15) || rep.Profile.MeanResponseSource != "judgments" {
+		t.Errorf("mean responses %+v from %s", m, rep.Profile.MeanResponseSource)
+	}
+	// Routers come in configuration order, each under both variants; the
+	// fixed ones are one point each, equal to the baselines.
+	var names []string
+	for _, r := range rep.Routers {
+		names = append(names, r.Router+"/"+r.Context)
+	}
+	if strings.Join(names, " ") != "slm-only/with slm-only/without llm-only/with llm-only/without oracle/with oracle/without" {
+		t.Fatalf("routers %v", names)
+	}
+	if c := rep.Routers[2].Curve; len(c) != 1 || c[0].Latency != rep.LLM.Latency || c[0].Quality != rep.LLM.Quality || !math.IsNaN(c[0].Threshold) {
+		t.Errorf("llm-only curve %+v", c)
+	}
+	// The oracle's best point: every turn the LLM answers better goes to
+	// it (all but question 83's first turn): quality (52.5 - 6.5 + 7)/6.
+	best := 0.0
+	for _, p := range rep.Routers[4].Curve {
+		best = math.Max(best, p.Quality)
+	}
+	if !near(best, 53.0/6, 1e-15) {
+		t.Errorf("oracle peak %v, want %v", best, 53.0/6)
+	}
+
+	// RouteLLM's contaminated list names question 83's first turn.
+	cfg := config("mtbench", "random")
+	cfg.DropContaminated = true
+	rep, err = Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Dialogues != 2 || !near(rep.SLM.Quality, 19.0/4, 1e-15) || !near(rep.LLM.Quality, 38.0/4, 1e-15) {
+		t.Errorf("contaminated dropped: %d dialogues, qualities %v %v", rep.Dialogues, rep.SLM.Quality, rep.LLM.Quality)
+	}
+}
+
+// MT-Bench-101 fixture, golden context and no judgments, so the profile's
+// mean responses (226.37, 879.16 words). Turns (L_p, golden answer):
+// dialogue 1 (2, 3), (1, 1); 2 (3, 1), (2, 2), (1, 4); 3 (1, 2). A model
+// that served every turn has cached C_t + L_p + its mean response, more
+// than the golden context, so it re-prefills nothing: the SLM alone costs
+// 0.04 (L_p + 226.37) per turn; the LLM alone 0.02 L_p + (C_t + L_p)/B +
+// delta + 879.16/B + 0.02 * 879.16, with sum (C_t + L_p) = 2 + (5+1) + 3 +
+// (4+2) + (8+1) + 1 = 27.
+func TestMTBench101HandWorked(t *testing.T) {
+	rep, err := Run(context.Background(), config("mtbench101", "random", "slm-only", "llm-only"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.N != 6 || rep.Dialogues != 3 || rep.Quality || rep.Profile.MeanResponseSource != "profile" {
+		t.Fatalf("n %d, dialogues %d, quality %v, responses from %s", rep.N, rep.Dialogues, rep.Quality, rep.Profile.MeanResponseSource)
+	}
+	if want := 0.04 * (10.0/6 + 226.37); !near(rep.SLM.Latency, want, 1e-12) {
+		t.Errorf("SLM latency %v, want %v", rep.SLM.Latency, want)
+	}
+	if want := (0.02*10 + 27/2e7 + 6*0.02 + 6*879.16/2e7 + 0.02*6*879.16) / 6; !near(rep.LLM.Latency, want, 1e-12) {
+		t.Errorf("LLM latency %v, want %v", rep.LLM.Latency, want)
+	}
+	if rep.SLM.Model != "SLM" || rep.LLM.Model != "LLM" {
+		t.Errorf("models %q %q", rep.SLM.Model, rep.LLM.Model)
+	}
+	// Without judgments: latencies at fixed LLM shares, no quality metrics.
+	for _, r := range rep.Routers {
+		if r.AtTarget != nil || !math.IsNaN(r.APGR) {
+			t.Errorf("%s: at target %v, APGR %v", r.Router, r.AtTarget, r.APGR)
+		}
+	}
+	if _, ok := rep.Routers[0].AtShare["50"]; !ok {
+		t.Errorf("random: no latency at 50%% LLM: %+v", rep.Routers[0].AtShare)
+	}
+	if _, err := Run(context.Background(), config("mtbench101", "oracle")); err == nil || !strings.Contains(err.Error(), "needs judgments") {
+		t.Errorf("oracle without judgments: %v", err)
+	}
+}
+
+// The configuration is checked before anything is read.
+func TestConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Bench = "" }, "--bench is required"},
+		{func(c *Config) { c.Bench = "nosuch" }, `--bench "nosuch": unknown benchmark`},
+		{func(c *Config) { c.Routers = []Router{{Name: "magic"}} }, `--router "magic": unknown router`},
+		{func(c *Config) { c.Routers = nil }, "--router: no router"},
+		{func(c *Config) {
+			c.Routers = []Router{{Name: "bert", Model: "m", Head: "h"}, {Name: "encoder", Model: "m", Head: "h"}}
+		}, "--head h would serve both bert and encoder"},
+		{func(c *Config) { c.Seeds = 0 }, "--seeds 0"},
+		{func(c *Config) { c.Bootstrap = -1 }, "--bootstrap -1"},
+		{func(c *Config) { c.Confidence = 1 }, "--confidence 1"},
+		{func(c *Config) { c.Thresholds = 2 }, "--thresholds 2"},
+		{func(c *Config) { c.Folds = 1 }, "--folds 1"},
+		{func(c *Config) { c.Contexts = []string{"sometimes"} }, `--context "sometimes"`},
+		{func(c *Config) { c.Alpha = -1 }, "--alpha -1"},
+		{func(c *Config) { c.Profile.Bandwidth = 0 }, "bandwidth is 0"},
+		{func(c *Config) { c.DataDir = "nosuch" }, "nosuch"},
+	} {
+		cfg := config("gsm8k", "random")
+		c.edit(&cfg)
+		if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("want %q, got %v", c.want, err)
+		}
+	}
+}

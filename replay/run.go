@@ -1,0 +1,149 @@
+package replay
+
+import (
+	"context"
+	"io"
+	"math"
+
+	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/progress"
+)
+
+// Run replays the benchmark of cfg with each of its routers and returns
+// the report: the baselines, each router's exact curve (single-turn) or
+// sampled curve (dialogues, one full replay per threshold), its
+// at-target point and RouteLLM's metrics, bootstrap intervals with the
+// paired difference from the random router, and, when asked, the
+// breakdown by domain.
+func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	b, _ := benchmarkNamed(cfg.Bench)
+	alpha, err := cfg.alpha()
+	if err != nil {
+		return nil, err
+	}
+	in, err := load(&cfg, b)
+	if err != nil {
+		return nil, err
+	}
+	mean, source, err := meanResponse(&cfg, in)
+	if err != nil {
+		return nil, err
+	}
+	eng := newEngine(&cfg, in, alpha, mean)
+	slm, llm := eng.baselines()
+	respLen := "mean"
+	if cfg.ActualResponse {
+		respLen = "actual"
+	}
+	rep := &eval.Report{
+		Bench: cfg.Bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
+			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
+		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM},
+		LLM:    eval.Baseline{Model: in.llm, Quality: llm.Quality, Latency: llm.Latency, ResponseTokens: mean.LLM},
+		Target: (slm.Quality + llm.Quality) / 2,
+	}
+	if !math.IsNaN(cfg.Target) {
+		rep.Target = cfg.Target
+	}
+
+	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
+	defer s.models.close()
+	scored, err := s.scoreAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := eng.(*dialogues); ok {
+		steps := 0
+		for _, sr := range scored {
+			steps += len(sr.scores) * len(d.contexts)
+		}
+		bar := progress.New(cfg.Stderr, steps, "replaying "+cfg.Bench, "sweeps")
+		defer bar.Finish()
+		d.step = func() { bar.Add(1) }
+	}
+	for _, sr := range scored {
+		for _, v := range eng.variants() {
+			r, err := eng.replay(sr, v, rep.Target, slm.Quality, llm.Quality)
+			if err != nil {
+				return nil, err
+			}
+			if !rep.Quality {
+				r = latencyOnly(r)
+			}
+			rep.Routers = append(rep.Routers, r)
+		}
+	}
+	pairWithRandom(rep.Routers)
+	if cfg.ByDomain && rep.Quality {
+		if rep.Domains, err = byDomain(eng, in.domains(), scored); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// byDomain replays each domain with its own baselines and target (midway
+// between them), from the routers' scores of the full replay.
+func byDomain(eng engine, labels []string, scored []*scored) ([]eval.Domain, error) {
+	var out []eval.Domain
+	names, members := eval.Group(labels)
+	for _, name := range names {
+		sub, reqs := eng.domain(members[name])
+		slm, llm := sub.baselines()
+		d := eval.Domain{Name: name, N: len(reqs), SLM: slm.Quality, LLM: llm.Quality, Target: (slm.Quality + llm.Quality) / 2}
+		for _, sr := range scored {
+			sr := sr.subset(reqs)
+			for _, v := range sub.variants() {
+				r, err := sub.replay(sr, v, d.Target, d.SLM, d.LLM)
+				if err != nil {
+					return nil, err
+				}
+				d.Routers = append(d.Routers, eval.DomainRouter{Router: r.Router, Context: r.Context, APGR: r.APGR, AtTarget: r.AtTarget})
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// pairWithRandom sets each router's paired difference with the random
+// router (same context variant), when both have intervals: they come
+// from the same resamples.
+func pairWithRandom(rs []eval.RouterResult) {
+	for i := range rs {
+		for j := range rs {
+			if rs[j].Router == "random" && rs[i].Router != "random" && rs[i].Context == rs[j].Context && rs[i].CI != nil && rs[j].CI != nil {
+				rs[i].CI.PairWith(rs[j].CI)
+			}
+		}
+	}
+}
+
+// latencyOnly strips the quality metrics of a replay without judgments and
+// reports the curve at fixed LLM shares instead.
+func latencyOnly(r eval.RouterResult) eval.RouterResult {
+	r.AtTarget, r.CPT, r.AUC, r.APGR = nil, map[string]float64{}, math.NaN(), math.NaN()
+	r.AtShare = map[string]eval.Point{}
+	for _, s := range []struct {
+		key   string
+		share float64
+	}{{"25", 0.25}, {"50", 0.5}, {"75", 0.75}} {
+		if p, ok := r.Curve.AtShare(s.share); ok {
+			p.Quality = 0
+			r.AtShare[s.key] = p
+		}
+	}
+	for k := range r.Spread {
+		if k != "latency_s" && k != "llm_share" {
+			delete(r.Spread, k)
+		}
+	}
+	return r
+}

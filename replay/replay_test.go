@@ -94,7 +94,7 @@ func TestMTBenchHandWorked(t *testing.T) {
 	}
 }
 
-// MT-Bench-101 fixture, golden context and no judgments, so the profile's
+// MT-Bench-101 fixture (dialogues 9, 7, 3), golden context and no judgments, so the profile's
 // mean responses (226.37, 879.16 words). Turns (L_p, golden answer):
 // dialogue 1 (2, 3), (1, 1); 2 (3, 1), (2, 2), (1, 4); 3 (1, 2). A model
 // that served every turn has cached C_t + L_p + its mean response, more

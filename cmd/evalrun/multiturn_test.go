@@ -135,7 +135,6 @@ func TestMTBench101WithWithout(t *testing.T) {
 // Two models' MT-Bench-101 results in OpenCompass's format, imported and
 // replayed: quality is the mean over the judged turns only.
 func TestMTBench101WithImportedJudgments(t *testing.T) {
-	d := sharedData(t)
 	out := filepath.Join(t.TempDir(), "mt101.parquet")
 	oc := "../../judgments/testdata/opencompass/"
 	// The fixture judges turns 1 and 2 of dialogue 7 (scores 8 and 6) and
@@ -147,8 +146,35 @@ func TestMTBench101WithImportedJudgments(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
-	rep := replayJSON(t, "--bench", "mtbench101", "--router", "oracle", "--data", d, "--judgments", out, "--context", "with")
-	if !rep.Quality || rep.N != 4208 || rep.SLM.Quality != 7 || rep.LLM.Quality != 7 {
+	rep := replayJSON(t, "--bench", "mtbench101", "--router", "oracle", "--data", "../../testdata/data", "--judgments", out, "--context", "with")
+	if !rep.Quality || rep.N != 6 || rep.SLM.Quality != 7 || rep.LLM.Quality != 7 {
 		t.Errorf("quality %v, n %d, slm %v, llm %v; want (8+6)/2 = 7 over the 2 judged turns", rep.Quality, rep.N, rep.SLM.Quality, rep.LLM.Quality)
+	}
+}
+
+// The MT-Bench fixture through the command: both decision variants of
+// every router in each format, intervals paired with random per variant,
+// and the dialogue statistics at the target.
+func TestDialogueFixtureFormats(t *testing.T) {
+	args := []string{"--bench", "mtbench", "--router", "random,oracle", "--data", "../../testdata/data", "--bootstrap", "50", "--seeds", "3"}
+	rep := replayJSON(t, args...)
+	if len(rep.Routers) != 4 || rep.Dialogues != 3 || rep.N != 6 {
+		t.Fatalf("%d router results, %d dialogues, %d turns", len(rep.Routers), rep.Dialogues, rep.N)
+	}
+	for _, r := range rep.Routers {
+		if r.CI == nil || r.CI.Resamples != 50 || (r.Router == "oracle") != (r.CI.VsRandom != nil) {
+			t.Errorf("%s (%s): intervals %+v", r.Router, r.Context, r.CI)
+		}
+		if r.AtTarget != nil && (r.Switches == nil || r.Reprefill == nil) {
+			t.Errorf("%s (%s): no dialogue statistics", r.Router, r.Context)
+		}
+	}
+	table, errs, code := evalrun(t, args...)
+	if code != 0 || !strings.Contains(table, "switches/dialogue") || !strings.Contains(table, "oracle (without context)") || !strings.Contains(table, "resamples of the dialogues") {
+		t.Errorf("table: exit %d %s\n%s", code, errs, table)
+	}
+	csv, _, _ := evalrun(t, append(args, "--format", "csv", "--bootstrap", "0")...)
+	if !strings.Contains(csv, "mtbench,oracle,with,") || !strings.Contains(csv, "mtbench,random,without,") {
+		t.Errorf("csv:\n%s", csv)
 	}
 }

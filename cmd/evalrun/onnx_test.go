@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/edgeroute/edgeroute/internal/onnxrt"
+	"github.com/edgeroute/edgeroute/regress"
 	"github.com/edgeroute/edgeroute/routers/semantic"
 )
 
@@ -130,5 +131,27 @@ func TestONNXRouterCorruptCache(t *testing.T) {
 	var rep map[string]any
 	if json.Unmarshal([]byte(out), &rep) != nil {
 		t.Error("not JSON")
+	}
+}
+
+// evalrun paper replays the learned routers in the same report as the
+// others, so each is compared with random on the same resamples.
+func TestPaperLearnedRoutersPairedWithRandom(t *testing.T) {
+	bert, encoder := sharedModel(t, "tiny-bert"), sharedModel(t, "use-lite")
+	out := t.TempDir()
+	msg, code := paperRun(t, "--data", "../../testdata/gsm8k40", "--out", out, "--bert", bert, "--encoder", encoder, "--cache", "off", "--bootstrap", "20", "--seeds", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	reps, err := regress.Load(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paired := map[string]bool{}
+	for _, r := range reps[0].Routers {
+		paired[r.Router] = r.CI != nil && r.CI.VsRandom != nil
+	}
+	if !paired["bert"] || !paired["encoder"] || !paired["oracle"] || paired["random"] {
+		t.Errorf("paired with random: %v", paired)
 	}
 }

@@ -85,14 +85,6 @@ func Init() error {
 	return initErr
 }
 
-// Version is the loaded library's version ("" before Init).
-func Version() string {
-	if Init() != nil {
-		return ""
-	}
-	return ort.GetVersion()
-}
-
 // Tensor describes one input or output of a model: its name, element
 // type ("int64", "float32", ...) and shape (-1 for a dynamic axis).
 type Tensor struct {

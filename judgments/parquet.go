@@ -77,9 +77,17 @@ const readBatch = 1 << 16
 // rows; past this it is refused rather than exhausting memory.
 const MaxRows = 1 << 24
 
+// MaxResponseTokens is the longest response a judgment may record, in
+// tokens: a replay multiplies it by per-token rates, and beyond this it
+// can only be a mistake.
+const MaxResponseTokens = math.MaxInt32
+
 // WriteParquet writes f to path atomically (a temporary file in the same
 // directory, renamed into place). The same File gives the same bytes.
 func WriteParquet(path string, f *File) error {
+	if err := checkBench(f.Bench); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrowSchema)
 	defer b.Release()
 	ids, turns, models := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.Int32Builder), b.Field(2).(*array.StringBuilder)
@@ -135,6 +143,8 @@ func checkJudgment(j Judgment) error {
 		return fmt.Errorf("turn %d outside [0, %d]", j.Turn, math.MaxInt32)
 	case j.ResponseTokens < -1:
 		return fmt.Errorf("response tokens %d (-1 means unknown)", j.ResponseTokens)
+	case j.ResponseTokens > MaxResponseTokens:
+		return fmt.Errorf("response tokens %d, more than %d", j.ResponseTokens, MaxResponseTokens)
 	}
 	return nil
 }
@@ -208,8 +218,8 @@ func ReadParquet(path string) (f *File, err error) {
 			j := Judgment{RecordID: strings.Clone(ids.Value(i)), Turn: int(turns.Value(i)), Model: model, Quality: quality.Value(i), ResponseTokens: -1}
 			if resp.IsValid(i) {
 				v := resp.Value(i)
-				if v < 0 || v > math.MaxInt32 {
-					return nil, fmt.Errorf("%s row %d: response_tokens %d outside [0, %d]", path, len(f.Judgments)+1, v, math.MaxInt32)
+				if v < 0 || v > MaxResponseTokens {
+					return nil, fmt.Errorf("%s row %d: response_tokens %d outside [0, %d]", path, len(f.Judgments)+1, v, MaxResponseTokens)
 				}
 				j.ResponseTokens = int(v)
 			}

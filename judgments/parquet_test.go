@@ -124,7 +124,7 @@ func TestParquetDocumentedSchema(t *testing.T) {
 func TestParquetNaNQualityReachesNewSet(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nan.parquet")
 	js := []Judgment{{RecordID: "gsm8k/test/4", Model: "a", Quality: math.NaN(), ResponseTokens: -1}, {RecordID: "gsm8k/test/4", Model: "b", Quality: 1, ResponseTokens: -1}}
-	if err := WriteParquet(path, &File{Judgments: js}); err != nil {
+	if err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: js}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := ReadParquet(path)
@@ -172,14 +172,22 @@ func TestWriteParquetRejects(t *testing.T) {
 		{Judgment{RecordID: "r", ResponseTokens: -1}, "empty model name"},
 		{Judgment{Model: "m", ResponseTokens: -1}, "empty record ID"},
 		{Judgment{RecordID: "r\xff", Model: "m"}, "not UTF-8"},
+		{Judgment{RecordID: "r", Model: "m", ResponseTokens: 1 << 31}, "response tokens 2147483648, more than 2147483647"},
 	} {
 		path := filepath.Join(dir, "x.parquet")
-		err := WriteParquet(path, &File{Judgments: []Judgment{{RecordID: "ok", Model: "m"}, c.j}})
+		err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: []Judgment{{RecordID: "ok", Model: "m"}, c.j}})
 		if err == nil || !strings.Contains(err.Error(), "x.parquet: judgment 2") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.j, err, c.want)
 		}
 		if _, err := os.Stat(path); !os.IsNotExist(err) {
 			t.Errorf("%+v: a file was written", c.j)
+		}
+	}
+	// Every file names its benchmark: importers must say which.
+	for _, bench := range []string{"", "GSM8K", "arc"} {
+		err := WriteParquet(filepath.Join(dir, "x.parquet"), &File{Bench: bench})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("x.parquet: bench %q: unknown (want mmlu, gsm8k, mtbench101, mtbench)", bench)) {
+			t.Errorf("bench %q: %v", bench, err)
 		}
 	}
 }
@@ -342,7 +350,7 @@ func TestReadParquetBatches(t *testing.T) {
 		js[i] = Judgment{RecordID: fmt.Sprintf("gsm8k/test/%d", i/2), Model: []string{"a", "b"}[i%2], Quality: float64(i % 2), ResponseTokens: i%5 - 1}
 	}
 	path := filepath.Join(t.TempDir(), "big.parquet")
-	if err := WriteParquet(path, &File{Judgments: js}); err != nil {
+	if err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: js}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := ReadParquet(path)

@@ -56,7 +56,7 @@ func loadJudgments(cfg *replayConfig, all, recs []datasets.Record) (*judgments.S
 		}
 	} else {
 		var err error
-		if js, slm, llm, err = judgments.RouteLLM(cfg.DataDir, cfg.Bench, recs, cfg.Tokens); err != nil {
+		if js, slm, llm, err = judgments.RouteLLM(cfg.DataDir, cfg.Bench, all, recs, cfg.Tokens); err != nil {
 			return nil, err
 		}
 	}

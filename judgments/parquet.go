@@ -294,7 +294,7 @@ func columnOrder(sch *arrow.Schema) ([]int, error) {
 	if sch.NumFields() != arrowSchema.NumFields() {
 		for _, got := range sch.Fields() {
 			if !arrowSchema.HasField(got.Name) {
-				return nil, fmt.Errorf("column %s is not in schema %s", got.Name, Schema)
+				return nil, fmt.Errorf("column %q is not in schema %s", got.Name, Schema)
 			}
 		}
 	}

@@ -236,6 +236,7 @@ func TestReadParquetRejects(t *testing.T) {
 	parquettest.Write(t, at("stringquality.parquet"), withField(3, &arrow.Field{Name: "quality", Type: arrow.BinaryTypes.String}), v1, []any{"gsm8k/test/0", 0, "m", "1", 5})
 	parquettest.Write(t, at("noturn.parquet"), withField(1, nil), v1, []any{"gsm8k/test/0", "m", 1.0, 5})
 	parquettest.Write(t, at("extra.parquet"), withField(-1, &arrow.Field{Name: "judge", Type: arrow.BinaryTypes.String}), v1, append(row, "gpt-4"))
+	parquettest.Write(t, at("newline.parquet"), withField(-1, &arrow.Field{Name: "a\nb", Type: arrow.BinaryTypes.String}), v1, append(row, "x"))
 	parquettest.Write(t, at("binaryid.parquet"), withField(0, &arrow.Field{Name: "record_id", Type: arrow.BinaryTypes.Binary, Nullable: true}), v1, []any{nil, 0, "m", 1.0, 5})
 	parquettest.Write(t, at("floatturn.parquet"), withField(1, &arrow.Field{Name: "turn", Type: arrow.PrimitiveTypes.Float64}), v1, []any{"gsm8k/test/0", 0.0, "m", 1.0, 5})
 	nullable := parquettest.Schema(arrowSchema, nil)
@@ -271,7 +272,8 @@ func TestReadParquetRejects(t *testing.T) {
 		{"nulldictmodel.parquet", "nulldictmodel.parquet row 2: model is null"},
 		{"bigturn.parquet", "bigturn.parquet row 1: turn 2147483648 outside [0, 2147483647]"},
 		{"noturn.parquet", "noturn.parquet: column turn: 0 in the file, want 1"},
-		{"extra.parquet", "extra.parquet: column judge is not in schema judgments/v1"},
+		{"extra.parquet", `extra.parquet: column "judge" is not in schema judgments/v1`},
+		{"newline.parquet", `newline.parquet: column "a\nb" is not in schema judgments/v1`},
 		{"negturn.parquet", "negturn.parquet row 2: turn -2 outside"},
 		{"negtokens.parquet", "negtokens.parquet row 2: response_tokens -7 outside"},
 		{"emptymodel.parquet", "emptymodel.parquet row 1: empty model name"},

@@ -123,11 +123,10 @@ func (row *PlainRow) UnmarshalJSON(b []byte) error {
 }
 
 func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, error) {
+	if err := checkBench(row.Bench); err != nil {
+		return Judgment{}, err
+	}
 	switch {
-	case row.Bench == "":
-		return Judgment{}, errors.New("bench is empty")
-	case checkBench(row.Bench) != nil:
-		return Judgment{}, checkBench(row.Bench)
 	case row.Model == "":
 		return Judgment{}, errors.New("model is empty")
 	case row.Quality == nil:

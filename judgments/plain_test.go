@@ -76,6 +76,7 @@ func TestReadPlainRejects(t *testing.T) {
 		{"unknown id", head + "gsm8k,gsm8k/test/0,,m,1\ngsm8k,gsm8k/test/2,,m,1\n", false, `x line 3: record_id "gsm8k/test/2": the gsm8k data has no such record`},
 		{"unknown bench", head + "gsm8 k,gsm8 k/test/0,,m,1\n", false, `x line 2: bench "gsm8 k": unknown (want mmlu, gsm8k, mtbench101, mtbench)`},
 		{"bench in capitals", head + "GSM8K,gsm8k/test/0,,m,1\n", false, `x line 2: bench "GSM8K": unknown`},
+		{"no bench", head + ",gsm8k/test/0,,m,1\n", false, `x line 2: bench "": unknown`},
 		{"id and prompt disagree", head + "gsm8k,gsm8k/test/0,What is 2+2?,m,1\n", false, "x line 2: record_id gsm8k/test/0, but the prompt is record gsm8k/test/1"},
 		{"two benches", head + "gsm8k,gsm8k/test/0,,m,1\nmmlu,mmlu/anatomy/0,,m,1\n", false, `x line 3: bench "mmlu", but earlier rows are "gsm8k"`},
 		{"judged twice", head + "gsm8k,gsm8k/test/0,,m,1\ngsm8k,gsm8k/test/1,,m,1\ngsm8k,,What is  1+1?,m,0\n", false, "x line 4: gsm8k/test/0 is judged twice for model m (first on line 2)"},

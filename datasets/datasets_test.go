@@ -68,6 +68,8 @@ func TestReadBadInput(t *testing.T) {
 		{"bad answer", "q,a,b,c,d,E\n", "row 1: answer \"E\"", true},
 		{"unterminated quote", "\"q,a,b,c,d,A\n", "line 1", true},
 		{"empty csv", "", "no rows", true},
+		{"Latin-1", "q,a,b,c,d,A\r\n\"caf\xe9\",a,b,c,d,B\r\n", "x.csv line 2: field 1: byte 0xe9 is not UTF-8", true},
+		{"jsonl Latin-1", "{\"question\": \"caf\xe9\", \"answer\": \"#### 1\"}\n", "x.jsonl line 1, column 18: byte 0xe9 is not UTF-8", false},
 		{"not json", "{\"question\": 1\n", "line 1", false},
 		{"missing answer", "{\"question\": \"q\"}\n", "line 1: want fields", false},
 		{"empty jsonl", "", "no records", false},
@@ -83,6 +85,20 @@ func TestReadBadInput(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.wantErr)
 		}
+	}
+}
+
+// Files saved by spreadsheets and Windows editors (a byte order mark, CRLF
+// line ends) read as the same records.
+func TestReadWindowsFiles(t *testing.T) {
+	mmlu, err := ReadMMLUCSV(strings.NewReader("\ufeffWhat?,a,b,\"c\r\nd\",e,C\r\n"), "x.csv", "s")
+	want := Record{ID: "mmlu/s/0", Bench: "mmlu", Subject: "s", Prompt: "What?\nA. a\nB. b\nC. c\nd\nD. e\nAnswer:", Answer: "C"}
+	if err != nil || len(mmlu) != 1 || mmlu[0] != want {
+		t.Errorf("MMLU: %+v %v", mmlu, err)
+	}
+	gsm, err := ReadGSM8KJSONL(strings.NewReader("\ufeff{\"question\": \"q\", \"answer\": \"x #### 4\"}\r\n{\"question\": \"r\", \"answer\": \"#### 5\"}\r\n"), "x.jsonl")
+	if err != nil || len(gsm) != 2 || gsm[0].Prompt != "q" || gsm[1].Answer != "5" {
+		t.Errorf("GSM8K: %+v %v", gsm, err)
 	}
 }
 

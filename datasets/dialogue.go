@@ -25,6 +25,18 @@ type DialogueTurn struct {
 	Golden string // "" when the benchmark gives none (MT-Bench)
 }
 
+// LoadDialogues reads the dialogues of a multi-turn benchmark
+// ("mtbench101", "mtbench") from its files in dataDir.
+func LoadDialogues(dataDir, bench string) ([]Dialogue, error) {
+	switch bench {
+	case "mtbench101":
+		return LoadMTBench101(dataDir)
+	case "mtbench":
+		return LoadMTBench(dataDir)
+	}
+	return nil, fmt.Errorf("no dialogues for bench %q (want mtbench101 or mtbench)", bench)
+}
+
 // LoadMTBench101 reads dataDir/mtbench101/mtbench101.jsonl:
 // {task, id, history: [{user, bot}]}. The bot texts are the golden context.
 func LoadMTBench101(dataDir string) ([]Dialogue, error) {

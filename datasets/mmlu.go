@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/edgeroute/edgeroute/internal/textfile"
 )
 
 // MMLUPrompt renders an MMLU question the way RouteLLM routed it: the
@@ -71,7 +73,7 @@ func LoadMMLU(dataDir string) ([]Record, error) {
 // ReadMMLUCSV reads one Hendrycks test CSV (no header; question, A, B, C,
 // D, answer letter) of the given subject. name is used in errors.
 func ReadMMLUCSV(r io.Reader, name, subject string) ([]Record, error) {
-	cr := csv.NewReader(r)
+	cr := textfile.NewCSV(r)
 	cr.FieldsPerRecord = 6
 	var recs []Record
 	for i := 0; ; i++ {

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/edgeroute/edgeroute/internal/arrowcol"
 )
 
 // The Hugging Face exports of the benchmarks are Parquet files:
@@ -16,50 +17,57 @@ import (
 // and openai/gsm8k (main/test-*.parquet: question, answer). They hold the
 // same rows as the upstream CSV/JSONL files, in the same order within each
 // subject, so records read from them get the same IDs.
+//
+// Files re-exported by other tools hold the same values in other layouts
+// (nullable columns, large strings, categoricals, large lists, integers
+// of other widths): they read the same; only an actual null is refused,
+// with its row.
 
 // LoadMMLUParquet reads MMLU records from a cais/mmlu Parquet file. The
 // index of a record is its position among the file's rows of its subject.
 func LoadMMLUParquet(path string) ([]Record, error) {
-	tbl, err := readParquet(path)
-	if err != nil {
-		return nil, err
-	}
-	defer tbl.Release()
-	cols, err := columns(path, tbl, []column{{"question", arrow.STRING}, {"subject", arrow.STRING}, {"choices", arrow.LIST}, {"answer", arrow.INT64}})
-	if err != nil {
-		return nil, err
-	}
-	q, s, a := cols["question"].(*array.String), cols["subject"].(*array.String), cols["answer"].(*array.Int64)
-	ch := cols["choices"].(*array.List)
-	opts, ok := ch.ListValues().(*array.String)
-	if !ok {
-		return nil, fmt.Errorf("%s: column choices holds %s, want list<string>", path, ch.ListValues().DataType())
-	}
 	next := map[string]int{}
-	recs := make([]Record, 0, q.Len())
-	for i := 0; i < q.Len(); i++ {
-		if q.IsNull(i) || s.IsNull(i) || a.IsNull(i) || ch.IsNull(i) {
-			return nil, fmt.Errorf("%s row %d: null value", path, i)
+	var recs []Record
+	cols := []column{stringColumn("question"), stringColumn("subject"), {"choices", readsStringList, "a list of strings"}, intColumn("answer")}
+	err := readColumns(path, cols, func(batch []arrow.Array) func(int) error {
+		// The types were checked: every accessor exists.
+		question, _ := arrowcol.Strings(batch[0])
+		subject, _ := arrowcol.Strings(batch[1])
+		choices, options, _ := arrowcol.Lists(batch[2])
+		option, _ := arrowcol.Strings(options)
+		answer, _ := arrowcol.Ints(batch[3])
+		return func(i int) error {
+			q, qok := question(i)
+			sub, sok := subject(i)
+			lo, hi, cok := choices(i)
+			ans, aok := answer(i)
+			if err := nulls(cols, qok, sok, cok, aok); err != nil {
+				return err
+			}
+			if hi-lo != 4 {
+				return fmt.Errorf("%d choices, want 4", hi-lo)
+			}
+			var c [4]string
+			for k := range c {
+				var ok bool
+				if c[k], ok = option(lo + k); !ok {
+					return fmt.Errorf("choice %d is null", k+1)
+				}
+			}
+			if ans < 0 || ans > 3 {
+				return fmt.Errorf("answer %d, want 0-3", ans)
+			}
+			idx := next[sub]
+			next[sub]++
+			recs = append(recs, Record{
+				ID: RecordID("mmlu", sub, idx), Bench: "mmlu", Subject: sub, Index: idx,
+				Prompt: MMLUPrompt(q, c), Answer: string(rune('A' + ans)),
+			})
+			return nil
 		}
-		lo, hi := ch.ValueOffsets(i)
-		if hi-lo != 4 {
-			return nil, fmt.Errorf("%s row %d: %d choices, want 4", path, i, hi-lo)
-		}
-		ans := a.Value(i)
-		if ans < 0 || ans > 3 {
-			return nil, fmt.Errorf("%s row %d: answer %d, want 0-3", path, i, ans)
-		}
-		var c [4]string
-		for k := range c {
-			c[k] = opts.Value(int(lo) + k)
-		}
-		sub := s.Value(i)
-		idx := next[sub]
-		next[sub]++
-		recs = append(recs, Record{
-			ID: RecordID("mmlu", sub, idx), Bench: "mmlu", Subject: sub, Index: idx,
-			Prompt: MMLUPrompt(q.Value(i), c), Answer: string(rune('A' + ans)),
-		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return recs, nonEmpty(path, recs)
 }
@@ -67,32 +75,105 @@ func LoadMMLUParquet(path string) ([]Record, error) {
 // LoadGSM8KParquet reads GSM8K records from an openai/gsm8k Parquet file;
 // row i is record gsm8k/test/i.
 func LoadGSM8KParquet(path string) ([]Record, error) {
-	tbl, err := readParquet(path)
-	if err != nil {
-		return nil, err
-	}
-	defer tbl.Release()
-	cols, err := columns(path, tbl, []column{{"question", arrow.STRING}, {"answer", arrow.STRING}})
-	if err != nil {
-		return nil, err
-	}
-	q, a := cols["question"].(*array.String), cols["answer"].(*array.String)
-	recs := make([]Record, 0, q.Len())
-	for i := 0; i < q.Len(); i++ {
-		if q.IsNull(i) || a.IsNull(i) {
-			return nil, fmt.Errorf("%s row %d: null value", path, i)
+	var recs []Record
+	cols := []column{stringColumn("question"), stringColumn("answer")}
+	err := readColumns(path, cols, func(batch []arrow.Array) func(int) error {
+		question, _ := arrowcol.Strings(batch[0])
+		answer, _ := arrowcol.Strings(batch[1])
+		return func(i int) error {
+			q, qok := question(i)
+			a, aok := answer(i)
+			if err := nulls(cols, qok, aok); err != nil {
+				return err
+			}
+			n := len(recs)
+			recs = append(recs, Record{
+				ID: RecordID("gsm8k", "test", n), Bench: "gsm8k", Subject: "test", Index: n,
+				Prompt: q, Answer: GSM8KAnswer(a),
+			})
+			return nil
 		}
-		recs = append(recs, Record{
-			ID: RecordID("gsm8k", "test", i), Bench: "gsm8k", Subject: "test", Index: i,
-			Prompt: q.Value(i), Answer: GSM8KAnswer(a.Value(i)),
-		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return recs, nonEmpty(path, recs)
+}
+
+// nulls names the first column whose value is absent (present[i] false).
+func nulls(cols []column, present ...bool) error {
+	for i, ok := range present {
+		if !ok {
+			return fmt.Errorf("%s is null", cols[i].name)
+		}
+	}
+	return nil
 }
 
 func nonEmpty(path string, recs []Record) error {
 	if len(recs) == 0 {
 		return fmt.Errorf("%s: no rows", path)
+	}
+	return nil
+}
+
+// column is a wanted column: its name and the types that hold its values.
+type column struct {
+	name  string
+	reads func(arrow.DataType) bool
+	what  string // the values, for errors
+}
+
+func stringColumn(name string) column { return column{name, arrowcol.ReadsStrings, "strings"} }
+func intColumn(name string) column    { return column{name, arrowcol.ReadsInts, "integers"} }
+
+// readsStringList tells whether dt is a list of strings.
+func readsStringList(dt arrow.DataType) bool {
+	switch dt.ID() {
+	case arrow.LIST, arrow.LARGE_LIST, arrow.FIXED_SIZE_LIST:
+		return arrowcol.ReadsStrings(dt.(arrow.ListLikeType).Elem())
+	}
+	return false
+}
+
+// readColumns reads the wanted columns of a Parquet file: for each batch
+// of rows, batch gets the batch's columns (in the order wanted) and
+// returns the function that reads its row i. A missing column, one of
+// another type, or an error reading a row is an error naming the file
+// (and the row, counted from 1).
+func readColumns(path string, want []column, batch func(cols []arrow.Array) func(i int) error) error {
+	tbl, err := readParquet(path)
+	if err != nil {
+		return err
+	}
+	defer tbl.Release()
+	idx := make([]int, len(want))
+	for i, w := range want {
+		found := tbl.Schema().FieldIndices(w.name)
+		if len(found) != 1 {
+			return fmt.Errorf("%s: want one column %q, found %d", path, w.name, len(found))
+		}
+		if f := tbl.Schema().Field(found[0]); !w.reads(f.Type) {
+			return fmt.Errorf("%s: column %q is %s, want %s", path, w.name, arrowcol.Describe(f), w.what)
+		}
+		idx[i] = found[0]
+	}
+	tr := array.NewTableReader(tbl, 1<<16) // batches with the columns' chunks aligned
+	defer tr.Release()
+	first := 0
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		cols := make([]arrow.Array, len(want))
+		for i := range want {
+			cols[i] = rec.Column(idx[i])
+		}
+		read := batch(cols)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if err := read(i); err != nil {
+				return fmt.Errorf("%s row %d: %v", path, first+i+1, err)
+			}
+		}
+		first += int(rec.NumRows())
 	}
 	return nil
 }
@@ -108,33 +189,4 @@ func readParquet(path string) (arrow.Table, error) {
 		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", path, err)
 	}
 	return tbl, nil
-}
-
-// column is a wanted column: its name and type.
-type column struct {
-	name string
-	typ  arrow.Type
-}
-
-// columns returns the named columns of tbl as single arrays of the wanted
-// types (chunks concatenated).
-func columns(path string, tbl arrow.Table, want []column) (map[string]arrow.Array, error) {
-	out := map[string]arrow.Array{}
-	for _, w := range want {
-		name, typ := w.name, w.typ
-		idx := tbl.Schema().FieldIndices(name)
-		if len(idx) != 1 {
-			return nil, fmt.Errorf("%s: want one column %q, found %d", path, name, len(idx))
-		}
-		col := tbl.Column(idx[0])
-		if got := col.DataType().ID(); got != typ {
-			return nil, fmt.Errorf("%s: column %q is %s, want %s", path, name, col.DataType(), typ)
-		}
-		arr, err := array.Concatenate(col.Data().Chunks(), memory.DefaultAllocator)
-		if err != nil {
-			return nil, fmt.Errorf("%s: column %q: %v", path, name, err)
-		}
-		out[name] = arr
-	}
-	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"sort"
@@ -79,6 +80,11 @@ func LoadProfile(nameOrFile string) (Profile, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
 		return Profile{}, fmt.Errorf("profile %s: %v", nameOrFile, err)
+	}
+	// Two objects back to back (a file appended to, a botched merge):
+	// which one was meant is not ours to guess.
+	if end := dec.InputOffset(); dec.Decode(new(json.RawMessage)) != io.EOF {
+		return Profile{}, fmt.Errorf("profile %s: data after the JSON object, which ends at byte %d", nameOrFile, end)
 	}
 	if p.Name == "" {
 		p.Name = nameOrFile

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,12 +28,18 @@ func TestLoadProfileFile(t *testing.T) {
 	if p.Name != "fast-phone" || p.SLM.Decode != 0.03 || p.Bandwidth != 5000 || p.TauR != 0.0002 || p.Alpha["gsm8k"] != 0.1 || p.MeanResponse["gsm8k"].LLM != 200 {
 		t.Errorf("profile %+v", p)
 	}
+	if _, err := LoadProfile(write(good + "\n\n")); err != nil {
+		t.Errorf("white space after the object: %v", err)
+	}
 	for _, c := range []struct{ body, want string }{
 		{`{"bandwith_tokens_per_s": 1}`, "unknown field \"bandwith_tokens_per_s\""},
 		{`{"slm": {"prefill_s_per_token": 1, "decode_s_per_token": 1}, "llm": {"prefill_s_per_token": 1, "decode_s_per_token": 1}, "bandwidth_tokens_per_s": 0}`, "bandwidth is 0"},
 		{strings.Replace(good, `"gsm8k": 0.1`, `"gsm8k": -0.1`, 1), "alpha for gsm8k is -0.1"},
 		{strings.Replace(good, `"slm": 100`, `"slm": -100`, 1), "mean response lengths for gsm8k"},
 		{`{`, "unexpected EOF"},
+		{good + "\n" + good, fmt.Sprintf("data after the JSON object, which ends at byte %d", len(good))},
+		{good + "}", "data after the JSON object"},
+		{`{"name": "a"} {"name": "b"}`, "data after the JSON object, which ends at byte 13"},
 	} {
 		if _, err := LoadProfile(write(c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.body, err, c.want)

@@ -14,8 +14,16 @@
 // (required: a file without it, or with another version, is refused),
 // "edgeroute.bench" (the benchmark, e.g. "gsm8k"), and "edgeroute.slm" /
 // "edgeroute.llm", the default roles of the model pair (may be empty; the
-// replay's --slm/--llm override them). Columns are found by name; other
-// columns, other types or other repetitions are refused.
+// replay's --slm/--llm override them).
+//
+// That is what WriteParquet writes. Other tools write the same columns in
+// other layouts, and ReadParquet reads them as the same values: columns
+// are found by name, in any order; any column may be declared optional
+// (pyarrow's default) and only an actual null is refused, with its row,
+// except in response_tokens, where null means unknown; strings may be
+// large_string or dictionary-encoded (pandas and polars categoricals), and
+// integers, here and in quality, of any width (pandas' int64). Columns
+// not in the schema, and other types, are refused.
 //
 // A quality outside the benchmark's range (or NaN) is not refused here but
 // by NewSet, which names the record. Writing the same File twice gives the
@@ -39,6 +47,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/edgeroute/edgeroute/internal/arrowcol"
 	"github.com/edgeroute/edgeroute/internal/atomicfile"
 )
 
@@ -77,9 +86,17 @@ const readBatch = 1 << 16
 // rows; past this it is refused rather than exhausting memory.
 const MaxRows = 1 << 24
 
+// MaxResponseTokens is the longest response a judgment may record, in
+// tokens: a replay multiplies it by per-token rates, and beyond this it
+// can only be a mistake.
+const MaxResponseTokens = math.MaxInt32
+
 // WriteParquet writes f to path atomically (a temporary file in the same
 // directory, renamed into place). The same File gives the same bytes.
 func WriteParquet(path string, f *File) error {
+	if err := checkBench(f.Bench); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrowSchema)
 	defer b.Release()
 	ids, turns, models := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.Int32Builder), b.Field(2).(*array.StringBuilder)
@@ -135,6 +152,8 @@ func checkJudgment(j Judgment) error {
 		return fmt.Errorf("turn %d outside [0, %d]", j.Turn, math.MaxInt32)
 	case j.ResponseTokens < -1:
 		return fmt.Errorf("response tokens %d (-1 means unknown)", j.ResponseTokens)
+	case j.ResponseTokens > MaxResponseTokens:
+		return fmt.Errorf("response tokens %d, more than %d", j.ResponseTokens, MaxResponseTokens)
 	}
 	return nil
 }
@@ -196,25 +215,41 @@ func ReadParquet(path string) (f *File, err error) {
 	models := map[string]string{} // one copy of each model name
 	for rr.Next() {
 		rec := rr.RecordBatch()
-		ids, turns, modelCol := rec.Column(cols[0]).(*array.String), rec.Column(cols[1]).(*array.Int32), rec.Column(cols[2]).(*array.String)
-		quality, resp := rec.Column(cols[3]).(*array.Float64), rec.Column(cols[4]).(*array.Int64)
+		// The types were checked against the schema: every accessor exists.
+		ids, _ := arrowcol.Strings(rec.Column(cols[0]))
+		turns, _ := arrowcol.Ints(rec.Column(cols[1]))
+		modelCol, _ := arrowcol.Strings(rec.Column(cols[2]))
+		quality, _ := arrowcol.Floats(rec.Column(cols[3]))
+		resp, _ := arrowcol.Ints(rec.Column(cols[4]))
 		for i := 0; i < int(rec.NumRows()); i++ {
+			row := len(f.Judgments) + 1
+			id, idOK := ids(i)
+			turn, turnOK := turns(i)
+			name, modelOK := modelCol(i)
+			q, qOK := quality(i)
+			for c, ok := range []bool{idOK, turnOK, modelOK, qOK} {
+				if !ok {
+					return nil, fmt.Errorf("%s row %d: %s is null", path, row, arrowSchema.Field(c).Name)
+				}
+			}
+			if turn < 0 || turn > math.MaxInt32 {
+				return nil, fmt.Errorf("%s row %d: turn %d outside [0, %d]", path, row, turn, math.MaxInt32)
+			}
 			// Arrow's strings alias its buffers: copy them out.
-			model, ok := models[modelCol.Value(i)]
+			model, ok := models[name]
 			if !ok {
-				model = strings.Clone(modelCol.Value(i))
+				model = strings.Clone(name)
 				models[model] = model
 			}
-			j := Judgment{RecordID: strings.Clone(ids.Value(i)), Turn: int(turns.Value(i)), Model: model, Quality: quality.Value(i), ResponseTokens: -1}
-			if resp.IsValid(i) {
-				v := resp.Value(i)
-				if v < 0 || v > math.MaxInt32 {
-					return nil, fmt.Errorf("%s row %d: response_tokens %d outside [0, %d]", path, len(f.Judgments)+1, v, math.MaxInt32)
+			j := Judgment{RecordID: strings.Clone(id), Turn: int(turn), Model: model, Quality: q, ResponseTokens: -1}
+			if v, ok := resp(i); ok {
+				if v < 0 || v > MaxResponseTokens {
+					return nil, fmt.Errorf("%s row %d: response_tokens %d outside [0, %d]", path, row, v, MaxResponseTokens)
 				}
 				j.ResponseTokens = int(v)
 			}
 			if err := checkJudgment(j); err != nil {
-				return nil, fmt.Errorf("%s row %d: %v", path, len(f.Judgments)+1, err)
+				return nil, fmt.Errorf("%s row %d: %v", path, row, err)
 			}
 			f.Judgments = append(f.Judgments, j)
 		}
@@ -228,6 +263,19 @@ func ReadParquet(path string) (f *File, err error) {
 	return f, nil
 }
 
+// columnKinds says what each column of arrowSchema holds, as the kind
+// of Arrow column that reads it and the name of that kind for errors.
+var columnKinds = []struct {
+	reads func(arrow.DataType) bool
+	what  string
+}{
+	{arrowcol.ReadsStrings, "a string column"},
+	{arrowcol.ReadsInts, "an integer column"},
+	{arrowcol.ReadsStrings, "a string column"},
+	{arrowcol.ReadsFloats, "a numeric column"},
+	{arrowcol.ReadsInts, "an integer column"},
+}
+
 // columnOrder checks a file's Arrow schema against the judgments schema
 // and returns, for each judgments column, its index in the file.
 func columnOrder(sch *arrow.Schema) ([]int, error) {
@@ -238,24 +286,17 @@ func columnOrder(sch *arrow.Schema) ([]int, error) {
 			return nil, fmt.Errorf("column %s: %d in the file, want 1 (schema %s)", want.Name, len(found), Schema)
 		}
 		got := sch.Field(found[0])
-		if !arrow.TypeEqual(got.Type, want.Type) || got.Nullable != want.Nullable {
-			return nil, fmt.Errorf("column %s is %s, want %s (schema %s)", want.Name, describe(got), describe(want), Schema)
+		if k := columnKinds[i]; !k.reads(got.Type) {
+			return nil, fmt.Errorf("column %s is %s, want %s (schema %s writes %s)", want.Name, arrowcol.Describe(got), k.what, Schema, arrowcol.Describe(want))
 		}
 		idx[i] = found[0]
 	}
 	if sch.NumFields() != arrowSchema.NumFields() {
 		for _, got := range sch.Fields() {
 			if !arrowSchema.HasField(got.Name) {
-				return nil, fmt.Errorf("column %s is not in schema %s", got.Name, Schema)
+				return nil, fmt.Errorf("column %q is not in schema %s", got.Name, Schema)
 			}
 		}
 	}
 	return idx, nil
-}
-
-func describe(f arrow.Field) string {
-	if f.Nullable {
-		return "optional " + f.Type.String()
-	}
-	return "required " + f.Type.String()
 }

@@ -11,12 +11,10 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/edgeroute/edgeroute/internal/parquettest"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
@@ -124,7 +122,7 @@ func TestParquetDocumentedSchema(t *testing.T) {
 func TestParquetNaNQualityReachesNewSet(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nan.parquet")
 	js := []Judgment{{RecordID: "gsm8k/test/4", Model: "a", Quality: math.NaN(), ResponseTokens: -1}, {RecordID: "gsm8k/test/4", Model: "b", Quality: 1, ResponseTokens: -1}}
-	if err := WriteParquet(path, &File{Judgments: js}); err != nil {
+	if err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: js}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := ReadParquet(path)
@@ -172,9 +170,10 @@ func TestWriteParquetRejects(t *testing.T) {
 		{Judgment{RecordID: "r", ResponseTokens: -1}, "empty model name"},
 		{Judgment{Model: "m", ResponseTokens: -1}, "empty record ID"},
 		{Judgment{RecordID: "r\xff", Model: "m"}, "not UTF-8"},
+		{Judgment{RecordID: "r", Model: "m", ResponseTokens: 1 << 31}, "response tokens 2147483648, more than 2147483647"},
 	} {
 		path := filepath.Join(dir, "x.parquet")
-		err := WriteParquet(path, &File{Judgments: []Judgment{{RecordID: "ok", Model: "m"}, c.j}})
+		err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: []Judgment{{RecordID: "ok", Model: "m"}, c.j}})
 		if err == nil || !strings.Contains(err.Error(), "x.parquet: judgment 2") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.j, err, c.want)
 		}
@@ -182,54 +181,12 @@ func TestWriteParquetRejects(t *testing.T) {
 			t.Errorf("%+v: a file was written", c.j)
 		}
 	}
-}
-
-// writeArrow writes a Parquet file with any Arrow schema, rows and
-// metadata, as another tool would.
-func writeArrow(t *testing.T, path string, sch *arrow.Schema, meta map[string]string, rows ...[]any) {
-	t.Helper()
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
-	defer b.Release()
-	for _, row := range rows {
-		for i, v := range row {
-			switch fb := b.Field(i).(type) {
-			case *array.StringBuilder:
-				fb.Append(v.(string))
-			case *array.Int32Builder:
-				fb.Append(int32(v.(int)))
-			case *array.Int64Builder:
-				if v == nil {
-					fb.AppendNull()
-				} else {
-					fb.Append(int64(v.(int)))
-				}
-			case *array.Float64Builder:
-				fb.Append(v.(float64))
-			default:
-				t.Fatalf("no builder for %T", fb)
-			}
+	// Every file names its benchmark: importers must say which.
+	for _, bench := range []string{"", "GSM8K", "arc"} {
+		err := WriteParquet(filepath.Join(dir, "x.parquet"), &File{Bench: bench})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("x.parquet: bench %q: unknown (want mmlu, gsm8k, mtbench101, mtbench)", bench)) {
+			t.Errorf("bench %q: %v", bench, err)
 		}
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(sch, &buf, nil, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range meta {
-		if err := w.AppendKeyValueMetadata(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -274,16 +231,25 @@ func TestReadParquetRejects(t *testing.T) {
 	row := []any{"gsm8k/test/0", 0, "m", 1.0, 5}
 
 	os.WriteFile(at("garbage.parquet"), []byte("PAR1 this is not parquet PAR1"), 0o644)
-	writeArrow(t, at("nometa.parquet"), arrowSchema, nil, row)
-	writeArrow(t, at("v2.parquet"), arrowSchema, map[string]string{"edgeroute.schema": "judgments/v2"}, row)
-	writeArrow(t, at("stringquality.parquet"), withField(3, &arrow.Field{Name: "quality", Type: arrow.BinaryTypes.String}), v1, []any{"gsm8k/test/0", 0, "m", "1", 5})
-	writeArrow(t, at("noturn.parquet"), withField(1, nil), v1, []any{"gsm8k/test/0", "m", 1.0, 5})
-	writeArrow(t, at("extra.parquet"), withField(-1, &arrow.Field{Name: "judge", Type: arrow.BinaryTypes.String}), v1, append(row, "gpt-4"))
-	writeArrow(t, at("optionalid.parquet"), withField(0, &arrow.Field{Name: "record_id", Type: arrow.BinaryTypes.String, Nullable: true}), v1, row)
-	writeArrow(t, at("requiredtokens.parquet"), withField(4, &arrow.Field{Name: "response_tokens", Type: arrow.PrimitiveTypes.Int64}), v1, row)
-	writeArrow(t, at("negturn.parquet"), arrowSchema, v1, row, []any{"gsm8k/test/1", -2, "m", 1.0, 5})
-	writeArrow(t, at("negtokens.parquet"), arrowSchema, v1, row, []any{"gsm8k/test/1", 0, "m", 1.0, -7})
-	writeArrow(t, at("emptymodel.parquet"), arrowSchema, v1, []any{"gsm8k/test/1", 0, "", 1.0, nil})
+	parquettest.Write(t, at("nometa.parquet"), arrowSchema, nil, row)
+	parquettest.Write(t, at("v2.parquet"), arrowSchema, map[string]string{"edgeroute.schema": "judgments/v2"}, row)
+	parquettest.Write(t, at("stringquality.parquet"), withField(3, &arrow.Field{Name: "quality", Type: arrow.BinaryTypes.String}), v1, []any{"gsm8k/test/0", 0, "m", "1", 5})
+	parquettest.Write(t, at("noturn.parquet"), withField(1, nil), v1, []any{"gsm8k/test/0", "m", 1.0, 5})
+	parquettest.Write(t, at("extra.parquet"), withField(-1, &arrow.Field{Name: "judge", Type: arrow.BinaryTypes.String}), v1, append(row, "gpt-4"))
+	parquettest.Write(t, at("newline.parquet"), withField(-1, &arrow.Field{Name: "a\nb", Type: arrow.BinaryTypes.String}), v1, append(row, "x"))
+	parquettest.Write(t, at("binaryid.parquet"), withField(0, &arrow.Field{Name: "record_id", Type: arrow.BinaryTypes.Binary, Nullable: true}), v1, []any{nil, 0, "m", 1.0, 5})
+	parquettest.Write(t, at("floatturn.parquet"), withField(1, &arrow.Field{Name: "turn", Type: arrow.PrimitiveTypes.Float64}), v1, []any{"gsm8k/test/0", 0.0, "m", 1.0, 5})
+	nullable := parquettest.Schema(arrowSchema, nil)
+	parquettest.Write(t, at("nullid.parquet"), nullable, v1, row, []any{nil, 0, "m", 1.0, 5})
+	parquettest.Write(t, at("nullturn.parquet"), nullable, v1, row, []any{"gsm8k/test/1", nil, "m", 1.0, 5})
+	parquettest.Write(t, at("nullmodel.parquet"), nullable, v1, row, row, []any{"gsm8k/test/1", 0, nil, 1.0, 5})
+	parquettest.Write(t, at("nullquality.parquet"), nullable, v1, []any{"gsm8k/test/1", 0, "m", nil, 5})
+	dict := parquettest.Schema(arrowSchema, map[string]arrow.DataType{"model": &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}})
+	parquettest.Write(t, at("nulldictmodel.parquet"), dict, v1, row, []any{"gsm8k/test/1", 0, nil, 1.0, 5})
+	parquettest.Write(t, at("bigturn.parquet"), parquettest.Schema(arrowSchema, map[string]arrow.DataType{"turn": arrow.PrimitiveTypes.Int64}), v1, []any{"mtbench/81", 1 << 31, "m", 1.0, 5})
+	parquettest.Write(t, at("negturn.parquet"), arrowSchema, v1, row, []any{"gsm8k/test/1", -2, "m", 1.0, 5})
+	parquettest.Write(t, at("negtokens.parquet"), arrowSchema, v1, row, []any{"gsm8k/test/1", 0, "m", 1.0, -7})
+	parquettest.Write(t, at("emptymodel.parquet"), arrowSchema, v1, []any{"gsm8k/test/1", 0, "", 1.0, nil})
 	_, good := writeSample(t, dir)
 	os.WriteFile(at("cut.parquet"), good[:len(good)/2], 0o644)
 	// A footer that claims more rows than the file holds must be an error,
@@ -296,11 +262,18 @@ func TestReadParquetRejects(t *testing.T) {
 		{"garbage.parquet", "garbage.parquet: not a readable Parquet file"},
 		{"nometa.parquet", `nometa.parquet: metadata edgeroute.schema is "", want "judgments/v1"`},
 		{"v2.parquet", `v2.parquet: metadata edgeroute.schema is "judgments/v2", want "judgments/v1"`},
-		{"stringquality.parquet", "stringquality.parquet: column quality is required utf8, want required float64"},
+		{"stringquality.parquet", "stringquality.parquet: column quality is non-null utf8, want a numeric column (schema judgments/v1 writes non-null float64)"},
+		{"binaryid.parquet", "binaryid.parquet: column record_id is nullable binary, want a string column (schema judgments/v1 writes non-null utf8)"},
+		{"floatturn.parquet", "floatturn.parquet: column turn is non-null float64, want an integer column (schema judgments/v1 writes non-null int32)"},
+		{"nullid.parquet", "nullid.parquet row 2: record_id is null"},
+		{"nullturn.parquet", "nullturn.parquet row 2: turn is null"},
+		{"nullmodel.parquet", "nullmodel.parquet row 3: model is null"},
+		{"nullquality.parquet", "nullquality.parquet row 1: quality is null"},
+		{"nulldictmodel.parquet", "nulldictmodel.parquet row 2: model is null"},
+		{"bigturn.parquet", "bigturn.parquet row 1: turn 2147483648 outside [0, 2147483647]"},
 		{"noturn.parquet", "noturn.parquet: column turn: 0 in the file, want 1"},
-		{"extra.parquet", "extra.parquet: column judge is not in schema judgments/v1"},
-		{"optionalid.parquet", "optionalid.parquet: column record_id is optional utf8, want required utf8"},
-		{"requiredtokens.parquet", "requiredtokens.parquet: column response_tokens is required int64, want optional int64"},
+		{"extra.parquet", `extra.parquet: column "judge" is not in schema judgments/v1`},
+		{"newline.parquet", `newline.parquet: column "a\nb" is not in schema judgments/v1`},
 		{"negturn.parquet", "negturn.parquet row 2: turn -2 outside"},
 		{"negtokens.parquet", "negtokens.parquet row 2: response_tokens -7 outside"},
 		{"emptymodel.parquet", "emptymodel.parquet row 1: empty model name"},
@@ -310,9 +283,56 @@ func TestReadParquetRejects(t *testing.T) {
 		{"missing.parquet", "missing.parquet: no such file"},
 		{"", "not a regular file"},
 	} {
-		if _, err := ReadParquet(at(c.name)); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		if _, err := ReadParquet(at(c.name)); err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %q, want one line with %q", c.name, err, c.want)
 		}
+	}
+}
+
+// The layouts that pyarrow, pandas and polars write for the same values
+// (nullable columns, large strings, categoricals, other integer and float
+// widths) read as the same judgments.
+func TestReadParquetLayouts(t *testing.T) {
+	dir := t.TempDir()
+	meta := map[string]string{"edgeroute.schema": Schema, "edgeroute.bench": "mtbench"}
+	rows := [][]any{{"mtbench/81", 1, "small", 8.0, 120}, {"mtbench/81", 1, "large", 9.0, nil}, {"mtbench/81", 2, "small", 7.0, 0}}
+	want := []Judgment{
+		{RecordID: "mtbench/81", Turn: 1, Model: "small", Quality: 8, ResponseTokens: 120},
+		{RecordID: "mtbench/81", Turn: 1, Model: "large", Quality: 9, ResponseTokens: -1},
+		{RecordID: "mtbench/81", Turn: 2, Model: "small", Quality: 7, ResponseTokens: 0},
+	}
+	dictOf := func(index arrow.DataType, value arrow.DataType) arrow.DataType {
+		return &arrow.DictionaryType{IndexType: index, ValueType: value}
+	}
+	for _, c := range []struct {
+		name   string
+		retype map[string]arrow.DataType
+	}{
+		{"pyarrow nullable", nil},
+		{"large strings (polars)", map[string]arrow.DataType{"record_id": arrow.BinaryTypes.LargeString, "model": arrow.BinaryTypes.LargeString}},
+		{"categoricals (pandas)", map[string]arrow.DataType{"record_id": dictOf(arrow.PrimitiveTypes.Int8, arrow.BinaryTypes.String), "model": dictOf(arrow.PrimitiveTypes.Int32, arrow.BinaryTypes.String)}},
+		{"categoricals with uint32 indices (polars)", map[string]arrow.DataType{"model": dictOf(arrow.PrimitiveTypes.Uint32, arrow.BinaryTypes.String)}},
+		{"int64 turn, int8 tokens (pandas)", map[string]arrow.DataType{"turn": arrow.PrimitiveTypes.Int64, "response_tokens": arrow.PrimitiveTypes.Int8}},
+		{"float32 quality", map[string]arrow.DataType{"quality": arrow.PrimitiveTypes.Float32}},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".parquet")
+		sch := parquettest.Schema(arrowSchema, c.retype)
+		parquettest.Write(t, path, sch, meta, rows...)
+		parquettest.CheckLayout(t, path, sch)
+		got, err := ReadParquet(path)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got.Bench != "mtbench" || fmt.Sprint(got.Judgments) != fmt.Sprint(want) {
+			t.Errorf("%s: %+v, want %+v", c.name, got.Judgments, want)
+		}
+	}
+	// pandas writes 0/1 correctness as int64
+	path := filepath.Join(dir, "intquality.parquet")
+	parquettest.Write(t, path, parquettest.Schema(arrowSchema, map[string]arrow.DataType{"quality": arrow.PrimitiveTypes.Int64}), meta, []any{"gsm8k/test/0", 0, "m", 1, nil})
+	if got, err := ReadParquet(path); err != nil || len(got.Judgments) != 1 || got.Judgments[0] != (Judgment{RecordID: "gsm8k/test/0", Model: "m", Quality: 1, ResponseTokens: -1}) {
+		t.Errorf("int64 quality: %+v %v", got, err)
 	}
 }
 
@@ -322,7 +342,7 @@ func TestReadParquetColumnOrder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reordered.parquet")
 	f := arrowSchema.Fields()
 	sch := arrow.NewSchema([]arrow.Field{f[4], f[3], f[2], f[1], f[0]}, nil)
-	writeArrow(t, path, sch, map[string]string{"edgeroute.schema": Schema, "edgeroute.bench": "gsm8k"},
+	parquettest.Write(t, path, sch, map[string]string{"edgeroute.schema": Schema, "edgeroute.bench": "gsm8k"},
 		[]any{7, 0.5, "m", 3, "mtbench/81"}, []any{nil, 1.0, "n", 0, "gsm8k/test/2"})
 	got, err := ReadParquet(path)
 	if err != nil {
@@ -342,7 +362,7 @@ func TestReadParquetBatches(t *testing.T) {
 		js[i] = Judgment{RecordID: fmt.Sprintf("gsm8k/test/%d", i/2), Model: []string{"a", "b"}[i%2], Quality: float64(i % 2), ResponseTokens: i%5 - 1}
 	}
 	path := filepath.Join(t.TempDir(), "big.parquet")
-	if err := WriteParquet(path, &File{Judgments: js}); err != nil {
+	if err := WriteParquet(path, &File{Bench: "gsm8k", Judgments: js}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := ReadParquet(path)

@@ -2,17 +2,19 @@ package judgments
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/edgeroute/edgeroute/internal/jsonl"
+	"github.com/edgeroute/edgeroute/internal/textfile"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
@@ -23,7 +25,8 @@ import (
 //	bench            required  "mmlu", "gsm8k", "mtbench", "mtbench101"
 //	record_id        one of    the record's ID: "<bench>/..." ("gsm8k/test/17", "mtbench101/52")
 //	prompt           or both   the record's prompt text, matched to the benchmark's records
-//	                           (white space collapsed); with record_id, it must match that record
+//	                           (white space collapsed; mmlu and gsm8k); with record_id, it
+//	                           must match that record
 //	turn             optional  0 (default) for single-turn; 1.. for dialogue turns
 //	model            required  the model's name
 //	quality          required  0/1 correctness or a judge score
@@ -32,6 +35,10 @@ import (
 //
 // In JSONL, quality, turn and response_tokens are numbers and other keys
 // are an error; in CSV every cell is text and an empty cell is absent.
+// Both are UTF-8 (a byte order mark at the start is dropped). Every row is
+// checked as a replay would check it, and an error names its line: the
+// record (or dialogue turn) must be in the benchmark's data, a request is
+// judged once per model, response_tokens is at most MaxResponseTokens.
 
 // PlainRow is one judgment as the plain format states it.
 type PlainRow struct {
@@ -48,27 +55,52 @@ type PlainRow struct {
 // plainColumns are the plain format's keys.
 var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response"}
 
-// RecordFinder maps a benchmark prompt to its record ID.
-type RecordFinder func(bench, prompt string) (id string, err error)
+// ReadPlainFile reads a plain-format file: JSONL when its name ends in
+// .jsonl, CSV when in .csv (in any case: .JSONL, .Csv).
+func ReadPlainFile(path string, cat *Catalog, counter tokens.Counter) (bench string, js []Judgment, err error) {
+	var jsonLines bool
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".jsonl":
+		jsonLines = true
+	case ".csv":
+	default:
+		return "", nil, fmt.Errorf("%s: plain judgments are .csv or .jsonl files, not %q", path, ext)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	return ReadPlain(f, path, jsonLines, cat, counter)
+}
 
 // ReadPlain reads plain-format judgments; jsonLines selects JSONL, else
-// CSV. Prompts are resolved with find; responses counted with counter. It
-// returns the benchmark the rows name (all rows must name the same one).
-func ReadPlain(r io.Reader, name string, jsonLines bool, find RecordFinder, counter tokens.Counter) (bench string, js []Judgment, err error) {
-	add := func(row *PlainRow) error {
+// CSV. Every row is checked against cat, as a replay would check it: its
+// benchmark, its record and turn; prompts are resolved to records with
+// cat; responses counted with counter. A request judged twice for one
+// model is an error naming both lines. It returns the benchmark the rows
+// name (all rows must name the same one).
+func ReadPlain(r io.Reader, name string, jsonLines bool, cat *Catalog, counter tokens.Counter) (bench string, js []Judgment, err error) {
+	seen := map[ModelTurn]int{} // line of each judgment
+	add := func(line int, row *PlainRow) error {
 		if bench != "" && row.Bench != bench {
 			return fmt.Errorf("bench %q, but earlier rows are %q: one benchmark per file", row.Bench, bench)
 		}
-		j, err := row.judgment(find, counter)
+		j, err := row.judgment(cat, counter)
 		if err != nil {
 			return err
 		}
+		mt := ModelTurn{Key{j.RecordID, j.Turn}, j.Model}
+		if first, dup := seen[mt]; dup {
+			return fmt.Errorf("%s is judged twice for model %s (first on line %d)", mt.Key, j.Model, first)
+		}
+		seen[mt] = line
 		bench = row.Bench
 		js = append(js, j)
 		return nil
 	}
 	if jsonLines {
-		err = jsonl.Each(r, name, func(_ int, row *PlainRow) error { return add(row) })
+		err = jsonl.Each(r, name, add)
 	} else {
 		err = readPlainCSV(r, name, add)
 	}
@@ -90,10 +122,11 @@ func (row *PlainRow) UnmarshalJSON(b []byte) error {
 	return d.Decode((*fields)(row))
 }
 
-func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgment, error) {
+func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, error) {
+	if err := checkBench(row.Bench); err != nil {
+		return Judgment{}, err
+	}
 	switch {
-	case row.Bench == "":
-		return Judgment{}, errors.New("bench is empty")
 	case row.Model == "":
 		return Judgment{}, errors.New("model is empty")
 	case row.Quality == nil:
@@ -111,7 +144,7 @@ func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgme
 	}
 	id := row.RecordID
 	if row.Prompt != "" {
-		found, err := find(row.Bench, row.Prompt)
+		found, err := cat.Find(row.Bench, row.Prompt)
 		if err != nil {
 			return Judgment{}, err
 		}
@@ -127,20 +160,21 @@ func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgme
 	case row.Response != nil:
 		resp = counter.Count(*row.Response)
 	}
-	return Judgment{RecordID: id, Turn: row.Turn, Model: row.Model, Quality: *row.Quality, ResponseTokens: resp}, nil
+	j := Judgment{RecordID: id, Turn: row.Turn, Model: row.Model, Quality: *row.Quality, ResponseTokens: resp}
+	if err := cat.Check(row.Bench, Key{j.RecordID, j.Turn}); err != nil {
+		return Judgment{}, err
+	}
+	return j, checkJudgment(j)
 }
 
-func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
-	cr := csv.NewReader(r)
+func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) error {
+	cr := textfile.NewCSV(r)
 	header, err := cr.Read()
 	if err != nil {
 		return csvError(name, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff") // spreadsheets start UTF-8 CSVs with a byte order mark
-		}
 		h = strings.TrimSpace(h)
 		if !slices.Contains(plainColumns, h) {
 			return fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(plainColumns, ", "))
@@ -198,7 +232,7 @@ func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
 		if s, ok := get("response"); ok {
 			row.Response = &s
 		}
-		if err := add(&row); err != nil {
+		if err := add(line, &row); err != nil {
 			return fmt.Errorf("%s line %d: %v", name, line, err)
 		}
 	}

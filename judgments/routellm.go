@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/internal/textfile"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
@@ -30,20 +31,33 @@ func ImportRouteLLM(dataDir, bench string, counter tokens.Counter) (js []Judgmen
 	if err != nil {
 		return nil, "", "", fmt.Errorf("routellm: %v", err)
 	}
-	return RouteLLM(dataDir, bench, recs, counter)
+	return RouteLLM(dataDir, bench, recs, recs, counter)
 }
 
-// RouteLLM reads RouteLLM's results for the given records of bench. Every
-// record must have its row, with the same prompt text (MMLU: up to
-// datasets.SameMMLUPrompt); a mismatch is an error naming the record.
-func RouteLLM(dataDir, bench string, recs []datasets.Record, counter tokens.Counter) (js []Judgment, slm, llm string, err error) {
+// RouteLLM reads RouteLLM's results for the records recs of bench, a
+// subset of all, the benchmark's records. A results file has one row per
+// record of all, each with the record's prompt text (MMLU: up to
+// datasets.SameMMLUPrompt); rows of records not in recs (left out of this
+// replay, such as contaminated ones) are skipped unread. A row beyond the
+// benchmark's records, a record of recs without its row, or a prompt that
+// differs is an error naming the file and the row.
+func RouteLLM(dataDir, bench string, all, recs []datasets.Record, counter tokens.Counter) (js []Judgment, slm, llm string, err error) {
 	bySubject := map[string][]datasets.Record{}
 	var subjects []string
-	for _, r := range recs {
+	known := make(map[string]bool, len(all))
+	for _, r := range all {
 		if len(bySubject[r.Subject]) == 0 {
 			subjects = append(subjects, r.Subject)
 		}
 		bySubject[r.Subject] = append(bySubject[r.Subject], r)
+		known[r.ID] = true
+	}
+	keep := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		if !known[r.ID] {
+			return nil, "", "", fmt.Errorf("routellm: record %s is not one of the %d %s records", r.ID, len(all), bench)
+		}
+		keep[r.ID] = true
 	}
 	for _, sub := range subjects {
 		var path string
@@ -59,7 +73,7 @@ func RouteLLM(dataDir, bench string, recs []datasets.Record, counter tokens.Coun
 		if err != nil {
 			return nil, "", "", fmt.Errorf("routellm: %v", err)
 		}
-		sub, w, s, err := readRouteLLMCSV(f, path, bench == "gsm8k", bySubject[sub], counter)
+		sub, w, s, err := readRouteLLMCSV(f, path, bench == "gsm8k", bySubject[sub], keep, counter)
 		f.Close()
 		if err != nil {
 			return nil, "", "", err
@@ -75,10 +89,11 @@ func RouteLLM(dataDir, bench string, recs []datasets.Record, counter tokens.Coun
 }
 
 // readRouteLLMCSV reads one RouteLLM results file whose rows are, in order,
-// the given records (by index). withResponses: the file also has the two
-// models' response texts, whose lengths are counted.
-func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datasets.Record, counter tokens.Counter) (js []Judgment, weak, strong string, err error) {
-	cr := csv.NewReader(r)
+// the records recs (by index): the judgments of those in keep.
+// withResponses: the file also has the two models' response texts, whose
+// lengths are counted.
+func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datasets.Record, keep map[string]bool, counter tokens.Counter) (js []Judgment, weak, strong string, err error) {
+	cr := textfile.NewCSV(r)
 	ncol := 3
 	if withResponses {
 		ncol = 5
@@ -97,8 +112,9 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 	for _, rec := range recs {
 		byIndex[rec.Index] = rec
 	}
-	seen := 0
-	for row := 0; ; row++ {
+	judged := map[string]bool{}
+	row := 0
+	for ; ; row++ {
 		fields, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -108,9 +124,13 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 		}
 		rec, ok := byIndex[row]
 		if !ok {
+			line, _ := cr.FieldPos(0)
+			return nil, "", "", fmt.Errorf("%s row %d (line %d): no such record: the benchmark has %d records here", name, row+1, line, len(recs))
+		}
+		if !keep[rec.ID] {
 			continue // a record left out of this replay (e.g. contaminated)
 		}
-		seen++
+		judged[rec.ID] = true
 		if !datasets.SameMMLUPrompt(rec.Prompt, fields[0]) {
 			return nil, "", "", fmt.Errorf("%s row %d: prompt differs from record %s", name, row+1, rec.ID)
 		}
@@ -131,23 +151,12 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 			js = append(js, Judgment{RecordID: rec.ID, Model: model, Quality: q, ResponseTokens: resp})
 		}
 	}
-	if seen != len(recs) {
-		for _, rec := range recs {
-			if !hasJudgment(js, rec.ID) {
-				return nil, "", "", fmt.Errorf("%s: record %s has no row (the file has %d data rows for %d records)", name, rec.ID, seen, len(recs))
-			}
+	for _, rec := range recs {
+		if keep[rec.ID] && !judged[rec.ID] {
+			return nil, "", "", fmt.Errorf("%s: record %s has no row (the file has %d data rows for %d records)", name, rec.ID, row, len(recs))
 		}
 	}
 	return js, weak, strong, nil
-}
-
-func hasJudgment(js []Judgment, id string) bool {
-	for _, j := range js {
-		if j.RecordID == id {
-			return true
-		}
-	}
-	return false
 }
 
 func csvError(name string, err error) error {

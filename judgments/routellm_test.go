@@ -91,14 +91,17 @@ func TestRouteLLMMismatch(t *testing.T) {
 		{"bad header", "question,w,s,w_response,s_response\n", "header"},
 		{"short row", header + "What is 1+1?,True\n", "line 2"},
 		{"empty", "", "empty file"},
+		{"an appended row", header + "What is 1+1?,True,False,2,3\nWhat is 2+2?,True,True,4,4\n\"What is\n3+3?\",True,True,4,4\n", "r.csv row 3 (line 4): no such record: the benchmark has 2 records here"},
+		{"not UTF-8", header + "What is 1+1?,True,False,2,3\nWhat is 2+2?,True,True,4,\xe9\n", "r.csv line 3: field 5: byte 0xe9 is not UTF-8"},
 	}
+	all := map[string]bool{"gsm8k/test/0": true, "gsm8k/test/1": true}
 	for _, c := range cases {
-		_, _, _, err := readRouteLLMCSV(strings.NewReader(c.text), "r.csv", true, recs, tokens.Words{})
+		_, _, _, err := readRouteLLMCSV(strings.NewReader(c.text), "r.csv", true, recs, all, tokens.Words{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 	}
-	js, w, s, err := readRouteLLMCSV(strings.NewReader(header+"What is 1+1?,True,False,two words,three words here\nWhat is 2+2?,False,True,4,4\n"), "r.csv", true, recs, tokens.Words{})
+	js, w, s, err := readRouteLLMCSV(strings.NewReader("\ufeff"+header+"What is 1+1?,True,False,two words,three words here\r\nWhat is 2+2?,False,True,4,4\r\n"), "r.csv", true, recs, all, tokens.Words{})
 	if err != nil || w != "w" || s != "s" || len(js) != 4 {
 		t.Fatalf("good file: %v %q %q %d", err, w, s, len(js))
 	}
@@ -112,6 +115,27 @@ func TestRouteLLMMismatch(t *testing.T) {
 		if js[i] != want[i] {
 			t.Errorf("judgment %d = %+v, want %+v", i, js[i], want[i])
 		}
+	}
+}
+
+// The row of a record left out of the replay (contaminated) is skipped,
+// whatever it holds; the other records must still have theirs.
+func TestRouteLLMLeftOut(t *testing.T) {
+	recs := []datasets.Record{{ID: "gsm8k/test/0", Index: 0, Prompt: "What is 1+1?"}, {ID: "gsm8k/test/1", Index: 1, Prompt: "What is 2+2?"}}
+	header := "prompt,w,s\n"
+	second := map[string]bool{"gsm8k/test/1": true}
+	js, _, _, err := readRouteLLMCSV(strings.NewReader(header+"not the prompt,maybe,\nWhat is 2+2?,False,True\n"), "r.csv", false, recs, second, tokens.Words{})
+	want := []Judgment{{RecordID: "gsm8k/test/1", Model: "w", Quality: 0, ResponseTokens: -1}, {RecordID: "gsm8k/test/1", Model: "s", Quality: 1, ResponseTokens: -1}}
+	if err != nil || len(js) != 2 || js[0] != want[0] || js[1] != want[1] {
+		t.Errorf("%+v %v", js, err)
+	}
+	if _, _, _, err := readRouteLLMCSV(strings.NewReader(header+"What is 1+1?,True,True\n"), "r.csv", false, recs, second, tokens.Words{}); err == nil || !strings.Contains(err.Error(), "r.csv: record gsm8k/test/1 has no row (the file has 1 data rows for 2 records)") {
+		t.Errorf("missing row of a kept record: %v", err)
+	}
+	// Records to replay must be the benchmark's.
+	stray := append(recs[:1:1], datasets.Record{ID: "gsm8k/test/5", Subject: "test", Index: 5})
+	if _, _, _, err := RouteLLM(testData, "gsm8k", recs, stray, tokens.Words{}); err == nil || !strings.Contains(err.Error(), "routellm: record gsm8k/test/5 is not one of the 2 gsm8k records") {
+		t.Errorf("a record not of the benchmark: %v", err)
 	}
 }
 
@@ -145,8 +169,9 @@ func FuzzReadRouteLLMCSV(f *testing.F) {
 	f.Add("prompt,w,s,w_response,s_response\nq0,True,False,a b,c\nq1,False,True,,x\n", true)
 	f.Add("prompt,w,s\n\"q0\nmore\",True,False\n", false)
 	recs := []datasets.Record{{ID: "b/t/0", Index: 0, Prompt: "q0"}, {ID: "b/t/1", Index: 1, Prompt: "q1"}}
+	keep := map[string]bool{"b/t/0": true, "b/t/1": true}
 	f.Fuzz(func(t *testing.T, text string, withResponses bool) {
-		js, _, _, err := readRouteLLMCSV(strings.NewReader(text), "f.csv", withResponses, recs, tokens.Words{})
+		js, _, _, err := readRouteLLMCSV(strings.NewReader(text), "f.csv", withResponses, recs, keep, tokens.Words{})
 		if err == nil && len(js) != 2*len(recs) {
 			t.Fatalf("no error but %d judgments for %d records", len(js), len(recs))
 		}

@@ -121,7 +121,7 @@ func TestParseTolerance(t *testing.T) {
 	if got, err := ParseTolerance("share=1%", Tolerance{}); err != nil || got.Share != 0.01 {
 		t.Errorf("%+v %v", got, err)
 	}
-	for _, bad := range []string{"", "apgr", "apgr=-1", "apgr=x", "speed=1", "latency=NaN", "share=Inf"} {
+	for _, bad := range []string{"", "apgr", "apgr=-1", "apgr=x", "speed=1", "latency=NaN", "share=Inf", "apgr=NaN", "apgr=nan%", "apgr=-inf", "apgr=+Inf%", "share=-0.5%", "apgr=1e400"} {
 		if _, err := ParseTolerance(bad, DefaultTolerance); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

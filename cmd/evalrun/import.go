@@ -157,46 +157,20 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 	if len(args) == 0 {
 		return nil, errors.New("plain: no FILE")
 	}
-	find := recordFinder(env.DataDir)
+	cat := judgments.NewCatalog(env.DataDir)
 	var all []judgments.Judgment
 	for _, path := range args {
-		var bench string
-		err := readFile(path, func(r io.Reader) (err error) {
-			var js []judgments.Judgment
-			bench, js, err = judgments.ReadPlain(r, path, strings.HasSuffix(path, ".jsonl"), find, env.Tokens)
-			all = append(all, js...)
-			return err
-		})
+		bench, js, err := judgments.ReadPlainFile(path, cat, env.Tokens)
 		if err != nil {
 			return nil, err
 		}
+		all = append(all, js...)
 		if env.Bench != "" && bench != env.Bench {
 			return nil, fmt.Errorf("%s: bench %q, but earlier files are %q: one benchmark per judgments file", path, bench, env.Bench)
 		}
 		env.Bench = bench
 	}
 	return all, nil
-}
-
-// recordFinder matches prompts to the records of the single-turn
-// benchmarks in dataDir, loading each benchmark once.
-func recordFinder(dataDir string) judgments.RecordFinder {
-	indexes := map[string]*judgments.RecordIndex{}
-	return func(bench, prompt string) (string, error) {
-		ix, ok := indexes[bench]
-		if !ok {
-			if dataDir == "" {
-				return "", fmt.Errorf("no data directory to match prompts to %s records; give record_id, or --data DIR", bench)
-			}
-			recs, err := datasets.Load(dataDir, bench)
-			if err != nil {
-				return "", fmt.Errorf("%v; give record_id", err)
-			}
-			ix = judgments.NewRecordIndex(bench, recs)
-			indexes[bench] = ix
-		}
-		return ix.Find(prompt, "", -1)
-	}
 }
 
 // readFile opens path and reads it with read.

@@ -203,7 +203,7 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 		{"out of range", []judgments.Judgment{{RecordID: "gsm8k/test/0", Model: "a", Quality: 7}, {RecordID: "gsm8k/test/0", Model: "b", Quality: 1}}, "quality 7 outside [0, 1]"},
 	} {
 		path := filepath.Join(dir, c.name+".parquet")
-		if err := judgments.WriteParquet(path, &judgments.File{SLM: "a", LLM: "b", Judgments: c.js}); err != nil {
+		if err := judgments.WriteParquet(path, &judgments.File{Bench: "gsm8k", SLM: "a", LLM: "b", Judgments: c.js}); err != nil {
 			t.Fatal(err)
 		}
 		_, errs, code := evalrun(t, "--bench", "gsm8k", "--data", "../../testdata/data", "--judgments", path)

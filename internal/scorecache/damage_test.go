@@ -128,3 +128,93 @@ func TestMerge(t *testing.T) {
 		}
 	}
 }
+
+// outputsOf returns n outputs of dim values each, keyed by text, whose
+// values differ from text to text and within each output.
+func outputsOf(n, dim int) map[string][]float32 {
+	out := make(map[string][]float32, n)
+	for i := range n {
+		v := make([]float32, dim)
+		for k := range v {
+			v[k] = float32(math.Sin(float64(i*dim+k))) * 3
+		}
+		out[fmt.Sprintf("text %d", i)] = v
+	}
+	return out
+}
+
+// A byte flipped in the middle of a segment of the size an encoder run
+// writes (500 texts, 512-dimensional embeddings, about 1 MB) is caught:
+// one stderr line names the segment, none of its outputs is used, and the
+// outputs computed again are stored and used by the next run.
+func TestFlippedByteInARealSegment(t *testing.T) {
+	dir := t.TempDir()
+	want := outputsOf(500, 512)
+	path := segment(t, dir, "encoder", want)
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0x10
+	os.WriteFile(path, b, 0o644)
+
+	var log strings.Builder
+	c, err := Open(dir, "encoder", &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n"); len(lines) != 1 || !strings.Contains(lines[0], path+" is unusable") {
+		t.Fatalf("stderr %q, want one line naming %s", log.String(), path)
+	}
+	if c.Len() != 0 {
+		t.Fatalf("%d outputs of the damaged segment used", c.Len())
+	}
+	// What a scoring run does with a miss: compute it again and store it.
+	for text, v := range want {
+		if _, ok := c.Get(Hash(text)); !ok {
+			c.Put(Hash(text), v)
+		}
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	again, _ := Open(dir, "encoder", &log)
+	for text, v := range want {
+		if got, ok := again.Get(Hash(text)); !ok || fmt.Sprint(got) != fmt.Sprint(v) {
+			t.Fatalf("%s after recomputing: %v %v", text, ok, got)
+		}
+	}
+	if log.Len() != 0 {
+		t.Errorf("stderr %q after recomputing", log.String())
+	}
+}
+
+// Wherever a byte of a segment is flipped, no output read back differs
+// from the one stored: it is the same, or it is missing and the segment
+// reported.
+func TestNoFlippedByteGivesAWrongOutput(t *testing.T) {
+	dir := t.TempDir()
+	want := outputsOf(20, 6)
+	path := segment(t, dir, "k", want)
+	good, _ := os.ReadFile(path)
+	for pos := 0; pos < len(good); pos += 3 {
+		b := append([]byte(nil), good...)
+		b[pos] ^= 0x04
+		os.WriteFile(path, b, 0o644)
+		var log strings.Builder
+		c, err := Open(dir, "k", &log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		missing := 0
+		for text, v := range want {
+			got, ok := c.Get(Hash(text))
+			if !ok {
+				missing++
+			} else if fmt.Sprint(got) != fmt.Sprint(v) {
+				t.Fatalf("byte %d of %d flipped: %s reads %v, stored %v", pos, len(good), text, got, v)
+			}
+		}
+		if missing > 0 && (missing != len(want) || !strings.Contains(log.String(), path)) {
+			t.Fatalf("byte %d flipped: %d of %d outputs missing, stderr %q", pos, missing, len(want), log.String())
+		}
+	}
+}

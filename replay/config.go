@@ -154,7 +154,7 @@ func (c *Config) check() error {
 	if !math.IsNaN(c.Alpha) && !(c.Alpha >= 0 && !math.IsInf(c.Alpha, 0)) {
 		return fmt.Errorf("--alpha %v: want a finite number >= 0", c.Alpha)
 	}
-	if m := c.MeanResponse; m != nil && !(m.SLM >= 0 && m.LLM >= 0 && !math.IsInf(m.SLM+m.LLM, 0)) {
+	if m := c.MeanResponse; m != nil && !(m.SLM >= 0 && m.LLM >= 0 && !math.IsInf(m.SLM, 0) && !math.IsInf(m.LLM, 0)) {
 		return fmt.Errorf("--resp-slm %v --resp-llm %v: want finite lengths >= 0", m.SLM, m.LLM)
 	}
 	return nil

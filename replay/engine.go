@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"math"
 
 	"github.com/edgeroute/edgeroute/eval"
@@ -21,7 +22,10 @@ type engine interface {
 	// replay replays a router (one score vector per seed) under a
 	// variant and summarises it against the target quality, with
 	// bootstrap intervals when the engine has resamples.
-	replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error)
+	replay(ctx context.Context, sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error)
+	// check refuses latencies, fused scores or sums that are not finite
+	// (an overflowing parameter), for routers costing up to tauR.
+	check(tauR float64) error
 	// domain is the engine restricted to some units (records or
 	// dialogues, by index), with bootstrap off, and the index in the
 	// full replay of each of its requests.
@@ -63,14 +67,23 @@ func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse
 
 func (e *singleTurn) baselines() (eval.Point, eval.Point) { return e.rp.Baselines(e.reqs) }
 
+func (e *singleTurn) check(tauR float64) error {
+	rp := e.rp
+	rp.Model.TauR = tauR
+	return rp.Check(e.reqs)
+}
+
 func (e *singleTurn) variants() []string { return []string{""} }
 
-func (e *singleTurn) replay(sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	rp := e.rp
 	rp.Model.TauR = sr.tauR
 	var curves []eval.Curve
 	var seeds [][]eval.Item // in request order, for the bootstrap
 	for _, p := range sr.scores {
+		if err := ctx.Err(); err != nil {
+			return eval.RouterResult{}, err
+		}
 		items, err := rp.Items(e.reqs, p)
 		if err != nil {
 			return eval.RouterResult{}, err
@@ -170,7 +183,13 @@ func (e *dialogues) baselines() (eval.Point, eval.Point) {
 
 func (e *dialogues) variants() []string { return e.contexts }
 
-func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+func (e *dialogues) check(tauR float64) error {
+	rp := e.rp
+	rp.Model.TauR = tauR
+	return rp.Check(e.ds)
+}
+
+func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	v := e.rp
 	v.Model.TauR = sr.tauR
 	v.WithContext = variant == WithContext
@@ -178,6 +197,9 @@ func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float6
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
 	for _, p := range sr.scores {
+		if err := ctx.Err(); err != nil {
+			return eval.RouterResult{}, err
+		}
 		var pts []eval.DialoguePoint
 		if sr.fixed {
 			th := math.Inf(1)

@@ -2,6 +2,8 @@ package replay
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 
@@ -36,6 +38,13 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		return nil, err
 	}
 	eng := newEngine(&cfg, in, alpha, mean)
+	tauR := 0.0
+	if cfg.learned() {
+		tauR = cfg.Profile.TauR
+	}
+	if err := eng.check(tauR); err != nil {
+		return nil, overflow(err)
+	}
 	slm, llm := eng.baselines()
 	respLen := "mean"
 	if cfg.ActualResponse {
@@ -70,7 +79,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	}
 	for _, sr := range scored {
 		for _, v := range eng.variants() {
-			r, err := eng.replay(sr, v, rep.Target, slm.Quality, llm.Quality)
+			r, err := eng.replay(ctx, sr, v, rep.Target, slm.Quality, llm.Quality)
 			if err != nil {
 				return nil, err
 			}
@@ -82,16 +91,38 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	}
 	pairWithRandom(rep.Routers)
 	if cfg.ByDomain && rep.Quality {
-		if rep.Domains, err = byDomain(eng, in.domains(), scored); err != nil {
+		if rep.Domains, err = byDomain(ctx, eng, in.domains(), scored); err != nil {
 			return nil, err
 		}
 	}
 	return rep, nil
 }
 
+// overflowFlags are the flags that set each parameter of the latency
+// model, by profile key.
+var overflowFlags = map[string]string{
+	"slm.prefill_s_per_token": "--prefill-slm or --gamma-slm",
+	"slm.decode_s_per_token":  "--decode-slm or --gamma-slm, and --resp-slm",
+	"llm.prefill_s_per_token": "--prefill-llm or --gamma-llm",
+	"llm.decode_s_per_token":  "--decode-llm or --gamma-llm, and --resp-llm",
+	"bandwidth_tokens_per_s":  "--bandwidth",
+	"overhead_s":              "--overhead",
+	"tau_r_s_per_token":       "--tau-r",
+	"alpha":                   "--alpha",
+}
+
+// overflow names the flags behind a NonFiniteError.
+func overflow(err error) error {
+	var nf *eval.NonFiniteError
+	if errors.As(err, &nf) {
+		return fmt.Errorf("%v: check %s (or the profile)", err, overflowFlags[nf.Param])
+	}
+	return err
+}
+
 // byDomain replays each domain with its own baselines and target (midway
 // between them), from the routers' scores of the full replay.
-func byDomain(eng engine, labels []string, scored []*scored) ([]eval.Domain, error) {
+func byDomain(ctx context.Context, eng engine, labels []string, scored []*scored) ([]eval.Domain, error) {
 	var out []eval.Domain
 	names, members := eval.Group(labels)
 	for _, name := range names {
@@ -101,7 +132,7 @@ func byDomain(eng engine, labels []string, scored []*scored) ([]eval.Domain, err
 		for _, sr := range scored {
 			sr := sr.subset(reqs)
 			for _, v := range sub.variants() {
-				r, err := sub.replay(sr, v, d.Target, d.SLM, d.LLM)
+				r, err := sub.replay(ctx, sr, v, d.Target, d.SLM, d.LLM)
 				if err != nil {
 					return nil, err
 				}

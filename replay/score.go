@@ -112,6 +112,9 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 			seeds = s.cfg.Seeds
 		}
 		for i := range seeds {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			router, err := k.build(ctx, s, r, s.cfg.Seed+int64(i))
 			if err != nil {
 				return nil, fmt.Errorf("--router %s: %v", k.name, err)

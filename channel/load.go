@@ -204,7 +204,7 @@ func readTable(r io.Reader, name string, want []string, row func(cells []string,
 	for i, w := range want {
 		idx[i] = -1
 		for j, h := range header {
-			if strings.TrimSpace(h) != w {
+			if strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) != w { // a BOM may open the file
 				continue
 			}
 			if idx[i] >= 0 {

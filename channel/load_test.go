@@ -44,6 +44,7 @@ func TestParseCSVRefuses(t *testing.T) {
 	}{
 		{"empty", "", "f.csv: empty file, want a header with t_s, rtt_ms, down_kbps, up_kbps"},
 		{"header only", head, "f.csv: no rows"},
+		{"BOM, header only", "\ufeff" + head, "f.csv: no rows"},
 		{"missing column", "t_s,rtt_ms,down_kbps\n0,1,2\n", "f.csv: no column up_kbps"},
 		{"column twice", "t_s,rtt_ms,down_kbps,up_kbps,rtt_ms\n0,1,2,3,4\n", "f.csv: column rtt_ms twice"},
 		{"first row empty", head + "0,,2,3\n", "f.csv line 2: rtt_ms is empty on the first row"},

@@ -148,9 +148,10 @@ func (tr *Trace) Download(t, tokens float64) float64 {
 }
 
 // View is the trace as a router deciding at time t knows it: its Mean, the
-// Last second before t (the second before the one t falls in; an outage
-// second moves no data, so a phone's estimate of each capacity is that of
-// the latest second that moved some), or the trace itself (Oracle).
+// Last second before t (the second before the one t falls in, cyclically;
+// an outage second moves no data, so a phone's estimate of each capacity
+// is that of the latest second that moved some), or the trace itself
+// (Oracle).
 // Mean and Last views are Steady links.
 func (tr *Trace) View(d Decide, t float64) Channel {
 	switch d {

@@ -102,23 +102,21 @@ type measure struct {
 }
 
 // NewTails sorts the items by fused score (a copy: items is left as it
-// is). Cost O(n log n). Values must be finite, as for Sweep.
+// is) and sweeps them. Cost O(n log n), about that of Sweep. Values must
+// be finite, as for Sweep.
 func NewTails(items []TimedItem) *Tails {
-	// Sort (fused, index) pairs, not the items: small keys sort fast, and
-	// the index keeps the order deterministic among equal scores.
-	order := make([]keyed, len(items))
-	for i, it := range items {
-		order[i] = keyed{-it.Fused, int32(i)}
-	}
-	slices.SortFunc(order, keyed.compare)
 	n := len(items)
+	desc := make([]float64, n)
+	for i, it := range items {
+		desc[i] = -it.Fused
+	}
 	t := &Tails{
 		latency: measure{slm: make([]float64, n), llm: make([]float64, n)},
 		ttft:    measure{slm: make([]float64, n), llm: make([]float64, n)},
 	}
 	plain, first := make([]Item, n), make([]Item, n)
-	for i, o := range order {
-		it := items[o.i]
+	for i, o := range ascending(desc) {
+		it := items[o]
 		if i == 0 || it.Fused != plain[i-1].Fused {
 			t.fused = append(t.fused, it.Fused)
 			t.group = append(t.group, i)
@@ -131,19 +129,6 @@ func NewTails(items []TimedItem) *Tails {
 	t.group = append(t.group, n)
 	t.curve, t.first = Sweep(plain), Sweep(first)
 	return t
-}
-
-// keyed is a value and where it came from.
-type keyed struct {
-	v float64
-	i int32
-}
-
-func (a keyed) compare(b keyed) int {
-	if c := cmp.Compare(a.v, b.v); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.i, b.i)
 }
 
 // Curve is the exact curve of the items, as Sweep returns it.
@@ -163,9 +148,9 @@ type position struct {
 func (t *Tails) AtThresholds(ths []float64) []Tail {
 	pos := make([]position, len(ths))
 	for i, th := range ths {
-		pos[i].j = sort.Search(len(t.fused), func(g int) bool { return !(t.fused[g] > th) })
-		if math.IsNaN(th) {
-			pos[i].j = -1
+		pos[i].j = -1 // NaN
+		if !math.IsNaN(th) {
+			pos[i].j = sort.Search(len(t.fused), func(g int) bool { return t.fused[g] <= th })
 		}
 	}
 	return t.at(pos)
@@ -197,13 +182,14 @@ func (t *Tails) AtShare(s float64) (Point, Tail, bool) {
 // Why a segment's ends suffice for a percentile too: on the segment from
 // point j to j+1, quality is linear in the mixing fraction f, so the
 // feasible part (quality >= target) is an interval [lo, hi] whose ends are
-// points or the crossing. For any value x, the weight of values <= x, W(x,
-// f) = A(x) + f (E(x) - S(x)) with A, E, S counts of the fixed requests
-// and of the group's LLM and SLM values, is linear in f too. Let x be the
-// q-quantile at some f in [lo, hi]: W(x, f) >= q n, and a linear function
-// at least q n at f stays so on one side of f, up to lo or up to hi. So
-// the quantile at lo or at hi is <= x: the minimum over the segment is at
-// an end of its feasible part.
+// points of the curve or the crossing. For any value x, the weight of the
+// values <= x is W(x, f) = F(x) + (1 - f) S(x) + f E(x), with F, S, E the
+// counts of such values among the requests outside the switching group and
+// among the group's SLM and LLM values: linear in f too. Let x be the
+// q-quantile at some f in [lo, hi], so W(x, f) >= q n. A linear function
+// at least q n at f stays so on one side of f, up to lo or up to hi, where
+// the quantile is then <= x. So the lowest quantile on the segment is at
+// an end of its feasible part, and the candidates are those of AtTarget.
 func (t *Tails) AtTarget(target float64, m LatencyMetric) (Point, Tail, bool) {
 	var best Point
 	var at position
@@ -389,21 +375,14 @@ type ranked struct {
 
 func rank(slm, llm []float64, group []int) ranked {
 	n := len(slm)
-	all := make([]keyed, 0, 2*n) // i < n: slm[i]; i >= n: llm[i-n]
-	for i, v := range slm {
-		all = append(all, keyed{v, int32(i)})
-	}
-	for i, v := range llm {
-		all = append(all, keyed{v, int32(n + i)})
-	}
-	slices.SortFunc(all, keyed.compare)
+	all := append(slices.Clip(slm), llm...) // i < n: slm[i]; i >= n: llm[i-n]
 	r := ranked{values: make([]float64, 2*n), slm: make([]int32, n), llm: make([]int32, n), group: group}
-	for pos, k := range all {
-		r.values[pos] = k.v
-		if int(k.i) < n {
-			r.slm[k.i] = int32(pos + 1)
+	for pos, i := range ascending(all) {
+		r.values[pos] = all[i]
+		if int(i) < n {
+			r.slm[i] = int32(pos + 1)
 		} else {
-			r.llm[int(k.i)-n] = int32(pos + 1)
+			r.llm[int(i)-n] = int32(pos + 1)
 		}
 	}
 	r.groupSLM, r.groupLLM = slices.Clone(r.slm), slices.Clone(r.llm)

@@ -126,6 +126,30 @@ func TestBytesPerToken(t *testing.T) {
 	}
 }
 
+// Times and sizes that are not numbers give NaN, never a panic.
+func TestNotFinite(t *testing.T) {
+	tr := handTrace(t)
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, c := range []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"RTT(NaN)", tr.RTT(nan), nan},
+		{"RTT(+Inf)", tr.RTT(inf), nan},
+		{"Upload(NaN, 5)", tr.Upload(nan, 5), nan},
+		{"Download(-Inf, 5)", tr.Download(-inf, 5), nan},
+		{"Download(1, NaN)", tr.Download(1, nan), nan},
+		{"Download(1, +Inf)", tr.Download(1, inf), inf},
+		{"Upload(1, -3)", tr.Upload(1, -3), 0},
+		{"Download(1e300, 4)", tr.Download(1e300, 4), 0.5}, // 1e300 is a multiple of 4: second 0
+	} {
+		if !(c.got == c.want || math.IsNaN(c.got) && math.IsNaN(c.want)) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
 func TestRTTWrapsAround(t *testing.T) {
 	tr := handTrace(t)
 	for _, c := range []struct{ t, want float64 }{

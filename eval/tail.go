@@ -82,7 +82,6 @@ func (m LatencyMetric) Of(t Tail) float64 {
 // tail questions along its exact curve. It is safe for concurrent use.
 type Tails struct {
 	curve Curve // Sweep of the items
-	first Curve // the same with times to first token as latencies: their means
 	fused []float64
 	// group[g] is the start, in fused order, of the g-th group of equal
 	// fused scores (descending); group[len(fused)] = n. Point j of the
@@ -114,7 +113,7 @@ func NewTails(items []TimedItem) *Tails {
 		latency: measure{slm: make([]float64, n), llm: make([]float64, n)},
 		ttft:    measure{slm: make([]float64, n), llm: make([]float64, n)},
 	}
-	plain, first := make([]Item, n), make([]Item, n)
+	plain := make([]Item, n)
 	for i, o := range ascending(desc) {
 		it := items[o]
 		if i == 0 || it.Fused != plain[i-1].Fused {
@@ -122,12 +121,11 @@ func NewTails(items []TimedItem) *Tails {
 			t.group = append(t.group, i)
 		}
 		plain[i] = it.Item
-		first[i] = Item{Fused: it.Fused, TSLM: it.FirstSLM, TLLM: it.FirstLLM}
 		t.latency.slm[i], t.latency.llm[i] = it.TSLM, it.TLLM
 		t.ttft.slm[i], t.ttft.llm[i] = it.FirstSLM, it.FirstLLM
 	}
 	t.group = append(t.group, n)
-	t.curve, t.first = Sweep(plain), Sweep(first)
+	t.curve = Sweep(plain)
 	return t
 }
 
@@ -209,7 +207,14 @@ func (t *Tails) AtTarget(target float64, m LatencyMetric) (Point, Tail, bool) {
 // point and crossing that reaches target.
 func (t *Tails) lowestQuantile(target, q float64) (best Point, at position, ok bool) {
 	c := t.curve
-	w := t.latency.walker(t.group)
+	// The first candidate is the first point that reaches the target or
+	// the crossing just before it: start the walk there.
+	first := slices.IndexFunc(c, func(p Point) bool { return p.Quality >= target })
+	if first < 0 {
+		return Point{}, position{}, false
+	}
+	start := max(first-1, 0)
+	w := t.latency.walker(t.group, start)
 	bestQ := math.Inf(1)
 	// Candidates come in order of LLM share, so keeping the first of
 	// equal values breaks ties toward the lower share, as AtTarget does.
@@ -218,7 +223,8 @@ func (t *Tails) lowestQuantile(target, q float64) (best Point, at position, ok b
 			best, at, bestQ, ok = p, pos, v, true
 		}
 	}
-	for j, p := range c {
+	for j := start; j < len(c); j++ {
+		p := c[j]
 		if p.Quality >= target {
 			consider(w.quantile(q, j, 0), p, position{j, 0})
 		}
@@ -245,13 +251,14 @@ func (t *Tails) at(pos []position) []Tail {
 		t.walk(pos, out)
 		return out
 	}
+	ttft := t.ttft.sums()
 	for i, p := range pos {
 		if !t.valid(p) {
 			out[i] = nanTail
 			continue
 		}
 		lat := t.latency.quantilesAt(t.group, p, 0.5, 0.95, 0.99)
-		out[i] = Tail{Latency: mix(t.curve, p), TTFT: mix(t.first, p), P50: lat[0], P95: lat[1], P99: lat[2],
+		out[i] = Tail{Latency: mix(t.curve, p), TTFT: ttft.meanAt(t.group, p), P50: lat[0], P95: lat[1], P99: lat[2],
 			TTFTP95: t.ttft.quantilesAt(t.group, p, 0.95)[0]}
 	}
 	return out
@@ -268,20 +275,27 @@ func (t *Tails) walk(pos []position, out []Tail) {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(pos[a].j, pos[b].j) })
-	lat, ttft := t.latency.walker(t.group), t.ttft.walker(t.group)
-	j := 0
+	// Start where the first valid position is: no need to walk up to it.
+	k := 0
+	for k < len(order) && !t.valid(pos[order[k]]) {
+		out[order[k]] = nanTail
+		k++
+	}
+	if k == len(order) {
+		return
+	}
+	order = order[k:]
+	j := pos[order[0]].j
+	lat, ttft := t.latency.walker(t.group, j), t.ttft.walker(t.group, j)
+	ttftSums := t.ttft.sums()
 	for _, i := range order {
 		p := pos[i]
-		if !t.valid(p) {
-			out[i] = nanTail
-			continue
-		}
 		for ; j < p.j; j++ {
 			lat.move(j)
 			ttft.move(j)
 		}
 		out[i] = Tail{
-			Latency: mix(t.curve, p), TTFT: mix(t.first, p),
+			Latency: mix(t.curve, p), TTFT: ttftSums.meanAt(t.group, p),
 			P50: lat.quantile(0.5, p.j, p.f), P95: lat.quantile(0.95, p.j, p.f), P99: lat.quantile(0.99, p.j, p.f),
 			TTFTP95: ttft.quantile(0.95, p.j, p.f),
 		}
@@ -318,6 +332,37 @@ func (m *measure) quantilesAt(group []int, p position, qs ...float64) []float64 
 		out[i] = mixedQuantile(fixed, m.slm[start:end], m.llm[start:end], p.f, q)
 	}
 	return out
+}
+
+// sums are a measure's sums as Sweep sums a point's latency, compensated:
+// llm[k] of the LLM values of requests [0, k) summed forward, slm[k] of
+// the SLM values of [k, n) summed backward.
+type sums struct{ llm, slm []float64 }
+
+func (m *measure) sums() sums {
+	n := len(m.slm)
+	s := sums{llm: make([]float64, n+1), slm: make([]float64, n+1)}
+	var fwd, bwd sum
+	for k := range n {
+		fwd.add(m.llm[k])
+		s.llm[k+1] = fwd.value()
+		bwd.add(m.slm[n-1-k])
+		s.slm[n-1-k] = bwd.value()
+	}
+	return s
+}
+
+// meanAt is the mean of the measure at p from its sums: at a point as
+// Sweep computes it, between points interpolated as mix does.
+func (s sums) meanAt(group []int, p position) float64 {
+	n := float64(len(s.slm) - 1)
+	k := group[p.j]
+	a := (s.llm[k] + s.slm[k]) / n
+	if p.f == 0 {
+		return a
+	}
+	k = group[p.j+1]
+	return a + p.f*((s.llm[k]+s.slm[k])/n-a)
 }
 
 // mixedQuantile is the q-quantile of the fixed values (weight 1 each) and
@@ -395,8 +440,8 @@ func rank(slm, llm []float64, group []int) ranked {
 	return r
 }
 
-// walker is the multiset of values at one point of the curve, starting at
-// the all-SLM point: a Fenwick tree of counts over the ranks.
+// walker is the multiset of values at one point of the curve: a Fenwick
+// tree of counts over the ranks.
 type walker struct {
 	r    *ranked
 	tree []int32 // tree[p] counts the values of ranks (p - lowbit(p), p]
@@ -404,12 +449,16 @@ type walker struct {
 }
 
 // walker ranks the measure's values on first use, O(n log n), and starts
-// a walk at the all-SLM point.
-func (m *measure) walker(group []int) *walker {
+// a walk at point j of the curve, O(n).
+func (m *measure) walker(group []int, j int) *walker {
 	m.once.Do(func() { m.ranks = rank(m.slm, m.llm, group) })
 	r := &m.ranks
 	w := &walker{r: r, tree: make([]int32, len(r.values)+1), top: 1}
-	for _, p := range r.slm {
+	cut := group[j]
+	for _, p := range r.llm[:cut] {
+		w.tree[p] = 1
+	}
+	for _, p := range r.slm[cut:] {
 		w.tree[p] = 1
 	}
 	// Linear-time build: push each node's count to its parent.

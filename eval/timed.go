@@ -14,8 +14,8 @@ import (
 // from that moment, delta becomes the round-trip time of the second the
 // upload starts, the edge prefills and decodes, and the L_r response
 // tokens come down at the capacity from the moment decoding ends. On a
-// Fixed link this is eq. 7 exactly. The SLM never touches the link (eq.
-// 6).
+// Fixed link this is eq. 7, summed in the same order. The SLM never
+// touches the link (eq. 6).
 
 // Timing is what serving a request on one model takes, in seconds from
 // the moment the request starts.

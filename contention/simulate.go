@@ -1,0 +1,406 @@
+package contention
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/edgeroute/edgeroute/eval"
+)
+
+// Outcome is what happened to one request.
+type Outcome struct {
+	Device     int
+	Model      eval.Model
+	Fused      float64 // the fused score the decision used
+	Issued     float64 // when its device issued it, s from the start of the replay
+	Latency    float64 // end to end, s: router, queueing, service and transfers
+	EdgeWait   float64 // waiting for an edge slot, s (0 on the SLM)
+	DeviceWait float64 // waiting for the phone's SLM, s (0 on the LLM)
+}
+
+// Point is one operating point: a simulation at one threshold.
+type Point struct {
+	Threshold float64 // the LLM serves when the fused score is > Threshold
+	Quality   float64 // mean quality over the judged requests (0 when none is)
+	Latency   float64 // mean end-to-end latency, s
+	P95       float64 // p95 end-to-end latency (nearest rank, eval.Quantile), s
+	LLMShare  float64 // fraction of requests served by the edge
+
+	EdgeWait   float64 // mean wait for an edge slot of the requests the edge served, s
+	DeviceWait float64 // mean wait for the SLM of the requests the phones served, s
+	// EdgeUtilisation is the time-averaged number of active streams over
+	// K; DeviceUtilisation the devices' mean busy fraction. Both are over
+	// the run, from the first issue to the last answer.
+	EdgeUtilisation, DeviceUtilisation float64
+	// EdgeLoad and DeviceLoad are the offered utilisations of the
+	// decisions (package doc; DeviceLoad: the most loaded device).
+	EdgeLoad, DeviceLoad float64
+	// Unstable says why the point was not measured ("unstable: edge
+	// utilisation 1.53 > 1"), or is empty. An unstable point's latencies,
+	// waits and measured utilisations are 0 when it was not simulated;
+	// its quality and LLM share are those of its decisions when they are
+	// known without simulating (static decisions), else 0.
+	Unstable string
+}
+
+// Run is one simulation.
+type Run struct {
+	Point
+	// Outcomes are in workload order: dialogue 0's turns, then dialogue
+	// 1's, and so on.
+	Outcomes []Outcome
+}
+
+// Simulate replays the workload once at the threshold. An unstable point
+// is reported in the Run's Point and as an *UnstableError.
+func Simulate(cfg Config, w Workload, threshold float64) (Run, error) {
+	su, err := newSetup(cfg, w)
+	if err != nil {
+		return Run{}, err
+	}
+	if math.IsNaN(threshold) {
+		return Run{}, fmt.Errorf("threshold is NaN")
+	}
+	s := newSimulator(su)
+	p, u, err := s.point(threshold, nil)
+	if err != nil {
+		return Run{}, err
+	}
+	if u != nil {
+		return Run{Point: p}, u
+	}
+	return Run{Point: p, Outcomes: s.out}, nil
+}
+
+type eventKind uint8
+
+const (
+	evStart  eventKind = iota // the dialogue at schedule position id starts
+	evIssue                   // turn id (not a first turn) is issued
+	evDecide                  // the router has scored turn id
+	evArrive                  // turn id reaches the edge
+)
+
+type event struct {
+	t    float64
+	seq  uint64
+	kind eventKind
+	id   int32
+}
+
+func (a event) before(b event) bool { return a.t < b.t || a.t == b.t && a.seq < b.seq }
+
+// simulator holds one simulation's state; its buffers are reused by the
+// next simulation of the same setup.
+type simulator struct {
+	*setup
+	th     float64
+	events minHeap[event]
+	seq    uint64
+	edge   edge
+
+	// Per turn.
+	req     []Request
+	out     []Outcome
+	served  []eval.Model
+	work    []float64 // on the edge: accounted stream work
+	arrived []float64 // on the edge: when it reached it
+	begun   []float64 // on the edge: when its stream started
+	devEnd  []float64 // on a device: when its SLM service ends
+	devBeg  []float64 // on a device: when it starts
+	est     []float64 // on a device: its decision-priced service
+
+	// Per device.
+	free     []float64 // when its SLM is next free
+	slmWork  []float64 // accounted SLM service of its requests
+	edgeWork []float64 // accounted edge work of its requests
+	jobs     [][]int32 // its SLM requests not known to be done (Load)
+	jobHead  []int
+	jobEst   []float64 // the sum of est over jobs[jobHead:]
+
+	firstIssue, lastDone float64
+	lats                 []float64
+}
+
+func newSimulator(su *setup) *simulator {
+	n, nd := su.sc.turns(), su.cfg.Devices
+	return &simulator{
+		setup: su,
+		req:   make([]Request, n), out: make([]Outcome, n), served: make([]eval.Model, n),
+		work: make([]float64, n), arrived: make([]float64, n), begun: make([]float64, n),
+		devEnd: make([]float64, n), devBeg: make([]float64, n), est: make([]float64, n),
+		free: make([]float64, nd), slmWork: make([]float64, nd), edgeWork: make([]float64, nd),
+		jobs: make([][]int32, nd), jobHead: make([]int, nd), jobEst: make([]float64, nd),
+		lats: make([]float64, n),
+	}
+}
+
+func (s *simulator) reset(th float64) {
+	s.th = th
+	s.events, s.seq = s.events[:0], 0
+	s.edge.reset(&s.cfg)
+	for j := range s.free {
+		s.free[j], s.slmWork[j], s.edgeWork[j] = 0, 0, 0
+		s.jobs[j], s.jobHead[j], s.jobEst[j] = s.jobs[j][:0], 0, 0
+	}
+	s.firstIssue, s.lastDone = math.Inf(1), math.Inf(-1)
+}
+
+func (s *simulator) push(kind eventKind, id int, t float64) {
+	s.events.push(event{t: t, seq: s.seq, kind: kind, id: int32(id)})
+	s.seq++
+}
+
+// run simulates every request at threshold th, then fills fused (when not
+// nil) with each turn's fused score.
+func (s *simulator) run(th float64, fused []float64) error {
+	s.reset(th)
+	sc := s.sc
+	for j := range s.cfg.Devices {
+		if i := sc.first[j]; i < sc.first[j+1] {
+			s.push(evStart, i, sc.start[i])
+		}
+	}
+	// Edge ends are not in the event heap: the next one moves with every
+	// arrival and end, so it is recomputed and taken first when it is due.
+	for {
+		tEnd := s.edge.nextEnd()
+		if len(s.events) == 0 || tEnd <= s.events[0].t {
+			if math.IsInf(tEnd, 1) {
+				break
+			}
+			if err := s.streamEnd(); err != nil {
+				return err
+			}
+			continue
+		}
+		ev := s.events.pop()
+		s.edge.advance(ev.t)
+		var err error
+		switch i := int(ev.id); ev.kind {
+		case evStart:
+			d := int(sc.order[i])
+			if i+1 < sc.first[sc.device[d]+1] {
+				s.push(evStart, i+1, sc.start[i+1])
+			}
+			err = s.issue(sc.base[d], ev.t)
+		case evIssue:
+			err = s.issue(i, ev.t)
+		case evDecide:
+			err = s.decide(i, ev.t)
+		case evArrive:
+			s.arrived[i] = ev.t
+			if s.edge.arrive(int32(i), s.work[i]) {
+				s.begun[i] = ev.t
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if fused != nil {
+		for i := range s.out {
+			fused[i] = s.out[i].Fused
+		}
+	}
+	return nil
+}
+
+// issue prices turn i, issued at t, and runs its router.
+func (s *simulator) issue(i int, t float64) error {
+	d := int(s.sc.owner[i])
+	b := s.sc.base[d]
+	r := s.w.Request(d, i-b, s.served[b:i])
+	if err := r.validate(); err != nil {
+		return err
+	}
+	s.req[i] = r
+	s.out[i] = Outcome{Device: int(s.sc.device[d]), Issued: t}
+	s.firstIssue = min(s.firstIssue, t)
+	if rt := s.router(&r); rt > 0 {
+		s.push(evDecide, i, t+rt)
+		return nil
+	}
+	return s.decide(i, t)
+}
+
+// router is eq. 4: the router reads the context and the prompt.
+func (s *simulator) router(r *Request) float64 {
+	t := r.Serve[eval.SLM]
+	return s.cfg.Model.TauR * (t.Context + t.Prompt)
+}
+
+// decide chooses the model for turn i at t and sends it on its way.
+func (s *simulator) decide(i int, t float64) error {
+	r, o, m := &s.req[i], &s.out[i], &s.cfg.Model
+	ts, te := m.Total(eval.SLM, r.Decide[eval.SLM]), m.Total(eval.LLM, r.Decide[eval.LLM])
+	if s.cfg.Decide == Load {
+		ts += s.backlog(o.Device, t)
+		te += s.edgeDelay(compute(m.LLM, r.Decide[eval.LLM]))
+	}
+	o.Fused = eval.Fuse(r.P, s.cfg.Alpha, ts, te)
+	rt := s.router(r)
+	if o.Fused <= s.th {
+		d := compute(m.SLM, r.Serve[eval.SLM])
+		begin := max(t, s.free[o.Device])
+		s.free[o.Device] = begin + d
+		s.slmWork[o.Device] += d
+		o.Model, o.DeviceWait = eval.SLM, begin-t
+		o.Latency = rt + o.DeviceWait + d
+		s.served[i] = eval.SLM
+		if s.cfg.Decide == Load {
+			s.devBeg[i], s.devEnd[i], s.est[i] = begin, begin+d, compute(m.SLM, r.Decide[eval.SLM])
+			s.jobs[o.Device] = append(s.jobs[o.Device], int32(i))
+			s.jobEst[o.Device] += s.est[i]
+		}
+		s.answered(i, begin+d)
+		return nil
+	}
+	ch := s.cfg.Channel
+	up, err := transfer("upload", t, ch.Upload(t, r.Serve[eval.LLM].Upload))
+	if err != nil {
+		return err
+	}
+	rtt, err := transfer("RTT", t, ch.RTT(t))
+	if err != nil {
+		return err
+	}
+	o.Model, o.Latency = eval.LLM, rt+up+rtt
+	s.served[i] = eval.LLM
+	s.work[i] = compute(m.LLM, r.Serve[eval.LLM])
+	s.edgeWork[o.Device] += s.work[i]
+	s.push(evArrive, i, t+up+rtt)
+	return nil
+}
+
+// streamEnd ends the edge's next stream and downloads its answer.
+func (s *simulator) streamEnd() error {
+	i, inStream, admitted := s.edge.complete()
+	now := s.edge.now
+	if admitted >= 0 {
+		s.begun[admitted] = now
+	}
+	o := &s.out[i]
+	o.EdgeWait = s.begun[i] - s.arrived[i]
+	down, err := transfer("download", now, s.cfg.Channel.Download(now, s.req[i].Serve[eval.LLM].Response))
+	if err != nil {
+		return err
+	}
+	o.Latency += o.EdgeWait + inStream + down
+	s.answered(int(i), now+down)
+	return nil
+}
+
+// transfer checks a duration the channel gave: a transfer that never ends
+// would stall the replay.
+func transfer(what string, t, d float64) (float64, error) {
+	if !(d >= 0) || math.IsInf(d, 1) {
+		return 0, fmt.Errorf("channel: %s at t = %g s takes %v s, want a finite number >= 0", what, t, d)
+	}
+	return d, nil
+}
+
+// answered records that turn i is answered at t and issues the next turn
+// of its dialogue after the think time.
+func (s *simulator) answered(i int, t float64) {
+	s.lastDone = max(s.lastDone, t)
+	d := s.sc.owner[i]
+	if i+1 < s.sc.base[d+1] {
+		s.push(evIssue, i+1, t+s.cfg.Think)
+	}
+}
+
+// backlog is the device's estimate at t of the SLM work ahead of a new
+// request: the decision-priced service of its queued requests, less what
+// the running one has done.
+func (s *simulator) backlog(dev int, t float64) float64 {
+	jobs := s.jobs[dev]
+	h := s.jobHead[dev]
+	for h < len(jobs) && s.devEnd[jobs[h]] <= t {
+		s.jobEst[dev] -= s.est[jobs[h]]
+		h++
+	}
+	if h == len(jobs) {
+		s.jobs[dev], s.jobHead[dev], s.jobEst[dev] = jobs[:0], 0, 0
+		return 0
+	}
+	s.jobHead[dev] = h
+	est, run := s.jobEst[dev], jobs[h]
+	if begun := s.devBeg[run]; begun <= t {
+		est -= min(s.est[run], t-begun)
+	}
+	return est
+}
+
+// edgeDelay is the latency the edge's advertised state adds to a request
+// of work w, by the package doc's estimator.
+func (s *simulator) edgeDelay(w float64) float64 {
+	a, k := len(s.edge.active), s.cfg.EdgeSlots
+	if a < k {
+		return w * (s.cfg.s(a+1) - 1)
+	}
+	sk := s.cfg.s(k)
+	return w*(sk-1) + float64(s.edge.queued()+1)*w*sk/float64(k)
+}
+
+// summarize fills p from the finished run.
+func (s *simulator) summarize(p *Point) {
+	var t tally
+	var lat, ew, dw float64
+	for i := range s.out {
+		o := &s.out[i]
+		t.add(&s.req[i], o.Model)
+		lat += o.Latency
+		s.lats[i] = o.Latency
+		if o.Model == eval.LLM {
+			ew += o.EdgeWait
+		} else {
+			dw += o.DeviceWait
+		}
+	}
+	n := float64(len(s.out))
+	p.Quality, p.LLMShare = t.quality(), t.share()
+	p.Latency = lat / n
+	p.P95 = eval.Quantile(s.lats, 0.95)
+	if t.llm > 0 {
+		p.EdgeWait = ew / float64(t.llm)
+	}
+	if t.llm < t.n {
+		p.DeviceWait = dw / float64(t.n-t.llm)
+	}
+	if span := s.lastDone - s.firstIssue; span > 0 {
+		var busy float64
+		for _, b := range s.slmWork {
+			busy += b
+		}
+		p.EdgeUtilisation = s.edge.area / (float64(s.cfg.EdgeSlots) * span)
+		p.DeviceUtilisation = busy / (float64(s.cfg.Devices) * span)
+	}
+	p.EdgeLoad, p.DeviceLoad = s.offered(s.slmWork, s.edgeWork)
+}
+
+// tally counts quality and LLM share over requests.
+type tally struct {
+	q              float64
+	judged, llm, n int
+}
+
+func (t *tally) add(r *Request, k eval.Model) {
+	t.n++
+	if k == eval.LLM {
+		t.llm++
+	}
+	if !r.Unjudged {
+		t.judged++
+		t.q += r.Quality[k]
+	}
+}
+
+func (t *tally) quality() float64 {
+	if t.judged == 0 {
+		return 0
+	}
+	return t.q / float64(t.judged)
+}
+
+func (t *tally) share() float64 { return float64(t.llm) / float64(t.n) }

@@ -2,18 +2,6 @@ package contention
 
 import "math"
 
-// stream is a request the edge is serving.
-type stream struct {
-	vEnd   float64 // the virtual time at which its work is done
-	rBegin float64 // the busy clock when it started
-	seq    uint64  // start order: of two ending together, the first started ends first
-	turn   int32
-}
-
-func (a stream) before(b stream) bool {
-	return a.vEnd < b.vEnd || a.vEnd == b.vEnd && a.seq < b.seq
-}
-
 type waiting struct {
 	turn int32
 	work float64
@@ -34,7 +22,7 @@ type edge struct {
 	cfg    *Config
 	now    float64
 	v, r   float64
-	active minHeap[stream]
+	active minHeap // keyed by the virtual time at which each stream's work is done
 	queue  []waiting
 	head   int
 	seq    uint64
@@ -50,7 +38,7 @@ func (e *edge) nextEnd() float64 {
 	if len(e.active) == 0 {
 		return math.Inf(1)
 	}
-	return e.now + max(0, e.active[0].vEnd-e.v)*e.cfg.s(len(e.active))
+	return e.now + max(0, e.active[0].key-e.v)*e.cfg.s(len(e.active))
 }
 
 // advance moves the edge to time t, no later than nextEnd.
@@ -79,7 +67,8 @@ func (e *edge) arrive(turn int32, work float64) bool {
 }
 
 func (e *edge) begin(turn int32, work float64) {
-	e.active.push(stream{vEnd: e.v + work, rBegin: e.r, seq: e.seq, turn: turn})
+	// Of two streams ending together, the first started ends first.
+	e.active.push(item{key: e.v + work, aux: e.r, seq: e.seq, id: turn})
 	e.seq++
 }
 
@@ -88,12 +77,12 @@ func (e *edge) begin(turn int32, work float64) {
 func (e *edge) complete() (done int32, inStream float64, admitted int32) {
 	a := len(e.active)
 	top := e.active.pop()
-	dt := max(0, top.vEnd-e.v) * e.cfg.s(a)
+	dt := max(0, top.key-e.v) * e.cfg.s(a)
 	e.now += dt
 	e.r += dt
 	e.area += float64(a) * dt
-	e.v = max(e.v, top.vEnd)
-	inStream = e.r - top.rBegin
+	e.v = max(e.v, top.key)
+	inStream = e.r - top.aux
 	admitted = -1
 	if e.head < len(e.queue) {
 		w := e.queue[e.head]
@@ -107,5 +96,5 @@ func (e *edge) complete() (done int32, inStream float64, admitted int32) {
 	if len(e.active) == 0 {
 		e.v, e.r = 0, 0
 	}
-	return top.turn, inStream, admitted
+	return top.id, inStream, admitted
 }

@@ -3,6 +3,7 @@ package contention
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // schedule is the seeded load, the same for every threshold of a sweep:
@@ -15,6 +16,8 @@ type schedule struct {
 	device []int32   // the device of each dialogue
 	base   []int     // len = dialogues + 1
 	owner  []int32   // the dialogue of each turn
+	// byStart is the positions of order by start time (then position).
+	byStart []int32
 }
 
 // newSchedule deals the shuffled dialogues to the devices in turn, then
@@ -68,6 +71,27 @@ func newSchedule(cfg *Config, w Workload) (*schedule, error) {
 		}
 	}
 	sc.first[cfg.Devices] = nd
+	type at struct {
+		t   float64
+		pos int32
+	}
+	byStart := make([]at, nd)
+	for i, t := range sc.start {
+		byStart[i] = at{t, int32(i)}
+	}
+	slices.SortFunc(byStart, func(a, b at) int {
+		switch {
+		case a.t < b.t:
+			return -1
+		case a.t > b.t:
+			return 1
+		}
+		return int(a.pos - b.pos)
+	})
+	sc.byStart = make([]int32, nd)
+	for i, a := range byStart {
+		sc.byStart[i] = a.pos
+	}
 	return sc, nil
 }
 

@@ -75,40 +75,28 @@ func Simulate(cfg Config, w Workload, threshold float64) (Run, error) {
 type eventKind uint8
 
 const (
-	evStart  eventKind = iota // the dialogue at schedule position id starts
-	evIssue                   // turn id (not a first turn) is issued
+	evIssue  eventKind = iota // turn id (not a first turn) is issued
 	evDecide                  // the router has scored turn id
 	evArrive                  // turn id reaches the edge
 )
-
-type event struct {
-	t    float64
-	seq  uint64
-	kind eventKind
-	id   int32
-}
-
-func (a event) before(b event) bool { return a.t < b.t || a.t == b.t && a.seq < b.seq }
 
 // simulator holds one simulation's state; its buffers are reused by the
 // next simulation of the same setup.
 type simulator struct {
 	*setup
 	th     float64
-	events minHeap[event]
+	events minHeap // keyed by time
 	seq    uint64
 	edge   edge
 
 	// Per turn.
-	req     []Request
+	prices  []price // the setup's when it priced them, else priced at issue
 	out     []Outcome
 	served  []eval.Model
-	work    []float64 // on the edge: accounted stream work
 	arrived []float64 // on the edge: when it reached it
 	begun   []float64 // on the edge: when its stream started
 	devEnd  []float64 // on a device: when its SLM service ends
 	devBeg  []float64 // on a device: when it starts
-	est     []float64 // on a device: its decision-priced service
 
 	// Per device.
 	free     []float64 // when its SLM is next free
@@ -116,7 +104,7 @@ type simulator struct {
 	edgeWork []float64 // accounted edge work of its requests
 	jobs     [][]int32 // its SLM requests not known to be done (Load)
 	jobHead  []int
-	jobEst   []float64 // the sum of est over jobs[jobHead:]
+	jobEst   []float64 // the sum of their decision-priced service
 
 	firstIssue, lastDone float64
 	lats                 []float64
@@ -124,11 +112,15 @@ type simulator struct {
 
 func newSimulator(su *setup) *simulator {
 	n, nd := su.sc.turns(), su.cfg.Devices
+	prices := su.prices
+	if prices == nil {
+		prices = make([]price, n)
+	}
 	return &simulator{
-		setup: su,
-		req:   make([]Request, n), out: make([]Outcome, n), served: make([]eval.Model, n),
-		work: make([]float64, n), arrived: make([]float64, n), begun: make([]float64, n),
-		devEnd: make([]float64, n), devBeg: make([]float64, n), est: make([]float64, n),
+		setup:  su,
+		prices: prices, out: make([]Outcome, n), served: make([]eval.Model, n),
+		arrived: make([]float64, n), begun: make([]float64, n),
+		devEnd: make([]float64, n), devBeg: make([]float64, n),
 		free: make([]float64, nd), slmWork: make([]float64, nd), edgeWork: make([]float64, nd),
 		jobs: make([][]int32, nd), jobHead: make([]int, nd), jobEst: make([]float64, nd),
 		lats: make([]float64, n),
@@ -147,117 +139,116 @@ func (s *simulator) reset(th float64) {
 }
 
 func (s *simulator) push(kind eventKind, id int, t float64) {
-	s.events.push(event{t: t, seq: s.seq, kind: kind, id: int32(id)})
+	s.events.push(item{key: t, seq: s.seq, kind: kind, id: int32(id)})
 	s.seq++
 }
 
-// run simulates every request at threshold th, then fills fused (when not
-// nil) with each turn's fused score.
-func (s *simulator) run(th float64, fused []float64) error {
+// run simulates every request at threshold th.
+func (s *simulator) run(th float64) error {
 	s.reset(th)
 	sc := s.sc
-	for j := range s.cfg.Devices {
-		if i := sc.first[j]; i < sc.first[j+1] {
-			s.push(evStart, i, sc.start[i])
-		}
-	}
-	// Edge ends are not in the event heap: the next one moves with every
-	// arrival and end, so it is recomputed and taken first when it is due.
+	// Dialogues start at times known in advance, merged in from the
+	// schedule. Edge ends are not in the event heap either: the next one
+	// moves with every arrival and end, so it is recomputed each time.
+	// At equal times: an edge end, then a start, then the heap's order.
+	next := 0
 	for {
-		tEnd := s.edge.nextEnd()
-		if len(s.events) == 0 || tEnd <= s.events[0].t {
-			if math.IsInf(tEnd, 1) {
-				break
-			}
-			if err := s.streamEnd(); err != nil {
-				return err
-			}
-			continue
+		tEnd, tStart, tEvent := s.edge.nextEnd(), math.Inf(1), math.Inf(1)
+		if next < len(sc.byStart) {
+			tStart = sc.start[sc.byStart[next]]
 		}
-		ev := s.events.pop()
-		s.edge.advance(ev.t)
+		if len(s.events) > 0 {
+			tEvent = s.events[0].key
+		}
 		var err error
-		switch i := int(ev.id); ev.kind {
-		case evStart:
-			d := int(sc.order[i])
-			if i+1 < sc.first[sc.device[d]+1] {
-				s.push(evStart, i+1, sc.start[i+1])
+		switch {
+		case tEnd <= tStart && tEnd <= tEvent:
+			if math.IsInf(tEnd, 1) {
+				return nil
 			}
-			err = s.issue(sc.base[d], ev.t)
-		case evIssue:
-			err = s.issue(i, ev.t)
-		case evDecide:
-			err = s.decide(i, ev.t)
-		case evArrive:
-			s.arrived[i] = ev.t
-			if s.edge.arrive(int32(i), s.work[i]) {
-				s.begun[i] = ev.t
+			err = s.streamEnd()
+		case tStart <= tEvent:
+			s.edge.advance(tStart)
+			d := int(sc.order[sc.byStart[next]])
+			next++
+			err = s.issue(sc.base[d], tStart)
+		default:
+			ev := s.events.pop()
+			s.edge.advance(ev.key)
+			switch i := int(ev.id); ev.kind {
+			case evIssue:
+				err = s.issue(i, ev.key)
+			case evDecide:
+				err = s.decide(i, ev.key)
+			case evArrive:
+				s.arrived[i] = ev.key
+				if s.edge.arrive(int32(i), s.prices[i].work[eval.LLM]) {
+					s.begun[i] = ev.key
+				}
 			}
 		}
 		if err != nil {
 			return err
 		}
 	}
-	if fused != nil {
-		for i := range s.out {
-			fused[i] = s.out[i].Fused
-		}
-	}
-	return nil
 }
 
 // issue prices turn i, issued at t, and runs its router.
 func (s *simulator) issue(i int, t float64) error {
-	d := int(s.sc.owner[i])
-	b := s.sc.base[d]
-	r := s.w.Request(d, i-b, s.served[b:i])
-	if err := r.validate(); err != nil {
+	pr, err := s.price(i)
+	if err != nil {
 		return err
 	}
-	s.req[i] = r
-	s.out[i] = Outcome{Device: int(s.sc.device[d]), Issued: t}
+	s.out[i] = Outcome{Device: int(s.sc.device[s.sc.owner[i]]), Issued: t}
 	s.firstIssue = min(s.firstIssue, t)
-	if rt := s.router(&r); rt > 0 {
-		s.push(evDecide, i, t+rt)
+	if pr.router > 0 {
+		s.push(evDecide, i, t+pr.router)
 		return nil
 	}
 	return s.decide(i, t)
 }
 
-// router is eq. 4: the router reads the context and the prompt.
-func (s *simulator) router(r *Request) float64 {
-	t := r.Serve[eval.SLM]
-	return s.cfg.Model.TauR * (t.Context + t.Prompt)
+// price is turn i's price, asking the workload after its earlier turns
+// were decided, unless the setup priced it.
+func (s *simulator) price(i int) (*price, error) {
+	if s.setup.prices != nil {
+		return &s.prices[i], nil
+	}
+	d := int(s.sc.owner[i])
+	b := s.sc.base[d]
+	r := s.w.Request(d, i-b, s.served[b:i])
+	var err error
+	s.prices[i], err = newPrice(&s.cfg.Model, &r)
+	return &s.prices[i], err
 }
 
 // decide chooses the model for turn i at t and sends it on its way.
 func (s *simulator) decide(i int, t float64) error {
-	r, o, m := &s.req[i], &s.out[i], &s.cfg.Model
-	ts, te := m.Total(eval.SLM, r.Decide[eval.SLM]), m.Total(eval.LLM, r.Decide[eval.LLM])
+	pr, o := &s.prices[i], &s.out[i]
+	ts, te := pr.ts, pr.te
 	if s.cfg.Decide == Load {
 		ts += s.backlog(o.Device, t)
-		te += s.edgeDelay(compute(m.LLM, r.Decide[eval.LLM]))
+		te += s.edgeDelay(pr.est[eval.LLM])
 	}
-	o.Fused = eval.Fuse(r.P, s.cfg.Alpha, ts, te)
-	rt := s.router(r)
+	o.Fused = eval.Fuse(pr.p, s.cfg.Alpha, ts, te)
 	if o.Fused <= s.th {
-		d := compute(m.SLM, r.Serve[eval.SLM])
+		d := pr.work[eval.SLM]
 		begin := max(t, s.free[o.Device])
 		s.free[o.Device] = begin + d
 		s.slmWork[o.Device] += d
 		o.Model, o.DeviceWait = eval.SLM, begin-t
-		o.Latency = rt + o.DeviceWait + d
+		o.Latency = pr.router + o.DeviceWait + d
 		s.served[i] = eval.SLM
 		if s.cfg.Decide == Load {
-			s.devBeg[i], s.devEnd[i], s.est[i] = begin, begin+d, compute(m.SLM, r.Decide[eval.SLM])
+			s.devBeg[i], s.devEnd[i] = begin, begin+d
 			s.jobs[o.Device] = append(s.jobs[o.Device], int32(i))
-			s.jobEst[o.Device] += s.est[i]
+			s.jobEst[o.Device] += pr.est[eval.SLM]
 		}
 		s.answered(i, begin+d)
 		return nil
 	}
 	ch := s.cfg.Channel
-	up, err := transfer("upload", t, ch.Upload(t, r.Serve[eval.LLM].Upload))
+	up, err := transfer("upload", t, ch.Upload(t, pr.upload))
 	if err != nil {
 		return err
 	}
@@ -265,10 +256,9 @@ func (s *simulator) decide(i int, t float64) error {
 	if err != nil {
 		return err
 	}
-	o.Model, o.Latency = eval.LLM, rt+up+rtt
+	o.Model, o.Latency = eval.LLM, pr.router+up+rtt
 	s.served[i] = eval.LLM
-	s.work[i] = compute(m.LLM, r.Serve[eval.LLM])
-	s.edgeWork[o.Device] += s.work[i]
+	s.edgeWork[o.Device] += pr.work[eval.LLM]
 	s.push(evArrive, i, t+up+rtt)
 	return nil
 }
@@ -282,7 +272,7 @@ func (s *simulator) streamEnd() error {
 	}
 	o := &s.out[i]
 	o.EdgeWait = s.begun[i] - s.arrived[i]
-	down, err := transfer("download", now, s.cfg.Channel.Download(now, s.req[i].Serve[eval.LLM].Response))
+	down, err := transfer("download", now, s.cfg.Channel.Download(now, s.prices[i].download))
 	if err != nil {
 		return err
 	}
@@ -317,7 +307,7 @@ func (s *simulator) backlog(dev int, t float64) float64 {
 	jobs := s.jobs[dev]
 	h := s.jobHead[dev]
 	for h < len(jobs) && s.devEnd[jobs[h]] <= t {
-		s.jobEst[dev] -= s.est[jobs[h]]
+		s.jobEst[dev] -= s.prices[jobs[h]].est[eval.SLM]
 		h++
 	}
 	if h == len(jobs) {
@@ -327,7 +317,7 @@ func (s *simulator) backlog(dev int, t float64) float64 {
 	s.jobHead[dev] = h
 	est, run := s.jobEst[dev], jobs[h]
 	if begun := s.devBeg[run]; begun <= t {
-		est -= min(s.est[run], t-begun)
+		est -= min(s.prices[run].est[eval.SLM], t-begun)
 	}
 	return est
 }
@@ -349,7 +339,7 @@ func (s *simulator) summarize(p *Point) {
 	var lat, ew, dw float64
 	for i := range s.out {
 		o := &s.out[i]
-		t.add(&s.req[i], o.Model)
+		t.add(&s.prices[i], o.Model)
 		lat += o.Latency
 		s.lats[i] = o.Latency
 		if o.Model == eval.LLM {
@@ -385,14 +375,14 @@ type tally struct {
 	judged, llm, n int
 }
 
-func (t *tally) add(r *Request, k eval.Model) {
+func (t *tally) add(r *price, k eval.Model) {
 	t.n++
 	if k == eval.LLM {
 		t.llm++
 	}
-	if !r.Unjudged {
+	if !r.unjudged {
 		t.judged++
-		t.q += r.Quality[k]
+		t.q += r.quality[k]
 	}
 }
 

@@ -112,7 +112,7 @@ func simulateAnyLoad(t *testing.T, cfg Config, w Workload, th float64) Run {
 		t.Fatal(err)
 	}
 	s := newSimulator(su)
-	if err := s.run(th, nil); err != nil {
+	if err := s.run(th); err != nil {
 		t.Fatal(err)
 	}
 	p := Point{Threshold: th}

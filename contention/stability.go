@@ -49,6 +49,9 @@ type setup struct {
 	// split (Load decisions) is the least edge utilisation at which every
 	// device stays at 1 or below, whatever the decisions.
 	split float64
+	// prices of a single-turn workload (nil for dialogues, priced as
+	// they are issued).
+	prices []price
 }
 
 func newSetup(cfg Config, w Workload) (*setup, error) {
@@ -63,6 +66,15 @@ func newSetup(cfg Config, w Workload) (*setup, error) {
 		return nil, err
 	}
 	su := &setup{cfg: cfg, w: w, sc: sc}
+	if single := sc.turns() == w.Dialogues(); single {
+		su.prices = make([]price, sc.turns())
+		for d := range su.prices {
+			r := w.Request(d, 0, nil)
+			if su.prices[d], err = newPrice(&su.cfg.Model, &r); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if cfg.Decide == Load {
 		// A turn's cheapest cost on each model is on the path that never
 		// switches: no context to re-prefill.
@@ -143,30 +155,28 @@ func (s *simulator) walk(th float64, fused, cost []float64) (tally, error) {
 	clear(s.slmWork)
 	clear(s.edgeWork)
 	var t tally
-	m := &s.cfg.Model
 	for d := range s.sc.device {
 		j := s.sc.device[d]
-		b := s.sc.base[d]
-		for i := b; i < s.sc.base[d+1]; i++ {
-			r := s.w.Request(d, i-b, s.served[b:i])
-			if err := r.validate(); err != nil {
+		for i := s.sc.base[d]; i < s.sc.base[d+1]; i++ {
+			pr, err := s.price(i)
+			if err != nil {
 				return t, err
 			}
-			f := eval.Fuse(r.P, s.cfg.Alpha, m.Total(eval.SLM, r.Decide[eval.SLM]), m.Total(eval.LLM, r.Decide[eval.LLM]))
-			k, c := eval.SLM, compute(m.SLM, r.Serve[eval.SLM])
+			f := eval.Fuse(pr.p, s.cfg.Alpha, pr.ts, pr.te)
+			k := eval.SLM
 			if f > th {
-				k, c = eval.LLM, compute(m.LLM, r.Serve[eval.LLM])
-				s.edgeWork[j] += c
+				k = eval.LLM
+				s.edgeWork[j] += pr.work[k]
 			} else {
-				s.slmWork[j] += c
+				s.slmWork[j] += pr.work[k]
 			}
 			s.served[i] = k
-			t.add(&r, k)
+			t.add(pr, k)
 			if fused != nil {
 				fused[i] = f
 			}
 			if cost != nil {
-				cost[i] = c
+				cost[i] = pr.work[k]
 			}
 		}
 	}
@@ -193,8 +203,11 @@ func (s *simulator) point(th float64, fused []float64) (Point, *UnstableError, e
 		u = &UnstableError{Resource: "edge", Utilisation: s.split}
 	}
 	if u == nil {
-		if err := s.run(th, fused); err != nil {
+		if err := s.run(th); err != nil {
 			return p, nil, err
+		}
+		for i := range fused {
+			fused[i] = s.out[i].Fused
 		}
 		s.summarize(&p)
 		if !known {

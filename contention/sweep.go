@@ -8,14 +8,18 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/edgeroute/edgeroute/eval"
 )
 
 // Thresholds picks at most n (>= 3) thresholds for a sweep, descending:
 // +Inf (every request on the SLM), -Inf (every request on the edge), and
 // between them the distinct fused scores the decisions take on those two
 // runs, evenly by rank. Static scores do not depend on the load, so the
-// two runs are walks through the workload; load-aware ones are
-// simulations, each replaced by its static scores when it is unstable.
+// two runs are walks through the workload. Load-aware ones are
+// simulations; one that is unstable is replaced by its static scores, and
+// for the all-edge run less the penalty of a full batch with no queue,
+// alpha W (s(K) - 1): the lowest scores a stable edge gives.
 func Thresholds(cfg Config, w Workload, n int) ([]float64, error) {
 	su, err := newSetup(cfg, w)
 	if err != nil {
@@ -42,6 +46,12 @@ func (su *setup) thresholds(s *simulator, n int) ([]float64, error) {
 		if !simulated {
 			if _, err := s.walk(th, f, nil); err != nil {
 				return nil, err
+			}
+			if su.cfg.Decide == Load && th < 0 {
+				full := su.cfg.Alpha * (su.cfg.s(su.cfg.EdgeSlots) - 1)
+				for i := range f {
+					f[i] -= full * s.prices[i].est[eval.LLM]
+				}
 			}
 		}
 		scores = append(scores, f...)

@@ -48,6 +48,37 @@ func TestThresholds(t *testing.T) {
 	}
 }
 
+// Load-aware thresholds when the all-edge run is unstable. One device, a
+// request every 10 s: 1 s on its SLM (10 tokens at 0.1 s), 30 s on the edge
+// (100 at 0.3 s), so every request on the SLM offers the device 0.1 and
+// every one on the edge offers it 30/10 x s(2)/2 = 2.25: that run is not
+// simulated. The all-SLM run never queues, so its scores are the static
+// ones, p - 0.01 (T_e - T_s) = p - 0.01 (30 + 100/B - 1) = p - 0.29. The
+// all-edge end stands in with the scores at a full batch: less alpha W
+// (s(2) - 1) = 0.01 x 30 x 0.5 = 0.15.
+func TestThresholdsLoadFullBatch(t *testing.T) {
+	m := eval.LatencyModel{SLM: eval.Rates{Prefill: 1, Decode: 0.1}, LLM: eval.Rates{Prefill: 1, Decode: 0.3}, Bandwidth: 1e12}
+	var w Requests
+	for _, p := range []float64{0.9, 0.6} {
+		r := Request{P: p, Decide: [2]eval.Turn{eval.SingleTurn(0, 10), eval.SingleTurn(0, 100)}}
+		r.Serve = r.Decide
+		w = append(w, r)
+	}
+	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1e12}, Alpha: 0.01, Devices: 1, EdgeSlots: 2, EdgeSlowdown: 0.5,
+		Arrival: Arrival{Value: 10}, Decide: Load}
+	got, err := Thresholds(cfg, w, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gap := 30 + 100/1e12 - 1
+	want := []float64{math.Inf(1), 0.9 - 0.01*gap, 0.9 - 0.01*gap - 0.15, 0.6 - 0.01*gap, 0.6 - 0.01*gap - 0.15, math.Inf(-1)}
+	for i := range want {
+		if len(got) != len(want) || !(got[i] == want[i] || near(got[i], want[i], 1e-12)) {
+			t.Fatalf("thresholds %v, want %v", got, want)
+		}
+	}
+}
+
 // The sweep is ordered by LLM share from all-SLM to all-LLM, each point is
 // the simulation at its threshold, and nothing depends on the number of
 // goroutines.

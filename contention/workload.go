@@ -70,34 +70,65 @@ func SingleTurn(reqs []eval.Request, p []float64, mean eval.MeanResponse, actual
 }
 
 // validate reports a score outside [0, 1], a token count that is negative
-// or not finite, or models that disagree on what the router reads.
+// or not finite, a quality that is not finite, or models that disagree on
+// what the router reads.
 func (r *Request) validate() error {
 	if !(r.P >= 0 && r.P <= 1) {
 		return fmt.Errorf("request %s: router score %v outside [0, 1]", r.ID, r.P)
 	}
-	for _, ts := range [][2]eval.Turn{r.Decide, r.Serve} {
-		for _, t := range ts {
-			for _, x := range [...]float64{t.Context, t.Reprefill, t.Prompt, t.Upload, t.Response} {
-				if !(x >= 0) || math.IsInf(x, 0) {
-					return fmt.Errorf("request %s: token count %v, want a finite number >= 0", r.ID, x)
-				}
+	for _, t := range [...]*eval.Turn{&r.Decide[0], &r.Decide[1], &r.Serve[0], &r.Serve[1]} {
+		for _, x := range [...]float64{t.Context, t.Reprefill, t.Prompt, t.Upload, t.Response} {
+			if !(x >= 0 && x <= math.MaxFloat64) {
+				return fmt.Errorf("request %s: token count %v, want a finite number >= 0", r.ID, x)
 			}
 		}
 	}
 	for _, q := range r.Quality {
-		if math.IsNaN(q) || math.IsInf(q, 0) {
+		if !(q >= -math.MaxFloat64 && q <= math.MaxFloat64) {
 			return fmt.Errorf("request %s: quality %v, want a finite number", r.ID, q)
 		}
 	}
-	s, e := r.Serve[eval.SLM], r.Serve[eval.LLM]
+	s, e := &r.Serve[eval.SLM], &r.Serve[eval.LLM]
 	if s.Context != e.Context || s.Prompt != e.Prompt {
 		return fmt.Errorf("request %s: the models' turns disagree on context or prompt, which the router reads before choosing", r.ID)
 	}
 	return nil
 }
 
-// compute is the seconds a model of rates k takes for turn t alone:
-// prefill of what it has not cached (eq. 1) and decode (eq. 5).
-func compute(k eval.Rates, t eval.Turn) float64 {
+// price is what the simulation needs of a request, computed once. A
+// single-turn request's does not depend on the path, so a setup prices
+// single-turn workloads once for all its thresholds.
+type price struct {
+	p      float64
+	ts, te float64 // the decision's unloaded totals (eqs. 6-7)
+	router float64 // eq. 4
+	// work is the accounted compute on each model, est the
+	// decision-priced one: prefill of what it has not cached (eq. 1) and
+	// decode (eq. 5).
+	work, est        [2]float64
+	upload, download float64 // tokens sent to and from the edge
+	quality          [2]float64
+	unjudged         bool
+}
+
+func newPrice(m *eval.LatencyModel, r *Request) (price, error) {
+	if err := r.validate(); err != nil {
+		return price{}, err
+	}
+	s, e := &r.Serve[eval.SLM], &r.Serve[eval.LLM]
+	return price{
+		p:  r.P,
+		ts: m.Total(eval.SLM, r.Decide[eval.SLM]), te: m.Total(eval.LLM, r.Decide[eval.LLM]),
+		router:   m.TauR * (s.Context + s.Prompt),
+		work:     [2]float64{compute(m.SLM, s), compute(m.LLM, e)},
+		est:      [2]float64{compute(m.SLM, &r.Decide[eval.SLM]), compute(m.LLM, &r.Decide[eval.LLM])},
+		upload:   e.Upload,
+		download: e.Response,
+		quality:  r.Quality,
+		unjudged: r.Unjudged,
+	}, nil
+}
+
+func compute(k eval.Rates, t *eval.Turn) float64 {
 	return k.Prefill*(t.Reprefill+t.Prompt) + k.Decode*t.Response
 }

@@ -2,6 +2,7 @@ package contention
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -64,6 +65,9 @@ func newSchedule(cfg *Config, w Workload) (*schedule, error) {
 		for i := j; i < nd; i += cfg.Devices {
 			if i > j {
 				t += gap()
+			}
+			if t > math.MaxFloat64 {
+				return nil, fmt.Errorf("arrival %v: the replay would last beyond the largest float64 of seconds", a)
 			}
 			sc.order = append(sc.order, int32(perm[i]))
 			sc.start = append(sc.start, t)

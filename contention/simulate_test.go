@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/edgeroute/edgeroute/channel"
@@ -118,6 +119,50 @@ func simulateAnyLoad(t *testing.T, cfg Config, w Workload, th float64) Run {
 	p := Point{Threshold: th}
 	s.summarize(&p)
 	return Run{Point: p, Outcomes: s.out}
+}
+
+// The single-turn workload of eval's replay, on one device whose requests
+// never overlap, gives the points of eval.Sweep: today's curve.
+func TestSingleTurnMatchesReplay(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 2))
+	reqs := make([]eval.Request, 800)
+	p := make([]float64, len(reqs))
+	for i := range reqs {
+		reqs[i] = eval.Request{ID: "r", PromptTokens: float64(10 + r.IntN(300)), QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)),
+			RespSLM: float64(r.IntN(3000)), RespLLM: float64(r.IntN(9000))}
+		p[i] = r.Float64()
+	}
+	m, ch := paperLink()
+	mean := eval.MeanResponse{SLM: 1254.4, LLM: 4567.9}
+	for _, actual := range []bool{false, true} {
+		rp := eval.Replay{Model: m, Alpha: 0.03, Mean: mean, Actual: actual}
+		items, err := rp.Items(reqs, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		curve := eval.Sweep(items)
+		w, err := SingleTurn(reqs, p, mean, actual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 1, EdgeSlots: 1, Arrival: Arrival{Value: 2000}, Seed: 1}
+		for _, want := range []eval.Point{curve[0], curve[len(curve)/3], curve[len(curve)/2], curve[len(curve)-1]} {
+			run, err := Simulate(cfg, w, want.Threshold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := run.Point; !near(got.Quality, want.Quality, 1e-12) || !near(got.Latency, want.Latency, 1e-12) || got.LLMShare != want.LLMShare {
+				t.Errorf("actual %v, threshold %v: quality %v, latency %v, share %v; eval.Sweep %+v", actual, want.Threshold, got.Quality, got.Latency, got.LLMShare, want)
+			}
+		}
+	}
+	reqs[3].RespLLM = -1
+	if _, err := SingleTurn(reqs, p, mean, true); err == nil || !strings.Contains(err.Error(), "response length unknown") {
+		t.Errorf("unknown response length: %v", err)
+	}
+	if _, err := SingleTurn(reqs, p[1:], mean, false); err == nil || !strings.Contains(err.Error(), "799 scores for 800 requests") {
+		t.Errorf("scores: %v", err)
+	}
 }
 
 // edgeOnly is a request the edge serves at any finite threshold: prompt

@@ -256,6 +256,7 @@ func TestBadInput(t *testing.T) {
 		{"negative think", func(c Config) Config { c.Think = -1; return c }, w, "think time is -1"},
 		{"zero gap", func(c Config) Config { c.Arrival = Arrival{Value: 0}; return c }, w, "arrival gap:0"},
 		{"negative rate", func(c Config) Config { c.Arrival = Arrival{Poisson: true, Value: -2}; return c }, w, "arrival poisson:-2"},
+		{"endless replay", func(c Config) Config { c.Devices, c.Arrival = 1, Arrival{Value: 1e308}; return c }, w, "arrival gap:1e+308: the replay would last"},
 		{"no channel", func(c Config) Config { c.Channel = nil; return c }, w, "channel is missing"},
 		{"bad model", func(c Config) Config { c.Model.LLM.Decode = 0; return c }, w, "llm decode rate"},
 		{"empty workload", func(c Config) Config { return c }, Requests{}, "no requests"},

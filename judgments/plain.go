@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/internal/jsonl"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
@@ -29,6 +27,8 @@ import (
 //	quality          required  0/1 correctness or a judge score
 //	response_tokens  optional  the answer's length in tokens; empty/absent = unknown
 //	response         optional  the answer's text, counted when response_tokens is absent
+//	domain           optional  the record's domain, for a new benchmark's pack (package pack);
+//	                           ignored when the rows are matched to a built-in benchmark
 //
 // In JSONL, quality, turn and response_tokens are numbers and other keys
 // are an error; in CSV every cell is text and an empty cell is absent.
@@ -43,10 +43,11 @@ type PlainRow struct {
 	Quality        *float64 `json:"quality"`
 	ResponseTokens *int     `json:"response_tokens"`
 	Response       *string  `json:"response"`
+	Domain         string   `json:"domain"`
 }
 
 // plainColumns are the plain format's keys.
-var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response"}
+var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response", "domain"}
 
 // RecordFinder maps a benchmark prompt to its record ID.
 type RecordFinder func(bench, prompt string) (id string, err error)
@@ -67,12 +68,7 @@ func ReadPlain(r io.Reader, name string, jsonLines bool, find RecordFinder, coun
 		js = append(js, j)
 		return nil
 	}
-	if jsonLines {
-		err = jsonl.Each(r, name, func(_ int, row *PlainRow) error { return add(row) })
-	} else {
-		err = readPlainCSV(r, name, add)
-	}
-	if err != nil {
+	if err = eachPlainRow(r, name, jsonLines, []string{"bench", "model", "quality"}, add); err != nil {
 		return "", nil, err
 	}
 	if len(js) == 0 {
@@ -91,23 +87,17 @@ func (row *PlainRow) UnmarshalJSON(b []byte) error {
 }
 
 func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgment, error) {
-	switch {
-	case row.Bench == "":
+	if row.Bench == "" {
 		return Judgment{}, errors.New("bench is empty")
-	case row.Model == "":
-		return Judgment{}, errors.New("model is empty")
-	case row.Quality == nil:
-		return Judgment{}, errors.New("no quality")
-	case math.IsNaN(*row.Quality) || math.IsInf(*row.Quality, 0):
-		return Judgment{}, fmt.Errorf("quality %v", *row.Quality)
-	case row.Turn < 0:
-		return Judgment{}, fmt.Errorf("turn %d, want >= 0", row.Turn)
+	}
+	if err := row.Check(); err != nil {
+		return Judgment{}, err
+	}
+	switch {
 	case row.RecordID == "" && row.Prompt == "":
 		return Judgment{}, errors.New("neither record_id nor prompt")
 	case row.RecordID != "" && !strings.HasPrefix(row.RecordID, row.Bench+"/"):
 		return Judgment{}, fmt.Errorf("record_id %q is not a %s record ID (%s/...)", row.RecordID, row.Bench, row.Bench)
-	case row.ResponseTokens != nil && *row.ResponseTokens < 0:
-		return Judgment{}, fmt.Errorf("response_tokens %d, want >= 0 (leave it out when unknown)", *row.ResponseTokens)
 	}
 	id := row.RecordID
 	if row.Prompt != "" {
@@ -120,17 +110,12 @@ func (row *PlainRow) judgment(find RecordFinder, counter tokens.Counter) (Judgme
 		}
 		id = found
 	}
-	resp := -1
-	switch {
-	case row.ResponseTokens != nil:
-		resp = *row.ResponseTokens
-	case row.Response != nil:
-		resp = counter.Count(*row.Response)
-	}
-	return Judgment{RecordID: id, Turn: row.Turn, Model: row.Model, Quality: *row.Quality, ResponseTokens: resp}, nil
+	return row.Judgment(id, counter), nil
 }
 
-func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
+// readPlainCSV reads plain-format CSV rows; the header must have the
+// required columns.
+func readPlainCSV(r io.Reader, name string, required []string, add func(*PlainRow) error) error {
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
 	if err != nil {
@@ -150,7 +135,7 @@ func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
 		}
 		col[h] = i
 	}
-	for _, need := range []string{"bench", "model", "quality"} {
+	for _, need := range required {
 		if _, ok := col[need]; !ok {
 			return fmt.Errorf("%s line 1: no %q column", name, need)
 		}
@@ -176,6 +161,7 @@ func readPlainCSV(r io.Reader, name string, add func(*PlainRow) error) error {
 		row.RecordID, _ = get("record_id")
 		row.Prompt, _ = get("prompt")
 		row.Model, _ = get("model")
+		row.Domain, _ = get("domain")
 		if s, ok := get("quality"); ok {
 			q, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {

@@ -2,11 +2,11 @@ package pack
 
 import (
 	"embed"
-
 	"fmt"
-	"github.com/apache/arrow-go/v18/parquet"
 	"slices"
 	"strings"
+
+	"github.com/apache/arrow-go/v18/parquet"
 )
 
 // The built-in packs, made by Build from the upstream files

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -74,16 +75,20 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	case n <= 0:
 		return nil, errors.New("no rows: an empty pack")
 	}
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{Parallel: true, PreAllocBinaryData: true}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{PreAllocBinaryData: true}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := fr.ReadTable(context.Background())
+	sch, data, err := readAll(fr, rd.NumRows())
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns: %v", err)
 	}
-	defer tbl.Release()
-	cols, err := readColumns(tbl)
+	defer func() {
+		for _, d := range data {
+			d.Release()
+		}
+	}()
+	cols, err := readColumns(sch, data)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +139,12 @@ func readMeta(rd *file.Reader, m *Meta) error {
 			return fmt.Errorf("metadata %s %q: %v", f.key, s, err)
 		}
 	}
+	if len(m.Models) == 0 {
+		m.Models = nil // as Build and the importers make it
+	}
+	if len(m.Source) == 0 {
+		m.Source = nil
+	}
 	if err := validateMeta(m); err != nil {
 		return fmt.Errorf("metadata: %v", err)
 	}
@@ -156,9 +167,56 @@ var knownColumns = map[string]bool{
 	"domain": false, "answer": false, "reference": false, "contaminated": false, "judgments": false,
 }
 
-func readColumns(tbl arrow.Table) (*columns, error) {
+// readAll reads every column, a goroutine each. Each recovers from
+// panics itself: the Parquet reader panics on some corrupt files, and a
+// panic in another goroutine would end the process (this is why the
+// reader's own Parallel option, whose goroutines do not recover, is off).
+func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunked, error) {
+	leaves := make([]int, fr.ParquetReader().MetaData().Schema.NumColumns())
+	for i := range leaves {
+		leaves[i] = i
+	}
+	groups := make([]int, fr.ParquetReader().NumRowGroups())
+	for i := range groups {
+		groups[i] = i
+	}
+	readers, sch, err := fr.GetFieldReaders(context.Background(), leaves, groups)
+	if err != nil {
+		return nil, nil, err
+	}
+	data := make([]*arrow.Chunked, len(readers))
+	errs := make([]error, len(readers))
+	var wg sync.WaitGroup
+	for i, rdr := range readers {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("corrupt Parquet file: %v", r)
+				}
+			}()
+			defer rdr.Release()
+			data[i], errs[i] = rdr.NextBatch(rows)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil && int64(data[i].Len()) != rows {
+			err = fmt.Errorf("%d rows readable, the footer says %d", data[i].Len(), rows)
+		}
+		if err != nil {
+			for _, d := range data {
+				if d != nil {
+					d.Release()
+				}
+			}
+			return nil, nil, fmt.Errorf("column %s: %v", sch.Field(i).Name, err)
+		}
+	}
+	return sch, data, nil
+}
+
+func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
 	arrs := map[string]arrow.Array{}
-	sch := tbl.Schema()
 	for i, f := range sch.Fields() {
 		if _, ok := knownColumns[f.Name]; !ok {
 			return nil, fmt.Errorf("column %q is not in schema edgeroute.pack/%s (columns: %s)", f.Name, Version, strings.Join(columnNames(), ", "))
@@ -166,7 +224,7 @@ func readColumns(tbl arrow.Table) (*columns, error) {
 		if _, dup := arrs[f.Name]; dup {
 			return nil, fmt.Errorf("column %q twice", f.Name)
 		}
-		chunks := tbl.Column(i).Data().Chunks()
+		chunks := data[i].Chunks()
 		if len(chunks) == 1 {
 			arrs[f.Name] = chunks[0]
 			continue
@@ -185,43 +243,30 @@ func readColumns(tbl arrow.Table) (*columns, error) {
 	}
 	c := &columns{answerArr: arrs["answer"], refArr: arrs["reference"]}
 	var err error
-	wrap := func(name string, e error) error {
-		if e != nil && err == nil {
-			err = fmt.Errorf("column %s: %v", name, e)
-		}
-		return err
-	}
-	required := func(name string) {
-		if i := firstNull(arrs[name]); i >= 0 {
-			wrap(name, fmt.Errorf("row %d is null", i+1))
+	decode := func(name string, f func(a arrow.Array) error) {
+		if a := arrs[name]; a != nil && err == nil {
+			if e := f(a); e != nil {
+				err = fmt.Errorf("column %s: %v", name, e)
+			}
 		}
 	}
 	for _, name := range []string{"record_id", "turn", "prompt", "contaminated"} {
-		if arrs[name] != nil {
-			required(name)
-		}
+		decode(name, func(a arrow.Array) error {
+			if i := firstNull(a); i >= 0 {
+				return fmt.Errorf("row %d is null", i+1)
+			}
+			return nil
+		})
 	}
 	for _, s := range []struct {
 		name string
 		dst  *[]string
 	}{{"record_id", &c.ids}, {"domain", &c.domains}, {"prompt", &c.prompts}, {"answer", &c.answers}, {"reference", &c.refs}} {
-		if a := arrs[s.name]; a != nil && err == nil {
-			*s.dst, err = stringValues(a)
-			wrap(s.name, err)
-		}
+		decode(s.name, func(a arrow.Array) (e error) { *s.dst, e = stringValues(a); return e })
 	}
-	if err == nil {
-		c.turns, err = intValues(arrs["turn"])
-		wrap("turn", err)
-	}
-	if a := arrs["contaminated"]; a != nil && err == nil {
-		c.contaminated, err = boolValues(a)
-		wrap("contaminated", err)
-	}
-	if a := arrs["judgments"]; a != nil && err == nil {
-		c.lists, err = listValues(a)
-		wrap("judgments", err)
-	}
+	decode("turn", func(a arrow.Array) (e error) { c.turns, e = intValues(a); return e })
+	decode("contaminated", func(a arrow.Array) (e error) { c.contaminated, e = boolValues(a); return e })
+	decode("judgments", func(a arrow.Array) (e error) { c.lists, e = listValues(a); return e })
 	return c, err
 }
 

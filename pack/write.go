@@ -70,7 +70,6 @@ func writerProperties() *parquet.WriterProperties {
 		parquet.WithDictionaryFor("domain", true),
 		parquet.WithDictionaryFor("judgments.list.element."+columnModel, true),
 		parquet.WithStats(false),
-		parquet.WithDataPageSize(64<<20),
 		parquet.WithMaxRowGroupLength(1<<30),
 	)
 }

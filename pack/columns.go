@@ -3,19 +3,18 @@ package pack
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
-// A column's values as Go slices, whatever Arrow type another tool wrote
-// them as (see the package doc). Null values come back as zero values;
-// callers that need a value ask the array with firstNull.
+// A column's values as Go slices, whatever Parquet types another tool
+// wrote them as (see the package doc). Null values come back as zero
+// values; callers that need a value ask the array with firstNull.
 
-// stringValues returns the values of a string column. The values of a plain
-// or large string array share one Go string (one allocation for the
-// column, not one per row); a dictionary's values are decoded once.
+// stringValues returns the values of a string column. The values of a
+// string array share one Go string (one allocation for the column, not
+// one per row); a dictionary's values are decoded once.
 func stringValues(a arrow.Array) ([]string, error) {
 	out := make([]string, a.Len())
 	switch a := a.(type) {
@@ -25,17 +24,10 @@ func stringValues(a arrow.Array) ([]string, error) {
 		for i := range out {
 			out[i] = all[offs[i]-offs[0] : offs[i+1]-offs[0]]
 		}
-	case *array.LargeString:
-		all := string(a.ValueBytes())
-		offs := a.ValueOffsets()
-		for i := range out {
-			out[i] = all[offs[i]-offs[0] : offs[i+1]-offs[0]]
-		}
-	case *array.StringView:
-		for i := range out {
-			out[i] = strings.Clone(a.Value(i))
-		}
 	case *array.Dictionary:
+		if a.NullN() == a.Len() {
+			break // no values, and then no dictionary either
+		}
 		dict, err := stringValues(a.Dictionary())
 		if err != nil {
 			return nil, fmt.Errorf("dictionary of %v", err)
@@ -144,12 +136,9 @@ func firstNull(a arrow.Array) int {
 
 // listValues returns a list column: row i's elements are
 // ListValues()[start:end] for start, end = ValueOffsets(i).
-func listValues(a arrow.Array) (array.ListLike, error) {
-	switch a := a.(type) {
-	case *array.List:
-		return a, nil
-	case *array.LargeList:
-		return a, nil
+func listValues(a arrow.Array) (*array.List, error) {
+	if l, ok := a.(*array.List); ok {
+		return l, nil
 	}
 	return nil, fmt.Errorf("type %s, want a list", a.DataType())
 }

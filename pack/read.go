@@ -75,9 +75,18 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	case n <= 0:
 		return nil, errors.New("no rows: an empty pack")
 	}
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{PreAllocBinaryData: true}, memory.DefaultAllocator)
+	ignoreArrowSchema(rd)
+	props := pqarrow.ArrowReadProperties{PreAllocBinaryData: true}
+	// The few-valued columns come as dictionaries: each name is decoded
+	// once, not once per row.
+	for _, col := range []string{"domain", "judgments.list.element." + columnModel} {
+		if i := rd.MetaData().Schema.ColumnIndexByName(col); i >= 0 {
+			props.SetReadDict(i, true)
+		}
+	}
+	fr, err := pqarrow.NewFileReader(rd, props, memory.DefaultAllocator)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("not a readable Parquet file: %v", err)
 	}
 	sch, data, err := readAll(fr, rd.NumRows())
 	if err != nil {
@@ -104,6 +113,19 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 		err = validate(p)
 	}
 	return p, err
+}
+
+// ignoreArrowSchema hides the Arrow schema pyarrow and polars store in a
+// file (key ARROW:schema), so that the column types are read from the
+// Parquet schema: the Parquet reader decodes the stored schema's
+// flatbuffer unchecked, and a corrupt one asks for hundreds of gigabytes.
+// The Parquet types carry all a pack needs.
+func ignoreArrowSchema(rd *file.Reader) {
+	for _, kv := range rd.MetaData().KeyValueMetadata() {
+		if kv.Key == "ARROW:schema" {
+			kv.Key = "edgeroute: ignored ARROW:schema"
+		}
+	}
 }
 
 // readMeta reads the key-value metadata; the schema version first, so
@@ -158,7 +180,7 @@ type columns struct {
 	turns                                []int64
 	contaminated                         []bool
 	answerArr, refArr                    arrow.Array // for their nulls
-	lists                                array.ListLike
+	lists                                *array.List
 }
 
 // The columns a pack may have, and whether it must.

@@ -17,26 +17,32 @@ import (
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
-// The built-in benchmarks, their licences and their judgments' quality
-// scale.
+// The built-in benchmarks: their kind, quality scale, licence and the
+// upstream licence files (paths of scripts/MANIFEST.tsv, copied under
+// builtin/LICENSES).
 var builtins = map[string]struct {
-	kind    Kind
-	context Context
-	scale   Scale
-	license License
+	kind     Kind
+	context  Context
+	scale    Scale
+	license  License
+	licenses []string
 }{
 	"mmlu": {KindSingleTurn, "", Scale{0, 1}, License{"MIT AND Apache-2.0",
 		"MMLU test set: Hendrycks et al., \"Measuring Massive Multitask Language Understanding\" (github.com/hendrycks/test), MIT, " +
 			"as copied by github.com/lu-wang-dl/chain-of-thought-hub (MIT); " +
-			"results of Mixtral-8x7B-Instruct-v0.1 and GPT-4-1106-preview: RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"}},
+			"results of Mixtral-8x7B-Instruct-v0.1 and GPT-4-1106-preview: RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"},
+		[]string{"mmlu/LICENSE.hendrycks-test", "mmlu/LICENSE.chain-of-thought-hub", "routellm/LICENSE"}},
 	"gsm8k": {KindSingleTurn, "", Scale{0, 1}, License{"MIT AND Apache-2.0",
 		"GSM8K test set: Cobbe et al., \"Training Verifiers to Solve Math Word Problems\" (github.com/openai/grade-school-math), MIT; " +
-			"results and responses of Mixtral-8x7B-Instruct-v0.1 and GPT-4-1106-preview: RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"}},
+			"results and responses of Mixtral-8x7B-Instruct-v0.1 and GPT-4-1106-preview: RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"},
+		[]string{"gsm8k/LICENSE", "routellm/LICENSE"}},
 	"mtbench": {KindDialogue, ContextServed, Scale{1, 10}, License{"Apache-2.0",
 		"MT-Bench questions (Zheng et al., FastChat) and GPT-4 judgments of Mixtral-8x7B-Instruct-v0.1 and GPT-4-1106-preview: " +
-			"RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"}},
+			"RouteLLM (github.com/lm-sys/RouteLLM), Apache-2.0"},
+		[]string{"routellm/LICENSE"}},
 	"mtbench101": {KindDialogue, ContextGolden, Scale{1, 10}, License{"Apache-2.0",
-		"MT-Bench-101 dialogues: Bai et al., \"MT-Bench-101\" (github.com/mtbench101/mt-bench-101), Apache-2.0"}},
+		"MT-Bench-101 dialogues: Bai et al., \"MT-Bench-101\" (github.com/mtbench101/mt-bench-101), Apache-2.0"},
+		[]string{"mtbench101/LICENSE"}},
 }
 
 // Build makes the pack of a built-in benchmark ("mmlu", "gsm8k",

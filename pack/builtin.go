@@ -10,9 +10,10 @@ import (
 )
 
 // The built-in packs, made by Build from the upstream files
-// (go test ./pack -run TestBuiltin -update rewrites them).
+// (go test ./pack -run TestBuiltin -update rewrites them), and the
+// upstream licences: the binary that embeds the packs carries them too.
 //
-//go:embed builtin/*.parquet
+//go:embed builtin/*.parquet builtin/LICENSES
 var builtinFiles embed.FS
 
 // BuiltinNames lists the built-in packs, sorted.
@@ -39,4 +40,22 @@ func Builtin(name string) (*Pack, error) {
 	defer f.Close()
 	// Read in place: an embedded file is a ReaderAt and a Seeker.
 	return readFrom("(embedded) pack/"+path, f.(parquet.ReaderAtSeeker))
+}
+
+// BuiltinLicense is the text of the upstream licence files of a built-in
+// pack, each after a line naming it.
+func BuiltinLicense(name string) (string, error) {
+	b, ok := builtins[name]
+	if !ok {
+		return "", fmt.Errorf("no built-in pack %q (want %s)", name, strings.Join(BuiltinNames(), ", "))
+	}
+	var out strings.Builder
+	for _, path := range b.licenses {
+		text, err := builtinFiles.ReadFile("builtin/LICENSES/" + path)
+		if err != nil {
+			return "", fmt.Errorf("built-in pack %s: %v", name, err)
+		}
+		fmt.Fprintf(&out, "==> %s <==\n%s\n", path, text)
+	}
+	return out.String(), nil
 }

@@ -2,9 +2,13 @@ package pack
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/edgeroute/edgeroute/internal/atomicfile"
@@ -53,4 +57,51 @@ func TestBuiltin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The licence files are the upstream ones (sha256 as in
+// scripts/MANIFEST.tsv), and every pack has its own.
+func TestBuiltinLicenses(t *testing.T) {
+	want := manifestSums(t)
+	files, err := fs.Glob(builtinFiles, "builtin/LICENSES/*/*")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%v, %v", files, err)
+	}
+	for _, f := range files {
+		b, _ := builtinFiles.ReadFile(f)
+		rel := strings.TrimPrefix(f, "builtin/LICENSES/")
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want[rel] {
+			t.Errorf("%s: not the upstream %s", f, rel)
+		}
+	}
+	for _, name := range BuiltinNames() {
+		text, err := BuiltinLicense(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range strings.Split(p.License.SPDX, " AND ") {
+			if !strings.Contains(text, map[string]string{"MIT": "MIT License", "Apache-2.0": "Apache License"}[id]) {
+				t.Errorf("%s: licence %s, but its licence files have no %s text", name, p.License.SPDX, id)
+			}
+		}
+	}
+}
+
+// manifestSums reads scripts/MANIFEST.tsv from the checkout: path -> sha256.
+func manifestSums(t *testing.T) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("../scripts/MANIFEST.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		m[f[0]] = f[2]
+	}
+	return m
 }

@@ -26,6 +26,10 @@ import (
 // this a file is refused rather than exhausting memory.
 const MaxRows = 1 << 22
 
+// maxValues is the most values a column chunk may hold: a pack of
+// MaxRows rows, each judged by a thousand models.
+const maxValues = MaxRows * 1000
+
 // Read reads the pack at path.
 func Read(path string) (*Pack, error) {
 	b, err := os.ReadFile(path)
@@ -75,6 +79,9 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	case n <= 0:
 		return nil, errors.New("no rows: an empty pack")
 	}
+	if err := checkChunks(rd); err != nil {
+		return nil, fmt.Errorf("not a readable Parquet file: %v", err)
+	}
 	ignoreArrowSchema(rd)
 	props := pqarrow.ArrowReadProperties{PreAllocBinaryData: true}
 	// The few-valued columns come as dictionaries: each name is decoded
@@ -113,6 +120,35 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 		err = validate(p)
 	}
 	return p, err
+}
+
+// checkChunks refuses column chunks that the footer places outside the
+// file. The Parquet reader trusts those numbers: it allocates what they
+// claim, and panics on negative ones in goroutines of its own, where no
+// recover can reach.
+func checkChunks(rd *file.Reader) error {
+	md := rd.MetaData()
+	size := md.GetSourceFileSize()
+	for g := range rd.NumRowGroups() {
+		rg := md.RowGroup(g)
+		for c := range rg.NumColumns() {
+			col, err := rg.ColumnChunk(c)
+			if err != nil {
+				return err
+			}
+			start, n := col.DataPageOffset(), col.TotalCompressedSize()
+			if d := col.DictionaryPageOffset(); col.HasDictionaryPage() && d > 0 && d < start {
+				start = d
+			}
+			if start < 0 || n < 0 || start > size || n > size-start {
+				return fmt.Errorf("column %s of row group %d: bytes %d to %d, outside the file's %d", col.PathInSchema(), g, start, start+n, size)
+			}
+			if v := col.NumValues(); v < 0 || v > maxValues {
+				return fmt.Errorf("column %s of row group %d: %d values", col.PathInSchema(), g, v)
+			}
+		}
+	}
+	return nil
 }
 
 // ignoreArrowSchema hides the Arrow schema pyarrow and polars store in a

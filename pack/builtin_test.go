@@ -105,3 +105,34 @@ func manifestSums(t *testing.T) map[string]string {
 	}
 	return m
 }
+
+// Build refuses a file that is not the upstream one.
+func TestBuildChecksUpstream(t *testing.T) {
+	needShared(t)
+	dir := t.TempDir()
+	for _, f := range []string{"question.jsonl", "judgements.jsonl", "contaminated_prompts.jsonl"} {
+		b, err := os.ReadFile(filepath.Join(sharedData, "routellm", "mt_bench", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "question.jsonl" {
+			b = bytes.Replace(b, []byte("Compose"), []byte("Write"), 1) // still valid JSON, another text
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "routellm", "mt_bench"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "routellm", "mt_bench", f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := Build(dir, "mtbench")
+	if err == nil || !strings.Contains(err.Error(), "question.jsonl: sha256 ") || !strings.Contains(err.Error(), "but the upstream file's (scripts/MANIFEST.tsv) is 119565adbab8") {
+		t.Errorf("error %v, want the checksum mismatch of question.jsonl", err)
+	}
+	if _, err := Build(dir, "mmlu"); err == nil || !strings.Contains(err.Error(), "mmlu") {
+		t.Errorf("no MMLU files: error %v", err)
+	}
+	if _, err := Build(dir, "hellaswag"); err == nil || !strings.Contains(err.Error(), `no built-in benchmark "hellaswag" (want gsm8k, mmlu, mtbench, mtbench101)`) {
+		t.Errorf("unknown bench: %v", err)
+	}
+}

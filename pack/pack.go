@@ -213,9 +213,9 @@ func (p *Pack) Describe() string {
 	case len(p.Models) == 0:
 		b.WriteString("; no judgments")
 	case p.SLM != "":
-		fmt.Fprintf(&b, "; %d judgments of %d models, SLM %s, LLM %s, quality %g..%g", len(p.Judgments), len(p.Models), p.SLM, p.LLM, p.Quality.Min, p.Quality.Max)
+		fmt.Fprintf(&b, "; %d judgments of %d models (SLM %s, LLM %s), quality %g..%g", len(p.Judgments), len(p.Models), p.SLM, p.LLM, p.Quality.Min, p.Quality.Max)
 	default:
-		fmt.Fprintf(&b, "; %d judgments of %d models (%s), quality %g..%g", len(p.Judgments), len(p.Models), strings.Join(p.Models, ", "), p.Quality.Min, p.Quality.Max)
+		fmt.Fprintf(&b, "; %d judgments by %s, quality %g..%g", len(p.Judgments), strings.Join(p.Models, ", "), p.Quality.Min, p.Quality.Max)
 	}
 	fmt.Fprintf(&b, "; from %s", sourceDirs(p.Source))
 	if p.License.SPDX != "" {

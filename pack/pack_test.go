@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -367,19 +368,60 @@ func TestReadRefuses(t *testing.T) {
 	}
 }
 
-func FuzzReadBytes(f *testing.F) {
-	f.Add(rawPack(f, looseSchema, singleRows, singleMeta()))
-	f.Add(rawPack(f, looseSchema, dialogueRows, dialogueMeta()))
-	for _, p := range []*Pack{tinySingle(), tinyDialogues()} {
+// seedPacks are the fuzz seed corpus: small valid packs (written by
+// Encode and by other tools) and every damaged one above.
+func seedPacks(t testing.TB) map[string][]byte {
+	seeds := map[string][]byte{
+		"valid-loose-single":    rawPack(t, looseSchema, singleRows, singleMeta()),
+		"valid-loose-dialogues": rawPack(t, looseSchema, dialogueRows, dialogueMeta()),
+	}
+	for name, p := range map[string]*Pack{"valid-single": tinySingle(), "valid-dialogues": tinyDialogues()} {
 		b, err := Encode(p)
 		if err != nil {
-			f.Fatal(err)
+			t.Fatal(err)
 		}
-		f.Add(b)
+		seeds[name] = b
 	}
-	for _, c := range damagedPacks(f) {
-		f.Add(c.file)
+	for _, c := range damagedPacks(t) {
+		seeds["damaged-"+strings.ReplaceAll(c.name, " ", "-")] = c.file
 	}
+	return seeds
+}
+
+// The seed corpus in testdata/fuzz/FuzzReadBytes holds the seed packs
+// (with -update: is rewritten from them); the valid ones read, the
+// damaged ones do not.
+func TestFuzzCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzReadBytes")
+	for name, b := range seedPacks(t) {
+		path := filepath.Join(dir, name)
+		if *update {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte("go test fuzz v1\n[]byte("+strconv.Quote(string(b))+")\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test ./pack -run TestFuzzCorpus -update writes the corpus)", err)
+		}
+		quoted, ok := strings.CutPrefix(strings.TrimSpace(string(text)), "go test fuzz v1\n[]byte(")
+		seed, err := strconv.Unquote(strings.TrimSuffix(quoted, ")"))
+		if !ok || err != nil {
+			t.Fatalf("%s: not a fuzz corpus file", path)
+		}
+		_, err = ReadBytes(name, []byte(seed))
+		if valid := strings.HasPrefix(name, "valid-"); valid != (err == nil) {
+			t.Errorf("%s: error %v", path, err)
+		}
+	}
+}
+
+func FuzzReadBytes(f *testing.F) {
+	// The seeds are testdata/fuzz/FuzzReadBytes (TestFuzzCorpus).
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := ReadBytes("f", b)
 		if err != nil {
@@ -398,4 +440,39 @@ func FuzzReadBytes(f *testing.F) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+func TestDropContaminated(t *testing.T) {
+	p := tinySingle()
+	clean, dropped := p.DropContaminated()
+	want := tinySingle()
+	want.Records = []datasets.Record{want.Records[0], want.Records[2]}
+	want.Judgments = want.Judgments[:2]
+	want.Contaminated = nil
+	if dropped != 1 || !reflect.DeepEqual(clean, want) {
+		t.Errorf("dropped %d, left %+v", dropped, clean)
+	}
+	if _, err := Encode(clean); err != nil {
+		t.Errorf("what is left does not write: %v", err)
+	}
+	d := tinyDialogues()
+	d.Contaminated = []bool{true, false}
+	clean, dropped = d.DropContaminated()
+	if dropped != 1 || len(clean.Dialogues) != 1 || clean.Dialogues[0].ID != "d2" || len(clean.Judgments) != 0 {
+		t.Errorf("dialogues: dropped %d, left %+v", dropped, clean)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	for _, c := range []struct {
+		p    *Pack
+		want string
+	}{
+		{tinySingle(), "tiny: single-turn, 3 records (1 contaminated); 4 judgments of 2 models (SLM small, LLM big), quality 0..1; from results.csv; licence MIT"},
+		{tinyDialogues(), "chat: dialogue, 2 dialogues, 3 turns, golden context; 2 judgments by big, quality 1..10; from no recorded files"},
+	} {
+		if got := c.p.Describe(); got != c.want {
+			t.Errorf("Describe() = %q, want %q", got, c.want)
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/judgments"
@@ -122,8 +123,8 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	return p, err
 }
 
-// checkChunks refuses column chunks that the footer places outside the
-// file. The Parquet reader trusts those numbers: it allocates what they
+// checkChunks refuses column chunks (and page indexes) that the footer
+// places outside the file. The Parquet reader trusts those numbers: it allocates what they
 // claim, and panics on negative ones in goroutines of its own, where no
 // recover can reach.
 func checkChunks(rd *file.Reader) error {
@@ -145,6 +146,11 @@ func checkChunks(rd *file.Reader) error {
 			}
 			if v := col.NumValues(); v < 0 || v > maxValues {
 				return fmt.Errorf("column %s of row group %d: %d values", col.PathInSchema(), g, v)
+			}
+			for _, loc := range []*metadata.IndexLocation{col.GetColumnIndexLocation(), col.GetOffsetIndexLocation()} {
+				if loc != nil && (loc.Offset < 0 || loc.Length < 0 || loc.Offset > size || int64(loc.Length) > size-loc.Offset) {
+					return fmt.Errorf("column %s of row group %d: a page index at bytes %d to %d, outside the file's %d", col.PathInSchema(), g, loc.Offset, loc.Offset+int64(loc.Length), size)
+				}
 			}
 		}
 	}

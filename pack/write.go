@@ -97,7 +97,7 @@ func Encode(p *Pack) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta, err := metadata(&p.Meta)
+	meta, err := keyValues(&p.Meta)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +115,8 @@ func Encode(p *Pack) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// metadata is the key-value metadata of m, in a fixed order.
-func metadata(m *Meta) ([][2]string, error) {
+// keyValues is the key-value metadata of m, in a fixed order.
+func keyValues(m *Meta) ([][2]string, error) {
 	scale, err := json.Marshal(m.Quality) // validate has refused NaN and Inf
 	if err != nil {
 		return nil, err

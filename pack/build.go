@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -103,15 +102,8 @@ func buildSingleTurn(p *Pack, dataDir string) ([]string, error) {
 		return nil, err
 	}
 	kept, _ := datasets.DropPrompts(recs, prompts)
-	keep := make(map[string]bool, len(kept))
-	for _, r := range kept {
-		keep[r.ID] = true
-	}
 	p.Records, p.Judgments, p.SLM, p.LLM = recs, js, weak, strong
-	p.Contaminated = make([]bool, len(recs))
-	for i, r := range recs {
-		p.Contaminated[i] = !keep[r.ID]
-	}
+	p.Contaminated = dropped(recs, kept, func(r datasets.Record) string { return r.ID })
 	files := []string{"gsm8k/test.jsonl", "routellm/gsm8k/gsm8k_responses.csv"}
 	if p.Bench == "mmlu" {
 		files = files[:0]
@@ -161,16 +153,23 @@ func buildMTBench(p *Pack, dataDir string) ([]string, error) {
 		return nil, err
 	}
 	kept, _ := datasets.DropDialogues(ds, prompts)
-	keep := make(map[string]bool, len(kept))
-	for _, d := range kept {
-		keep[d.ID] = true
-	}
 	p.Dialogues, p.Judgments, p.SLM, p.LLM = ds, js, judgments.RouteLLMWeak, judgments.RouteLLMStrong
-	p.Contaminated = make([]bool, len(ds))
-	for i, d := range ds {
-		p.Contaminated[i] = !keep[d.ID]
-	}
+	p.Contaminated = dropped(ds, kept, func(d datasets.Dialogue) string { return d.ID })
 	return []string{"routellm/mt_bench/question.jsonl", judged, "routellm/mt_bench/contaminated_prompts.jsonl"}, nil
+}
+
+// dropped flags each of all that kept, what a datasets.Drop function left
+// of all, lacks.
+func dropped[T any](all, kept []T, id func(T) string) []bool {
+	keep := make(map[string]bool, len(kept))
+	for _, x := range kept {
+		keep[id(x)] = true
+	}
+	flags := make([]bool, len(all))
+	for i, x := range all {
+		flags[i] = !keep[id(x)]
+	}
+	return flags
 }
 
 // sortJudgments puts p's judgments in the order a read returns them: by
@@ -207,10 +206,11 @@ func upstreamFiles(dataDir string, files []string) ([]SourceFile, error) {
 	out := make([]SourceFile, len(files))
 	for i, rel := range files {
 		path := filepath.Join(dataDir, filepath.FromSlash(rel))
-		sum, err := fileSHA256(path)
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
+		sum := sha256Hex(b)
 		w, ok := want[rel]
 		switch {
 		case !ok:
@@ -234,15 +234,7 @@ func manifest() map[string]string {
 	return m
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: %v", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

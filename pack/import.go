@@ -281,8 +281,7 @@ func readSource(p *Pack, path string, read func(name string, b []byte) error) er
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(b)
-	p.Source = append(p.Source, SourceFile{Path: filepath.Base(path), SHA256: hex.EncodeToString(sum[:])})
+	p.Source = append(p.Source, SourceFile{Path: filepath.Base(path), SHA256: sha256Hex(b)})
 	return read(path, b)
 }
 

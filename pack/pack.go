@@ -55,16 +55,19 @@
 //
 // A golden-context dialogue has a reference for every turn (the last may be
 // null); a served-context one has none. All turns of a dialogue carry the
-// same contaminated flag.
+// same domain and contaminated flag. Rows are unique by (record_id, turn),
+// judgments by (record_id, turn, model).
 //
-// Files other tools write are read too: columns are found by name (answer,
-// reference, contaminated and judgments may be absent, and other columns
-// are refused, so that a misspelt one is not silently ignored); strings
-// may be large, view or dictionary-encoded, integers of any width, quality
-// any number type; null is accepted where the table says so and for domain
-// and judgments (none), and refused elsewhere. Every rule above is checked
-// on read and on write, and an error names the file and the first
-// offending row. Writing the same Pack gives the same bytes.
+// Files other tools (pyarrow, polars) write are read too. Columns are found
+// by name; domain, answer, reference, contaminated and judgments may be
+// absent, and other columns are refused, so that a misspelt one is not
+// silently ignored. Types come from the Parquet schema (an Arrow schema
+// stored in the file is ignored): strings plain or dictionary-encoded,
+// integers of any width, quality of any number type, nullable columns.
+// Null is accepted where the table says so and for domain and judgments
+// (none), and refused elsewhere. Every rule above is checked on read and
+// on write, and an error names the file and the first offending row.
+// Writing the same Pack gives the same bytes.
 package pack
 
 import (

@@ -425,8 +425,8 @@ func FuzzReadBytes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := ReadBytes("f", b)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "f: ") {
-				t.Fatalf("error %q does not name the file", err)
+			if !strings.HasPrefix(err.Error(), "f: ") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %q: not one line naming the file", err)
 			}
 			return
 		}

@@ -124,9 +124,9 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 }
 
 // checkChunks refuses column chunks (and page indexes) that the footer
-// places outside the file. The Parquet reader trusts those numbers: it allocates what they
-// claim, and panics on negative ones in goroutines of its own, where no
-// recover can reach.
+// places outside the file. The Parquet reader trusts those numbers: it
+// allocates what they claim, and panics on negative ones in goroutines of
+// its own, where no recover can reach.
 func checkChunks(rd *file.Reader) error {
 	md := rd.MetaData()
 	size := md.GetSourceFileSize()
@@ -307,7 +307,7 @@ func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
 	}
 	c := &columns{answerArr: arrs["answer"], refArr: arrs["reference"]}
 	var err error
-	decode := func(name string, f func(a arrow.Array) error) {
+	column := func(name string, f func(a arrow.Array) error) {
 		if a := arrs[name]; a != nil && err == nil {
 			if e := f(a); e != nil {
 				err = fmt.Errorf("column %s: %v", name, e)
@@ -315,7 +315,7 @@ func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
 		}
 	}
 	for _, name := range []string{"record_id", "turn", "prompt", "contaminated"} {
-		decode(name, func(a arrow.Array) error {
+		column(name, func(a arrow.Array) error {
 			if i := firstNull(a); i >= 0 {
 				return fmt.Errorf("row %d is null", i+1)
 			}
@@ -326,11 +326,11 @@ func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
 		name string
 		dst  *[]string
 	}{{"record_id", &c.ids}, {"domain", &c.domains}, {"prompt", &c.prompts}, {"answer", &c.answers}, {"reference", &c.refs}} {
-		decode(s.name, func(a arrow.Array) (e error) { *s.dst, e = stringValues(a); return e })
+		column(s.name, func(a arrow.Array) (e error) { *s.dst, e = stringValues(a); return e })
 	}
-	decode("turn", func(a arrow.Array) (e error) { c.turns, e = intValues(a); return e })
-	decode("contaminated", func(a arrow.Array) (e error) { c.contaminated, e = boolValues(a); return e })
-	decode("judgments", func(a arrow.Array) (e error) { c.lists, e = listValues(a); return e })
+	column("turn", func(a arrow.Array) (e error) { c.turns, e = intValues(a); return e })
+	column("contaminated", func(a arrow.Array) (e error) { c.contaminated, e = boolValues(a); return e })
+	column("judgments", func(a arrow.Array) (e error) { c.lists, e = listValues(a); return e })
 	return c, err
 }
 

@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -231,10 +230,10 @@ var knownColumns = map[string]bool{
 	"domain": false, "answer": false, "reference": false, "contaminated": false, "judgments": false,
 }
 
-// readAll reads every column, a goroutine each. Each recovers from
-// panics itself: the Parquet reader panics on some corrupt files, and a
-// panic in another goroutine would end the process (this is why the
-// reader's own Parallel option, whose goroutines do not recover, is off).
+// readAll reads every column. The reader's Parallel option stays off: its
+// goroutines do not recover from the panics some corrupt files cause (the
+// caller's recover cannot reach them), and reading columns in parallel
+// does not load a pack faster on two cores.
 func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunked, error) {
 	leaves := make([]int, fr.ParquetReader().MetaData().Schema.NumColumns())
 	for i := range leaves {
@@ -248,33 +247,25 @@ func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunke
 	if err != nil {
 		return nil, nil, err
 	}
-	data := make([]*arrow.Chunked, len(readers))
-	errs := make([]error, len(readers))
-	var wg sync.WaitGroup
+	defer func() {
+		for _, rdr := range readers {
+			rdr.Release()
+		}
+	}()
+	data := make([]*arrow.Chunked, 0, len(readers))
 	for i, rdr := range readers {
-		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					errs[i] = fmt.Errorf("corrupt Parquet file: %v", r)
-				}
-			}()
-			defer rdr.Release()
-			data[i], errs[i] = rdr.NextBatch(rows)
-		})
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err == nil && int64(data[i].Len()) != rows {
-			err = fmt.Errorf("%d rows readable, the footer says %d", data[i].Len(), rows)
+		d, err := rdr.NextBatch(rows)
+		if err == nil && int64(d.Len()) != rows {
+			d.Release()
+			err = fmt.Errorf("%d rows readable, the footer says %d", d.Len(), rows)
 		}
 		if err != nil {
 			for _, d := range data {
-				if d != nil {
-					d.Release()
-				}
+				d.Release()
 			}
 			return nil, nil, fmt.Errorf("column %s: %v", sch.Field(i).Name, err)
 		}
+		data = append(data, d)
 	}
 	return sch, data, nil
 }

@@ -402,7 +402,7 @@ func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
 	for i, m := range p.Models {
 		model[m] = i
 	}
-	judged := make([]bool, (p.Requests()+1)*len(p.Models)) // by row and model
+	judged := make(map[[2]int]bool, len(p.Judgments)) // by row and model; sized by the judgments, not rows × models
 	for _, j := range p.Judgments {
 		k := judgments.Key{RecordID: j.RecordID, Turn: j.Turn}
 		row, ok := rows[k]
@@ -413,14 +413,14 @@ func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
 		switch {
 		case !ok:
 			return atRow(row, "a judgment by model %q, which is not in the models list %q", j.Model, p.Models)
-		case judged[row*len(p.Models)+m]:
+		case judged[[2]int{row, m}]:
 			return atRow(row, "%s judged twice for model %s", k, j.Model)
 		case !finite(j.Quality) || j.Quality < p.Quality.Min || j.Quality > p.Quality.Max:
 			return atRow(row, "model %s: quality %v outside the scale %g..%g", j.Model, j.Quality, p.Quality.Min, p.Quality.Max)
 		case j.ResponseTokens < -1:
 			return atRow(row, "model %s: response tokens %d (-1 means unknown)", j.Model, j.ResponseTokens)
 		}
-		judged[row*len(p.Models)+m] = true
+		judged[[2]int{row, m}] = true
 	}
 	return nil
 }

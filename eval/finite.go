@@ -141,7 +141,9 @@ func (s *finiteSums) check(m LatencyModel) error {
 func (rp Replay) Check(reqs []Request) error {
 	var sums finiteSums
 	for _, r := range reqs {
-		turns := func(rs, re float64) [2]Turn { return [2]Turn{SingleTurn(r.PromptTokens, rs), SingleTurn(r.PromptTokens, re)} }
+		turns := func(rs, re float64) [2]Turn {
+			return [2]Turn{SingleTurn(r.PromptTokens, rs), SingleTurn(r.PromptTokens, re)}
+		}
 		decided := turns(rp.Mean.SLM, rp.Mean.LLM)
 		if err := finiteTurn(rp.Model, rp.Alpha, r.ID, decided); err != nil {
 			return err

@@ -22,10 +22,10 @@ func TestEachPlainRow(t *testing.T) {
 	if j := rows[0].Judgment("r", tokens.Words{}); j != (Judgment{RecordID: "r", Model: "small", Quality: 1, ResponseTokens: 3}) {
 		t.Errorf("judgment %+v", j)
 	}
-	if _, _, err := ReadPlain(strings.NewReader(text), "x", false, NewCatalog(testData), tokens.Words{}); err == nil || !strings.Contains(err.Error(), `x line 1: no "bench" column`) {
+	if _, _, err := ReadPlain(strings.NewReader(text), "x", false, NewCatalog(Upstream(testData)), tokens.Words{}); err == nil || !strings.Contains(err.Error(), `x line 1: no "bench" column`) {
 		t.Errorf("ReadPlain without bench: %v", err)
 	}
-	_, js, err := ReadPlain(strings.NewReader("bench,prompt,domain,model,quality\ngsm8k,What is 1+1?,math,small,1\n"), "x", false, NewCatalog(testData), tokens.Words{})
+	_, js, err := ReadPlain(strings.NewReader("bench,prompt,domain,model,quality\ngsm8k,What is 1+1?,math,small,1\n"), "x", false, NewCatalog(Upstream(testData)), tokens.Words{})
 	if err != nil || len(js) != 1 || js[0].RecordID != "gsm8k/test/0" {
 		t.Errorf("ReadPlain with a domain: %+v, %v", js, err)
 	}

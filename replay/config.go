@@ -16,8 +16,11 @@ import (
 // about them name the flag.
 type Config struct {
 	// The benchmark and its data.
-	Bench   string // a name of Benchmarks()
-	DataDir string // where the upstream files are (see package internal/datadir)
+	// Bench is a name of Benchmarks() or the path of a pack file (package
+	// pack). A built-in benchmark is read from its upstream files in
+	// DataDir, or, when DataDir is "", from the pack built into the binary.
+	Bench   string
+	DataDir string
 	// Records, when set, reads the records from a Hugging Face Parquet
 	// export of the benchmark (cais/mmlu, openai/gsm8k) instead of the
 	// upstream CSV/JSONL.
@@ -109,7 +112,7 @@ func DefaultConfig() Config {
 
 // check refuses a configuration no replay can run.
 func (c *Config) check() error {
-	if _, ok := benchmarkNamed(c.Bench); !ok {
+	if _, ok := benchmarkNamed(c.Bench); !ok && !IsPackFile(c.Bench) {
 		if c.Bench == "" {
 			return fmt.Errorf("--bench is required: %s", strings.Join(Benchmarks(), ", "))
 		}
@@ -160,16 +163,18 @@ func (c *Config) check() error {
 	return nil
 }
 
-// alpha is the latency weight of this replay: Alpha, else the profile's.
-func (c *Config) alpha() (float64, error) {
+// alpha is the latency weight of a replay of bench: Alpha, else the
+// profile's, else 0 (the fused score is then the router's score alone),
+// with a note.
+func (c *Config) alpha(bench string) float64 {
 	if !math.IsNaN(c.Alpha) {
-		return c.Alpha, nil
+		return c.Alpha
 	}
-	a, ok := c.Profile.Alpha[c.Bench]
+	a, ok := c.Profile.Alpha[bench]
 	if !ok {
-		return 0, fmt.Errorf("--profile %s has no alpha for %s: pass --alpha", c.Profile.Name, c.Bench)
+		fmt.Fprintf(c.Stderr, "evalrun: profile %s has no latency weight for %s: alpha 0, so decisions ignore latency (pass --alpha)\n", c.Profile.Name, bench)
 	}
-	return a, nil
+	return a
 }
 
 // learned reports whether the replay scores with an ONNX model.

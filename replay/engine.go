@@ -157,7 +157,7 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
 			}
 			golden := -1.0
-			if d.Bench == "mtbench101" {
+			if in.golden {
 				golden = float64(cfg.Tokens.Count(turn.Golden))
 			}
 			ds.Prompt = append(ds.Prompt, float64(in.reqs[i].PromptTokens))

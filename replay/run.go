@@ -24,15 +24,11 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
 	}
-	b, _ := benchmarkNamed(cfg.Bench)
-	alpha, err := cfg.alpha()
+	in, err := load(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	in, err := load(&cfg, b)
-	if err != nil {
-		return nil, err
-	}
+	alpha := cfg.alpha(in.bench)
 	mean, source, err := meanResponse(&cfg, in)
 	if err != nil {
 		return nil, err
@@ -51,7 +47,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		respLen = "actual"
 	}
 	rep := &eval.Report{
-		Bench: cfg.Bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
 		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
 			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
 		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM},
@@ -73,7 +69,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		for _, sr := range scored {
 			steps += len(sr.scores) * len(d.contexts)
 		}
-		bar := progress.New(cfg.Stderr, steps, "replaying "+cfg.Bench, "sweeps")
+		bar := progress.New(cfg.Stderr, steps, "replaying "+in.bench, "sweeps")
 		defer bar.Finish()
 		d.step = func() { bar.Add(1) }
 	}

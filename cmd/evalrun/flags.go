@@ -50,8 +50,8 @@ var flagGroups = []struct {
 func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	d := replay.DefaultConfig()
 	return &replayFlags{
-		bench:            fs.String("bench", "", "benchmark to replay: "+strings.Join(replay.Benchmarks(), ", ")),
-		data:             fs.String("data", "", "data directory of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills)"),
+		bench:            fs.String("bench", "", "`benchmark` to replay: "+strings.Join(replay.Benchmarks(), ", ")+", or a pack file (evalrun import --bench-name)"),
+		data:             fs.String("data", "", "`directory` of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills; none there: the packs built into evalrun; builtin: those packs always)"),
 		records:          fs.String("records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
 		judgments:        fs.String("judgments", "", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
 		slm:              fs.String("slm", "", "SLM `model` name in the judgments (default: the file's SLM role)"),

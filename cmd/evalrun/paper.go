@@ -20,18 +20,26 @@ import (
 )
 
 // paperBenches are the benchmarks evalrun paper replays, in the paper's
-// order: the file whose absence means "no data" (the benchmark is then
-// skipped), and whether the data carries judgments (so the oracle and the
-// encoder router can run).
-var paperBenches = []struct {
+// order, and whether they have judgments (so the oracle and the encoder
+// router can run).
+var paperBenches = []paperBench{
+	{"mmlu", true},
+	{"gsm8k", true},
+	{"mtbench101", false},
+	{"mtbench", true},
+}
+
+type paperBench struct {
 	bench string
-	file  string // relative to the data directory
 	judge bool
-}{
-	{"mmlu", "routellm/mmlu/responses", true},
-	{"gsm8k", "routellm/gsm8k/gsm8k_responses.csv", true},
-	{"mtbench101", "mtbench101/mtbench101.jsonl", false},
-	{"mtbench", "routellm/mt_bench/judgements.jsonl", true},
+}
+
+func paperBenchNames() []string {
+	var out []string
+	for _, b := range paperBenches {
+		out = append(out, b.bench)
+	}
+	return out
 }
 
 // benchValues is a repeatable bench=VALUE flag.
@@ -69,7 +77,7 @@ func (b benchValues) floats(flagName string) (map[string]float64, error) {
 func runPaper(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun paper", flag.ContinueOnError)
 	d := replay.DefaultConfig()
-	data := fs.String("data", "", "data `directory` (default: as for a replay)")
+	data := fs.String("data", "", "data `directory` (default: as for a replay; builtin: the packs built into evalrun)")
 	out := fs.String("out", "paper", "output `directory` (created if needed)")
 	bert := fs.String("bert", "", "BERT router `directory` (model.onnx, tokenizer.json): adds the bert router")
 	encoder := fs.String("encoder", "", "sentence encoder `directory`: adds the encoder router where there are judgments")
@@ -79,6 +87,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	conf := fs.Float64("confidence", d.Confidence, "confidence level of the intervals")
 	byDomain := fs.Bool("by-domain", false, "break each benchmark down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)")
 	cache := fs.String("cache", "", "score cache `directory` of ONNX routers (as for a replay)")
+	only := fs.String("bench", "", "comma-separated `benchmarks` to replay (default: all of "+strings.Join(paperBenchNames(), ", ")+")")
 	tg, judg, alpha := benchValues{}, benchValues{}, benchValues{}
 	fs.Var(tg, "target", "target quality of a benchmark, `bench=Q` (repeatable; default: midway between SLM and LLM)")
 	fs.Var(alpha, "alpha", "latency weight of a benchmark, `bench=A` (repeatable; default: the paper profile's, which has one for mmlu, gsm8k, mtbench101, mtbench)")
@@ -106,23 +115,46 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return e.fail(prefix, err)
 	}
-	dir, err := resolveData(ctx, *data, e.stdin, e.stderr)
-	if err != nil {
-		return e.fail(prefix, err)
+	for b, a := range alphas {
+		if a < 0 {
+			return e.fail(prefix, fmt.Errorf("--alpha %s=%v: want a number >= 0", b, a))
+		}
+	}
+	benches := paperBenches
+	if *only != "" {
+		benches = nil
+		for _, name := range strings.Split(*only, ",") {
+			i := slices.IndexFunc(paperBenches, func(b paperBench) bool { return b.bench == name })
+			if i < 0 {
+				return e.usageError(prefix, prefix, fmt.Errorf("--bench %q: unknown benchmark (want %s)%s", name, strings.Join(paperBenchNames(), ", "), suggest(name, paperBenchNames())))
+			}
+			benches = append(benches, paperBenches[i])
+		}
+	}
+	dir := ""
+	if *data != builtinData {
+		var err error
+		if dir, err = datadir.Resolve(*data); err != nil && !errors.Is(err, datadir.ErrNotFound) {
+			return e.fail(prefix, err)
+		}
 	}
 	var reps []*eval.Report
-	var skipped []string
-	for _, b := range paperBenches {
+	var builtin []string
+	for _, b := range benches {
 		cfg := replay.DefaultConfig()
-		cfg.Bench, cfg.DataDir, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, dir, *seeds, *seed, *boot, *conf
+		cfg.Bench, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, *seeds, *seed, *boot, *conf
 		cfg.ByDomain, cfg.Cache, cfg.Stderr = *byDomain, *cache, e.stderr
+		// Each benchmark from its upstream files where the data directory
+		// has them, else from the pack built into evalrun.
+		_, ownJudgments := judg[b.bench]
+		if dir != "" && replay.MissingUpstream(dir, b.bench, ownJudgments) == "" {
+			cfg.DataDir = dir
+		} else {
+			builtin = append(builtin, b.bench)
+		}
 		judged := b.judge
 		if f, ok := judg[b.bench]; ok {
 			cfg.Judgments, judged = f, true
-		} else if _, err := os.Stat(filepath.Join(dir, b.file)); err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s (no %s in the data directory)", b.bench, b.file))
-			fmt.Fprintf(e.stderr, "%s: %s: no data (%s), skipped\n", prefix, b.bench, b.file)
-			continue
 		}
 		if q, ok := targets[b.bench]; ok {
 			cfg.Target = q
@@ -151,9 +183,6 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results\n", prefix, b.bench, rep.N, unit, len(rep.Routers))
 		reps = append(reps, rep)
 	}
-	if len(reps) == 0 {
-		return e.fail(prefix, fmt.Errorf("no benchmark has data in %s (%s fetches it)", dir, datadir.FetchCommand))
-	}
 	if err := ctx.Err(); err != nil {
 		return e.fail(prefix, err)
 	}
@@ -166,7 +195,15 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return e.fail(prefix, err)
 	}
-	if err := paper.Write(*out, reps, paper.Options{Settings: settings, Skipped: skipped}); err != nil {
+	switch len(builtin) {
+	case 0:
+		settings += " Data: the upstream files."
+	case len(benches):
+		settings += " Data: the packs built into evalrun."
+	default:
+		settings += fmt.Sprintf(" Data: the packs built into evalrun for %s, the upstream files for the others.", strings.Join(builtin, ", "))
+	}
+	if err := paper.Write(*out, reps, paper.Options{Settings: settings}); err != nil {
 		return e.fail(prefix, err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))

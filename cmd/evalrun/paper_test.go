@@ -17,9 +17,9 @@ func paperRun(t *testing.T, args ...string) (string, int) {
 	return out + errs, code
 }
 
-// A data directory with only some benchmarks' files: the others are
-// skipped and named, the settings reach the report, and the files are
-// byte-identical twice.
+// A data directory with only some benchmarks' files: the others are read
+// from the built-in packs, which the report says; the settings reach the
+// report, and the files are byte-identical twice.
 func TestPaperFixture(t *testing.T) {
 	data := t.TempDir()
 	for _, f := range []string{"gsm8k/test.jsonl", "routellm/gsm8k/gsm8k_responses.csv", "mtbench101/mtbench101.jsonl"} {
@@ -36,31 +36,26 @@ func TestPaperFixture(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, msg)
 		}
-		for _, b := range []string{"mmlu", "mtbench"} {
-			if !strings.Contains(msg, b+": no data") {
-				t.Errorf("%s not reported as skipped: %s", b, msg)
-			}
-		}
 	}
 	md, err := os.ReadFile(filepath.Join(a, "REPORT.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Skipped: mmlu (no routellm/mmlu/responses in the data directory)", "## gsm8k in detail", "## mtbench101 in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
+	for _, s := range []string{"Data: the packs built into evalrun for mmlu, mtbench, the upstream files for the others.", "## gsm8k in detail", "## mtbench101 in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("REPORT.md has no %q", s)
 		}
 	}
 	reps, err := regress.Load(filepath.Join(a, "results.json"))
-	if err != nil || len(reps) != 2 || reps[0].Bench != "gsm8k" || reps[0].Target != 0.6 || reps[0].Profile.Alpha != 0.125 {
+	if err != nil || len(reps) != 4 || reps[1].Bench != "gsm8k" || reps[1].N != 4 || reps[1].Target != 0.6 || reps[1].Profile.Alpha != 0.125 || reps[0].N != 14042 {
 		t.Fatalf("results.json: %v %+v", err, reps)
 	}
 	var routers []string
-	for _, r := range reps[0].Routers {
+	for _, r := range reps[1].Routers {
 		routers = append(routers, r.Router)
 	}
-	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle" || reps[0].Routers[0].Seeds != 3 || reps[0].Routers[3].CI.Resamples != 7 || reps[0].Routers[3].CI.VsRandom == nil {
-		t.Errorf("gsm8k routers %v: %+v", routers, reps[0].Routers)
+	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle" || reps[1].Routers[0].Seeds != 3 || reps[1].Routers[3].CI.Resamples != 7 || reps[1].Routers[3].CI.VsRandom == nil {
+		t.Errorf("gsm8k routers %v: %+v", routers, reps[1].Routers)
 	}
 	for _, f := range []string{"gsm8k_quality_latency.png", "gsm8k_quality_share.svg", "curves/gsm8k_random.csv", "mtbench101_latency_share.png"} {
 		x, err := os.ReadFile(filepath.Join(a, f))
@@ -83,7 +78,8 @@ func TestPaperErrors(t *testing.T) {
 		{[]string{"--alpha", "gsm8k=-"}, "--alpha gsm8k=-: not a number"},
 		{[]string{"--data", filepath.Join(data, "missing")}, "missing"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"--data", "../../testdata/data", "--alpha", "gsm8k=-1"}, "evalrun paper: mmlu"},
+		{[]string{"--alpha", "gsm8k=-1"}, "evalrun paper: --alpha gsm8k=-1: want a number >= 0"},
+		{[]string{"--bench", "gsm8k,mmlo"}, `--bench "mmlo": unknown benchmark (want mmlu, gsm8k, mtbench101, mtbench) (did you mean "mmlu"?)`},
 	} {
 		args := append([]string{"--out", t.TempDir()}, c.args...)
 		if !slices.Contains(args, "--data") {
@@ -92,9 +88,6 @@ func TestPaperErrors(t *testing.T) {
 		if msg, code := paperRun(t, args...); code != 2 || !strings.Contains(msg, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, msg, c.want)
 		}
-	}
-	if msg, code := paperRun(t, "--data", data, "--out", t.TempDir()); code != 2 || !strings.Contains(msg, "no benchmark has data in "+data) {
-		t.Errorf("no data: exit %d, %q", code, msg)
 	}
 	if msg, code := paperRun(t, "--help"); code != 0 || !strings.Contains(msg, "Usage: evalrun paper") {
 		t.Errorf("--help: exit %d, %q", code, msg)

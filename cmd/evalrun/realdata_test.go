@@ -12,12 +12,17 @@ import (
 	"github.com/edgeroute/edgeroute/eval"
 )
 
+// sharedDataDir is the upstream data beside the checkout (the
+// development and CI layout).
+var sharedDataDir = filepath.Join("..", "..", "..", "shared", "data")
+
+// sharedData skips tests that read the upstream files themselves, where
+// they are not.
 func sharedData(t *testing.T) string {
-	d := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("no shared data at %s", d)
+	if _, err := os.Stat(sharedDataDir); err != nil {
+		t.Skipf("reads the upstream files, and there are none at %s", sharedDataDir)
 	}
-	return d
+	return sharedDataDir
 }
 
 // replayJSON replays and parses the JSON report; without a --bootstrap

@@ -63,7 +63,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestWrite(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
-	opt := Options{Settings: "Settings: test.", Skipped: []string{"mmlu (no data)"}}
+	opt := Options{Settings: "Settings: test."}
 	for _, dir := range []string{a, b} {
 		if err := Write(dir, testReports(), opt); err != nil {
 			t.Fatal(err)
@@ -104,7 +104,6 @@ func TestWrite(t *testing.T) {
 	}
 	for _, line := range []string{
 		"Settings: test.",
-		"Skipped: mmlu (no data)",
 		"over 100 resamples",
 		"Without judgments, hence without quality, target and metrics: mtbench101",
 		"![gsm8k_quality_latency](gsm8k_quality_latency.png)",

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -169,25 +168,9 @@ func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, e
 
 func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) error {
 	cr := textfile.NewCSV(r)
-	header, err := cr.Read()
+	col, err := cr.Header(name, plainColumns, "bench", "model", "quality")
 	if err != nil {
-		return csvError(name, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !slices.Contains(plainColumns, h) {
-			return fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(plainColumns, ", "))
-		}
-		if _, dup := col[h]; dup {
-			return fmt.Errorf("%s line 1: column %q twice", name, h)
-		}
-		col[h] = i
-	}
-	for _, need := range []string{"bench", "model", "quality"} {
-		if _, ok := col[need]; !ok {
-			return fmt.Errorf("%s line 1: no %q column", name, need)
-		}
+		return err
 	}
 	for {
 		fields, err := cr.Read()
@@ -195,7 +178,7 @@ func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) erro
 			return nil
 		}
 		if err != nil {
-			return csvError(name, err)
+			return textfile.CSVError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		get := func(c string) (string, bool) {

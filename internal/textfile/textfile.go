@@ -15,8 +15,10 @@ package textfile
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,4 +82,45 @@ func (c *CSV) Read() ([]string, error) {
 		return nil, &csv.ParseError{StartLine: start, Line: line, Column: i + 1, Err: fmt.Errorf("field %d: %v", i+1, NotUTF8(f[off]))}
 	}
 	return rec, nil
+}
+
+// Header reads the header of a CSV file whose columns are known (in any
+// order) and returns each column's index by name. A column that is not
+// known, one given twice, or a required one missing is an error naming
+// the file (name) and its line 1.
+func (c *CSV) Header(name string, known []string, required ...string) (map[string]int, error) {
+	header, err := c.Read()
+	if err != nil {
+		return nil, CSVError(name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if !slices.Contains(known, h) {
+			return nil, fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(known, ", "))
+		}
+		if _, dup := col[h]; dup {
+			return nil, fmt.Errorf("%s line 1: column %q twice", name, h)
+		}
+		col[h] = i
+	}
+	for _, need := range required {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s line 1: no %q column", name, need)
+		}
+	}
+	return col, nil
+}
+
+// CSVError names the file (name) and the line of an error reading a CSV
+// file; io.EOF, read where a record was due, is an empty file.
+func CSVError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s line %d: %v", name, pe.Line, pe.Err)
+	}
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file", name)
+	}
+	return fmt.Errorf("%s: %v", name, err)
 }

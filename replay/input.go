@@ -52,6 +52,13 @@ const (
 	routeLLMStrong = "gpt-4-1106-preview"
 )
 
+// The quality scales: 0/1 correctness on single-turn benchmarks, judge
+// scores of 0-10 on dialogues.
+const (
+	correctness = 1.0
+	judgeScores = 10.0
+)
+
 // input is a benchmark's requests as a replay reads them: records
 // (single-turn) or dialogues, and one request per record or turn.
 type input struct {
@@ -61,6 +68,9 @@ type input struct {
 	// and llm name the models in reports.
 	set      *judgments.Set
 	slm, llm string
+	// scale is the top of the quality scale: judged qualities lie in
+	// [0, scale].
+	scale float64
 	// Per request: what routers read, and the key of its judgments (the
 	// zero Key where a dialogue turn is not judged).
 	reqs []routers.Request
@@ -121,7 +131,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{records: recs}
+	in := &input{records: recs, scale: correctness}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -145,7 +155,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 	}
-	if in.set, err = pairSet(cfg, source, slm, llm, js, 1); err != nil {
+	if in.set, err = pairSet(cfg, source, slm, llm, js, in.scale); err != nil {
 		return nil, err
 	}
 	in.slm, in.llm = in.set.SLM, in.set.LLM
@@ -154,7 +164,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		if _, _, ok := in.set.Get(k); !ok {
 			return nil, fmt.Errorf("%s: record %s has no judgments", source, r.ID)
 		}
-		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
+		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
 		in.keys = append(in.keys, k)
 	}
 	return in, nil
@@ -205,7 +215,7 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{dialogues: ds, slm: "SLM", llm: "LLM"}
+	in := &input{dialogues: ds, slm: "SLM", llm: "LLM", scale: judgeScores}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}
@@ -222,7 +232,7 @@ func loadDialogues(cfg *Config) (*input, error) {
 			} else {
 				k = judgments.Key{}
 			}
-			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
+			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
 			// has none, and the answer actually in the context depends on
@@ -289,7 +299,7 @@ func dialogueJudgments(cfg *Config, all, ds []datasets.Dialogue) (*judgments.Set
 		}
 		kept = append(kept, j)
 	}
-	return pairSet(cfg, src, slm, llm, kept, 10)
+	return pairSet(cfg, src, slm, llm, kept, judgeScores)
 }
 
 // meanResponse picks the mean response lengths: the configured ones, else

@@ -135,18 +135,22 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 	return out, nil
 }
 
-// buildOracle knows the judgments: p = 1 exactly where the LLM's answer
-// is better.
+// buildOracle knows the judgments: it orders the requests by the LLM's
+// quality gain over the SLM (routers.Oracle), on the benchmark's quality
+// scale; a turn no one judged is a tie.
 func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
 	if s.in.set == nil {
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
-	llmBetter, _ := s.in.labels() // not judged: nothing to gain from the LLM
-	better := make(map[string]bool, len(s.in.reqs))
+	gain := make(map[string]float64, len(s.in.reqs))
 	for i, q := range s.in.reqs {
-		better[q.ID] = llmBetter[i]
+		gain[q.ID] = 0
+		if k := s.in.keys[i]; k != (judgments.Key{}) {
+			slm, llm, _ := s.in.set.Get(k)
+			gain[q.ID] = llm.Quality - slm.Quality
+		}
 	}
-	return routers.Oracle{LLMBetter: better}, nil
+	return routers.Oracle{Gain: gain, Range: s.in.scale}, nil
 }
 
 // labels are, per request, whether the LLM's answer is better and

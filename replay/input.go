@@ -75,6 +75,8 @@ type input struct {
 	// zero Key where a dialogue turn is not judged).
 	reqs []routers.Request
 	keys []judgments.Key
+	// inBench holds every request of the benchmark, replayed or not.
+	inBench map[judgments.Key]bool
 }
 
 // judged reports whether the judgments judge request k.
@@ -131,7 +133,10 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{records: recs, scale: correctness}
+	in := &input{records: recs, scale: correctness, inBench: make(map[judgments.Key]bool, len(all))}
+	for _, r := range all {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -140,12 +145,8 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
-		known := make(map[string]bool, len(all))
-		for _, r := range all {
-			known[r.ID] = true
-		}
 		for _, j := range js {
-			if !known[j.RecordID] || j.Turn != 0 {
+			if !in.inBench[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}] {
 				return nil, fmt.Errorf("%s: judgment of %v, which is not a %s record", cfg.Judgments, judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, cfg.Bench)
 			}
 		}
@@ -215,7 +216,12 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{dialogues: ds, slm: "SLM", llm: "LLM", scale: judgeScores}
+	in := &input{dialogues: ds, slm: "SLM", llm: "LLM", scale: judgeScores, inBench: map[judgments.Key]bool{}}
+	for _, d := range all {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}

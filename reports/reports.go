@@ -1,7 +1,8 @@
 // Package reports renders replay results (eval.Report) for people and
 // programs: a text table or Markdown summary (baselines, the point at the
-// target quality, RouteLLM's metrics), the curves as CSV, or the whole
-// report as JSON, the contract CI reads.
+// target quality, the points at LLM shares, RouteLLM's metrics), the
+// curves as CSV, the whole report as JSON, the contract CI reads, or the
+// routers' scores as a scores file.
 //
 // Rendering is deterministic: the same report gives the same bytes.
 package reports
@@ -9,6 +10,7 @@ package reports
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,6 +18,7 @@ import (
 	"strconv"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/routers/scorefile"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -58,6 +61,24 @@ func WriteCurvesCSV(w io.Writer, reps []*eval.Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// WriteScores writes every router's scores of the replayed requests as a
+// scores file (package scorefile: name, record_id, turn, p), which a
+// scores router reads back: a seeded router's first seed's; fixed routers
+// (slm-only, llm-only) have none.
+func WriteScores(w io.Writer, rep *eval.Report) error {
+	if len(rep.Scores) == 0 {
+		return errors.New("no router of this replay has scores (slm-only and llm-only have none)")
+	}
+	rs := make([]scorefile.Router, len(rep.Scores))
+	for i, s := range rep.Scores {
+		rs[i] = scorefile.Router{Name: s.Router, Scores: make([]scorefile.Score, len(s.P))}
+		for j, p := range s.P {
+			rs[i].Scores[j] = scorefile.Score{Record: rep.Requests[j].Record, Turn: rep.Requests[j].Turn, P: p}
+		}
+	}
+	return scorefile.WriteCSV(w, rs)
 }
 
 // num formats a float exactly (shortest representation that reads back

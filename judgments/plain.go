@@ -167,27 +167,7 @@ func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, e
 }
 
 func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) error {
-	cr := textfile.NewCSV(r)
-	col, err := cr.Header(name, plainColumns, "bench", "model", "quality")
-	if err != nil {
-		return err
-	}
-	for {
-		fields, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return textfile.CSVError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(c string) (string, bool) {
-			i, ok := col[c]
-			if !ok || fields[i] == "" {
-				return "", false
-			}
-			return fields[i], true
-		}
+	return textfile.NewCSV(r).Records(name, plainColumns, []string{"bench", "model", "quality"}, func(line int, get func(string) (string, bool)) error {
 		var row PlainRow
 		row.Bench, _ = get("bench")
 		row.RecordID, _ = get("record_id")
@@ -196,27 +176,26 @@ func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) erro
 		if s, ok := get("quality"); ok {
 			q, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {
-				return fmt.Errorf("%s line %d: quality %q is not a number", name, line, s)
+				return fmt.Errorf("quality %q is not a number", s)
 			}
 			row.Quality = &q
 		}
 		if s, ok := get("turn"); ok {
+			var err error
 			if row.Turn, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-				return fmt.Errorf("%s line %d: turn %q is not an integer", name, line, s)
+				return fmt.Errorf("turn %q is not an integer", s)
 			}
 		}
 		if s, ok := get("response_tokens"); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return fmt.Errorf("%s line %d: response_tokens %q is not an integer", name, line, s)
+				return fmt.Errorf("response_tokens %q is not an integer", s)
 			}
 			row.ResponseTokens = &n
 		}
 		if s, ok := get("response"); ok {
 			row.Response = &s
 		}
-		if err := add(line, &row); err != nil {
-			return fmt.Errorf("%s line %d: %v", name, line, err)
-		}
-	}
+		return add(line, &row)
+	})
 }

@@ -84,11 +84,42 @@ func (c *CSV) Read() ([]string, error) {
 	return rec, nil
 }
 
-// Header reads the header of a CSV file whose columns are known (in any
-// order) and returns each column's index by name. A column that is not
-// known, one given twice, or a required one missing is an error naming
-// the file (name) and its line 1.
-func (c *CSV) Header(name string, known []string, required ...string) (map[string]int, error) {
+// Records reads a CSV file with a header of known columns, in any order:
+// for each record after it, fn gets the record's line and its cells by
+// column name, a cell being absent (false) when the file has no such
+// column or the cell is empty. A header naming a column that is not
+// known, one twice, or lacking a required one is an error naming the
+// file (name) and its line 1; an error of fn is returned as "name line
+// N: ...".
+func (c *CSV) Records(name string, known, required []string, fn func(line int, cell func(column string) (string, bool)) error) error {
+	col, err := c.header(name, known, required)
+	if err != nil {
+		return err
+	}
+	for {
+		fields, err := c.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return CSVError(name, err)
+		}
+		line, _ := c.FieldPos(0)
+		cell := func(column string) (string, bool) {
+			i, ok := col[column]
+			if !ok || fields[i] == "" {
+				return "", false
+			}
+			return fields[i], true
+		}
+		if err := fn(line, cell); err != nil {
+			return fmt.Errorf("%s line %d: %v", name, line, err)
+		}
+	}
+}
+
+// header reads the header of Records: each column's index by name.
+func (c *CSV) header(name string, known, required []string) (map[string]int, error) {
 	header, err := c.Read()
 	if err != nil {
 		return nil, CSVError(name, err)

@@ -188,33 +188,14 @@ func readCSV(path string, add func(int, row) error) error {
 		return err
 	}
 	defer fh.Close()
-	cr := textfile.NewCSV(fh)
-	col, err := cr.Header(path, columns, colRecord, colP)
-	if err != nil {
-		return err
-	}
-	for {
-		fields, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return textfile.CSVError(path, err)
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(c string) (string, bool) {
-			i, ok := col[c]
-			if !ok || strings.TrimSpace(fields[i]) == "" {
-				return "", false
-			}
-			return strings.TrimSpace(fields[i]), true
-		}
+	return textfile.NewCSV(fh).Records(path, columns, []string{colRecord, colP}, func(line int, get func(string) (string, bool)) error {
 		var r row
 		r.name, _ = get(colName)
 		r.record, _ = get(colRecord)
 		if s, ok := get(colTurn); ok {
-			if r.turn, err = strconv.Atoi(s); err != nil {
-				return fmt.Errorf("%s line %d: %s %q is not an integer", path, line, colTurn, s)
+			var err error
+			if r.turn, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+				return fmt.Errorf("%s %q is not an integer", colTurn, s)
 			}
 		}
 		for _, c := range []struct {
@@ -222,17 +203,15 @@ func readCSV(path string, add func(int, row) error) error {
 			dst  **float64
 		}{{colP, &r.p}, {colTauR, &r.tauR}} {
 			if s, ok := get(c.name); ok {
-				x, err := strconv.ParseFloat(s, 64)
+				x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 				if err != nil {
-					return fmt.Errorf("%s line %d: %s %q is not a number", path, line, c.name, s)
+					return fmt.Errorf("%s %q is not a number", c.name, s)
 				}
 				*c.dst = &x
 			}
 		}
-		if err := add(line, r); err != nil {
-			return fmt.Errorf("%s line %d: %v", path, line, err)
-		}
-	}
+		return add(line, r)
+	})
 }
 
 // jsonRow is a JSONL line; keys other than these are an error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -67,6 +68,45 @@ func TestScoresRoundTrip(t *testing.T) {
 			if r.Curve[j] != o.Curve[j] {
 				t.Errorf("%s point %d: %+v, replayed %+v", r.Router, j, r.Curve[j], o.Curve[j])
 			}
+		}
+	}
+}
+
+// The same on the MT-Bench fixture's dialogue turns: rows name the
+// dialogue and the turn, the oracle's p is 1/2 + gain/20 (gains 2, 3, 7,
+// 7, -0.5, 1 on the judge scale), and the file replays both decision
+// variants as the routers did.
+func TestScoresRoundTripDialogues(t *testing.T) {
+	args := []string{"--bench", "mtbench", "--data", fixtureData, "--bootstrap", "0", "--points", "0", "--seeds", "1"}
+	out, errs, code := evalrun(t, append(args, "--router", "oracle,random", "--format", "scores")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 13 {
+		t.Fatalf("scores %v:\n%s", err, out)
+	}
+	keys := []string{"mtbench/81,1", "mtbench/81,2", "mtbench/82,1", "mtbench/82,2", "mtbench/83,1", "mtbench/83,2"}
+	for i, p := range []float64{0.6, 0.65, 0.85, 0.85, 0.475, 0.55} {
+		r := rows[i+1]
+		got, err := strconv.ParseFloat(r[3], 64)
+		if r[0] != "oracle" || r[1]+","+r[2] != keys[i] || err != nil || math.Abs(got-p) > 1e-15 || rows[i+7][1]+","+rows[i+7][2] != keys[i] {
+			t.Errorf("row %d: %v, want oracle,%s,%v", i+2, r, keys[i], p)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "dump.csv")
+	if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	orig := replayJSON(t, append(args, "--router", "oracle,random")...)
+	back := replayJSON(t, append(args, "--router", "scores="+file)...)
+	if len(back.Routers) != 4 || len(orig.Routers) != 4 {
+		t.Fatalf("%d and %d router results", len(back.Routers), len(orig.Routers))
+	}
+	for i, r := range back.Routers {
+		o := orig.Routers[i]
+		if r.Router != o.Router || r.Context != o.Context || r.APGR != o.APGR || fmt.Sprint(r.Curve) != fmt.Sprint(o.Curve) {
+			t.Errorf("%s (%s) from the file: APGR %v; replayed %s (%s): %v", r.Router, r.Context, r.APGR, o.Router, o.Context, o.APGR)
 		}
 	}
 }

@@ -67,7 +67,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		decodeLLM:        optFloat(fs, "decode-llm", "LLM decode time per token, s/token (overrides --gamma-llm for decode)"),
 		bandwidth:        optFloat(fs, "bandwidth", "wireless bandwidth B, tokens/s"),
 		overhead:         optFloat(fs, "overhead", "fixed transmission overhead delta, s"),
-		tauR:             optFloat(fs, "tau-r", "decision cost of a learned router (bert, encoder), s per token it reads (default: the profile's; the other routers cost 0)"),
+		tauR:             optFloat(fs, "tau-r", "decision cost of a learned router (bert, encoder, and scores files that give none), s per token it reads (default: the profile's; the other routers cost 0)"),
 		respSLM:          optFloat(fs, "resp-slm", "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)"),
 		respLLM:          optFloat(fs, "resp-llm", "mean LLM response length, tokens (with --resp-slm)"),
 		respLen:          fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)"),

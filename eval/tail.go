@@ -154,14 +154,15 @@ func (t *Tails) AtThresholds(ths []float64) []Tail {
 	return t.at(pos)
 }
 
-// AtShare is Curve.AtShare with the tail of the point: at LLM share s,
-// mixing the two points around it. ok is false when the curve does not
-// reach s.
+// AtShare is Curve.AtShares at one share with the tail of the point: at
+// LLM share s, mixing the two points around it. ok is false when the
+// curve does not reach s.
 func (t *Tails) AtShare(s float64) (Point, Tail, bool) {
-	p, ok := t.curve.AtShare(s)
-	if !ok {
+	pts := t.curve.AtShares([]float64{s})
+	if len(pts) == 0 {
 		return Point{}, Tail{}, false
 	}
+	p := pts[0]
 	c := t.curve
 	j := sort.Search(len(c), func(k int) bool { return c[k].LLMShare > s }) - 1
 	f := 0.0

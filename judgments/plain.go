@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -152,43 +151,7 @@ func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, e
 // readPlainCSV reads plain-format CSV rows; the header must have the
 // required columns.
 func readPlainCSV(r io.Reader, name string, required []string, add func(int, *PlainRow) error) error {
-	cr := textfile.NewCSV(r)
-	header, err := cr.Read()
-	if err != nil {
-		return csvError(name, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !slices.Contains(plainColumns, h) {
-			return fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(plainColumns, ", "))
-		}
-		if _, dup := col[h]; dup {
-			return fmt.Errorf("%s line 1: column %q twice", name, h)
-		}
-		col[h] = i
-	}
-	for _, need := range required {
-		if _, ok := col[need]; !ok {
-			return fmt.Errorf("%s line 1: no %q column", name, need)
-		}
-	}
-	for {
-		fields, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(c string) (string, bool) {
-			i, ok := col[c]
-			if !ok || fields[i] == "" {
-				return "", false
-			}
-			return fields[i], true
-		}
+	return textfile.NewCSV(r).Records(name, plainColumns, required, func(line int, get func(string) (string, bool)) error {
 		var row PlainRow
 		row.Bench, _ = get("bench")
 		row.RecordID, _ = get("record_id")
@@ -197,19 +160,20 @@ func readPlainCSV(r io.Reader, name string, required []string, add func(int, *Pl
 		if s, ok := get("quality"); ok {
 			q, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {
-				return fmt.Errorf("%s line %d: quality %q is not a number", name, line, s)
+				return fmt.Errorf("quality %q is not a number", s)
 			}
 			row.Quality = &q
 		}
 		if s, ok := get("turn"); ok {
+			var err error
 			if row.Turn, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-				return fmt.Errorf("%s line %d: turn %q is not an integer", name, line, s)
+				return fmt.Errorf("turn %q is not an integer", s)
 			}
 		}
 		if s, ok := get("response_tokens"); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return fmt.Errorf("%s line %d: response_tokens %q is not an integer", name, line, s)
+				return fmt.Errorf("response_tokens %q is not an integer", s)
 			}
 			row.ResponseTokens = &n
 		}
@@ -217,8 +181,6 @@ func readPlainCSV(r io.Reader, name string, required []string, add func(int, *Pl
 			row.Response = &s
 		}
 		row.Domain, _ = get("domain")
-		if err := add(line, &row); err != nil {
-			return fmt.Errorf("%s line %d: %v", name, line, err)
-		}
-	}
+		return add(line, &row)
+	})
 }

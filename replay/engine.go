@@ -32,16 +32,18 @@ type engine interface {
 	domain(units []int) (engine, []int)
 }
 
-// resamples are the bootstrap settings of an engine (R = 0: none).
+// resamples are the bootstrap settings of an engine (R = 0: none), and
+// the LLM shares whose operating points get intervals.
 type resamples struct {
-	r    int
-	seed int64
-	conf float64
+	r      int
+	seed   int64
+	conf   float64
+	shares []float64
 }
 
 // newEngine builds the engine of a benchmark from its input.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil)}
 	if in.dialogues == nil {
 		return newSingleTurn(cfg, in, alpha, mean, boot)
 	}
@@ -105,7 +107,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	if seeds != nil {
-		r.CI = eval.BootstrapSingle(seeds, target, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
 	}
 	return r, nil
 }
@@ -230,7 +232,7 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 		r.Switches, r.Reprefill = &sw, &re
 	}
 	if v.KeepSums {
-		r.CI = eval.BootstrapDialogues(sets, target, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
 	}
 	return r, nil
 }

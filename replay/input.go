@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,6 +66,13 @@ func benchmarkNamed(name string) (benchmark, bool) {
 	return benchmarks[i], true
 }
 
+// The quality scales of the upstream files: 0/1 correctness on
+// single-turn benchmarks, judge scores of 0-10 on dialogues.
+const (
+	correctness = 1.0
+	judgeScores = 10.0
+)
+
 // input is a benchmark's requests as a replay reads them: records
 // (single-turn) or dialogues, and one request per record or turn.
 type input struct {
@@ -79,10 +87,15 @@ type input struct {
 	// and llm name the models in reports.
 	set      *judgments.Set
 	slm, llm string
+	// scale is the top of the quality scale: judged qualities lie in
+	// [0, scale].
+	scale float64
 	// Per request: what routers read, and the key of its judgments (the
 	// zero Key where a dialogue turn is not judged).
 	reqs []routers.Request
 	keys []judgments.Key
+	// inBench holds every request of the benchmark, replayed or not.
+	inBench map[judgments.Key]bool
 }
 
 // judged reports whether the judgments judge request k.
@@ -148,7 +161,19 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 	if cfg.DropContaminated {
 		p, _ = p.DropContaminated()
 	}
-	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM"}
+	// The oracle maps quality gains into [0, 1] by the widest gain the
+	// scale allows (judge scores on 1..10 as on the upstream 0..10 files).
+	scale := math.Max(p.Quality.Max, p.Quality.Max-p.Quality.Min)
+	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM",
+		scale: scale, inBench: map[judgments.Key]bool{}}
+	for _, r := range all.Records {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
+	for _, d := range all.Dialogues {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
 	js, slm, llm := p.Judgments, p.SLM, p.LLM
 	minQ, maxQ := p.Quality.Min, p.Quality.Max
 	if cfg.Judgments != "" {
@@ -157,17 +182,8 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 			return nil, err
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
-		known := map[judgments.Key]bool{}
-		for _, r := range all.Records {
-			known[judgments.Key{RecordID: r.ID}] = true
-		}
-		for _, d := range all.Dialogues {
-			for t := range d.Turns {
-				known[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-			}
-		}
 		for _, j := range js {
-			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !known[k] {
+			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBench[k] {
 				return nil, fmt.Errorf("%s: judgment of %v, which %s does not have", cfg.Judgments, k, source)
 			}
 		}
@@ -207,7 +223,10 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, records: recs}
+	in := &input{bench: cfg.Bench, records: recs, scale: correctness, inBench: make(map[judgments.Key]bool, len(all))}
+	for _, r := range all {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -216,12 +235,8 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
-		known := make(map[string]bool, len(all))
-		for _, r := range all {
-			known[r.ID] = true
-		}
 		for _, j := range js {
-			if !known[j.RecordID] || j.Turn != 0 {
+			if !in.inBench[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}] {
 				return nil, fmt.Errorf("%s: judgment of %v, which is not a %s record", cfg.Judgments, judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, cfg.Bench)
 			}
 		}
@@ -231,7 +246,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 	}
-	if in.set, err = pairSet(cfg, source, slm, llm, js, 0, 1); err != nil {
+	if in.set, err = pairSet(cfg, source, slm, llm, js, 0, in.scale); err != nil {
 		return nil, err
 	}
 	in.slm, in.llm = in.set.SLM, in.set.LLM
@@ -252,7 +267,7 @@ func (in *input) requests(cfg *Config, source string) error {
 		if !in.judged(k) {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
-		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
+		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
 		in.keys = append(in.keys, k)
 	}
 	judged := 0
@@ -265,7 +280,7 @@ func (in *input) requests(cfg *Config, source string) error {
 			} else {
 				k = judgments.Key{}
 			}
-			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
+			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
 			// has none, and the answer actually in the context depends on
@@ -327,7 +342,12 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM"}
+	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, inBench: map[judgments.Key]bool{}}
+	for _, d := range all {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}
@@ -387,7 +407,7 @@ func dialogueJudgments(cfg *Config, all, ds []datasets.Dialogue) (*judgments.Set
 		}
 		kept = append(kept, j)
 	}
-	return pairSet(cfg, src, slm, llm, kept, 0, 10)
+	return pairSet(cfg, src, slm, llm, kept, 0, judgeScores)
 }
 
 // meanResponse picks the mean response lengths: the configured ones, else

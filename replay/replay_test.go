@@ -125,8 +125,12 @@ func TestMTBench101HandWorked(t *testing.T) {
 			t.Errorf("%s: at target %v, APGR %v", r.Router, r.AtTarget, r.APGR)
 		}
 	}
-	if _, ok := rep.Routers[0].AtShare["50"]; !ok {
-		t.Errorf("random: no latency at 50%% LLM: %+v", rep.Routers[0].AtShare)
+	// at 25, 50 and 75% LLM; the fixed routers' one point is at none of them
+	if a := rep.Routers[0].AtShare; len(a) != 3 || a[0].LLMShare != 0.25 || a[1].LLMShare != 0.5 || a[2].LLMShare != 0.75 || !(a[0].Latency < a[2].Latency) {
+		t.Errorf("random: at shares %+v", a)
+	}
+	if a := rep.Routers[2].AtShare; len(a) != 0 {
+		t.Errorf("slm-only: at shares %+v", a)
 	}
 	if _, err := Run(context.Background(), config("mtbench101", "oracle")); err == nil || !strings.Contains(err.Error(), "needs judgments") {
 		t.Errorf("oracle without judgments: %v", err)
@@ -146,6 +150,10 @@ func TestConfigErrors(t *testing.T) {
 		{func(c *Config) {
 			c.Routers = []Router{{Name: "bert", Model: "m", Head: "h"}, {Name: "encoder", Model: "m", Head: "h"}}
 		}, "--head h would serve both bert and encoder"},
+		{func(c *Config) { c.Routers = []Router{{Name: "scores"}} }, "--router scores: no file (want scores=FILE)"},
+		{func(c *Config) { c.Routers = []Router{{Name: "length", File: "x.csv"}} }, "--router length: reads no file (x.csv)"},
+		{func(c *Config) { c.Routers = []Router{{Name: "random"}, {Name: "length"}, {Name: "random"}} }, "--router: router random twice, from --router and from --router"},
+		{func(c *Config) { c.Routers = []Router{{Name: "scores", File: "nosuch.csv"}} }, "--router scores=nosuch.csv: open nosuch.csv: no such file"},
 		{func(c *Config) { c.Seeds = 0 }, "--seeds 0"},
 		{func(c *Config) { c.Bootstrap = -1 }, "--bootstrap -1"},
 		{func(c *Config) { c.Confidence = 1 }, "--confidence 1"},

@@ -73,17 +73,25 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		defer bar.Finish()
 		d.step = func() { bar.Add(1) }
 	}
+	shares := cfg.shares(rep.Quality)
 	for _, sr := range scored {
 		for _, v := range eng.variants() {
 			r, err := eng.replay(ctx, sr, v, rep.Target, slm.Quality, llm.Quality)
 			if err != nil {
 				return nil, err
 			}
+			r.AtShare = r.Curve.AtShares(shares)
 			if !rep.Quality {
 				r = latencyOnly(r)
 			}
 			rep.Routers = append(rep.Routers, r)
 		}
+		if !sr.fixed {
+			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: sr.scores[0]})
+		}
+	}
+	for _, q := range in.reqs {
+		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
 	}
 	pairWithRandom(rep.Routers)
 	if cfg.ByDomain && rep.Quality {
@@ -153,19 +161,12 @@ func pairWithRandom(rs []eval.RouterResult) {
 	}
 }
 
-// latencyOnly strips the quality metrics of a replay without judgments and
-// reports the curve at fixed LLM shares instead.
+// latencyOnly strips the quality metrics of a replay without judgments,
+// which reports the curve at LLM shares instead.
 func latencyOnly(r eval.RouterResult) eval.RouterResult {
 	r.AtTarget, r.CPT, r.AUC, r.APGR = nil, map[string]float64{}, math.NaN(), math.NaN()
-	r.AtShare = map[string]eval.Point{}
-	for _, s := range []struct {
-		key   string
-		share float64
-	}{{"25", 0.25}, {"50", 0.5}, {"75", 0.75}} {
-		if p, ok := r.Curve.AtShare(s.share); ok {
-			p.Quality = 0
-			r.AtShare[s.key] = p
-		}
+	for i := range r.AtShare {
+		r.AtShare[i].Quality = 0
 	}
 	for k := range r.Spread {
 		if k != "latency_s" && k != "llm_share" {

@@ -42,20 +42,41 @@ func paperBenchNames() []string {
 	return out
 }
 
-// benchValues is a repeatable bench=VALUE flag.
+// benchValues is a repeatable bench=VALUE flag: one value per benchmark.
 type benchValues map[string]string
 
 func (b benchValues) String() string { return "" }
 func (b benchValues) Set(s string) error {
+	k, v, err := benchValue(s)
+	if err == nil {
+		b[k] = v
+	}
+	return err
+}
+
+// benchLists is a repeatable bench=VALUE flag that gathers every value of
+// a benchmark, in order.
+type benchLists map[string][]string
+
+func (b benchLists) String() string { return "" }
+func (b benchLists) Set(s string) error {
+	k, v, err := benchValue(s)
+	if err == nil {
+		b[k] = append(b[k], v)
+	}
+	return err
+}
+
+// benchValue parses bench=VALUE.
+func benchValue(s string) (bench, value string, err error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok || k == "" || v == "" {
-		return errors.New("want bench=value")
+		return "", "", errors.New("want bench=value")
 	}
 	if !contains(replay.Benchmarks(), k) {
-		return fmt.Errorf("%s: unknown benchmark (want %s)", k, strings.Join(replay.Benchmarks(), ", "))
+		return "", "", fmt.Errorf("%s: unknown benchmark (want %s)", k, strings.Join(replay.Benchmarks(), ", "))
 	}
-	b[k] = v
-	return nil
+	return k, v, nil
 }
 
 // floats parses the values of a bench=VALUE flag as finite numbers.
@@ -72,7 +93,8 @@ func (b benchValues) floats(flagName string) (map[string]float64, error) {
 }
 
 // runPaper is `evalrun paper`: every benchmark with data, the paper
-// profile, every router available; REPORT.md, results.json, a CSV per
+// profile, every router available (random, SLM and LLM alone, the oracle
+// where there are judgments, length, and the scores files given); REPORT.md, results.json, a CSV per
 // curve and the figures in --out.
 func runPaper(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun paper", flag.ContinueOnError)
@@ -92,6 +114,8 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	fs.Var(tg, "target", "target quality of a benchmark, `bench=Q` (repeatable; default: midway between SLM and LLM)")
 	fs.Var(alpha, "alpha", "latency weight of a benchmark, `bench=A` (repeatable; default: the paper profile's, which has one for mmlu, gsm8k, mtbench101, mtbench)")
 	fs.Var(judg, "judgments", "judgments Parquet file of a benchmark, `bench=FILE` (repeatable; from evalrun import), instead of the upstream files")
+	scores := benchLists{}
+	fs.Var(scores, "scores", "scores file of a benchmark, `bench=FILE` (repeatable, several per benchmark): its routers are replayed too (see --router scores=FILE)")
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--target bench=Q ...] [flags]\n\n"+
@@ -165,6 +189,10 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		cfg.Routers = []replay.Router{{Name: "random"}, {Name: "slm-only"}, {Name: "llm-only"}}
 		if judged {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "oracle"})
+		}
+		cfg.Routers = append(cfg.Routers, replay.Router{Name: "length"})
+		for _, f := range scores[b.bench] {
+			cfg.Routers = append(cfg.Routers, replay.Router{Name: "scores", File: f})
 		}
 		if *bert != "" {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "bert", Model: *bert})

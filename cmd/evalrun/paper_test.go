@@ -32,7 +32,8 @@ func TestPaperFixture(t *testing.T) {
 	}
 	a, b := filepath.Join(t.TempDir(), "report"), filepath.Join(t.TempDir(), "report")
 	for _, out := range []string{a, b} {
-		msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "gsm8k=0.6", "--alpha", "gsm8k=0.125")
+		msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "gsm8k=0.6", "--alpha", "gsm8k=0.125",
+			"--scores", "gsm8k=../../replay/testdata/gsm8k4.csv")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, msg)
 		}
@@ -54,8 +55,25 @@ func TestPaperFixture(t *testing.T) {
 	for _, r := range reps[1].Routers {
 		routers = append(routers, r.Router)
 	}
-	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle" || reps[1].Routers[0].Seeds != 3 || reps[1].Routers[3].CI.Resamples != 7 || reps[1].Routers[3].CI.VsRandom == nil {
+	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle,length,mine,costly" || reps[1].Routers[0].Seeds != 3 || reps[1].Routers[3].CI.Resamples != 7 || reps[1].Routers[3].CI.VsRandom == nil {
 		t.Errorf("gsm8k routers %v: %+v", routers, reps[1].Routers)
+	}
+	if r := reps[2].Routers; len(r) != 8 || r[6].Router != "length" || len(r[6].AtShare) != 3 {
+		t.Errorf("mtbench101 routers %+v", r)
+	}
+	// the new routers are in the tables and the figures' legends
+	for _, s := range []string{"| length ", "| mine ", "[length (with context)](curves/mtbench101_length_with.csv)"} {
+		if !strings.Contains(string(md), s) {
+			t.Errorf("REPORT.md has no %q", s)
+		}
+	}
+	for _, f := range []string{"gsm8k_quality_share.svg", "gsm8k_quality_latency.svg", "mtbench101_latency_share.svg"} {
+		svg, _ := os.ReadFile(filepath.Join(a, f))
+		for _, name := range []string{"oracle", "length", "mine"} {
+			if !strings.Contains(string(svg), ">"+name) && !(name != "length" && strings.HasPrefix(f, "mtbench101")) {
+				t.Errorf("%s has no %s in its legend", f, name)
+			}
+		}
 	}
 	for _, f := range []string{"gsm8k_quality_latency.png", "gsm8k_quality_share.svg", "curves/gsm8k_random.csv", "mtbench101_latency_share.png"} {
 		x, err := os.ReadFile(filepath.Join(a, f))

@@ -67,6 +67,12 @@ var formats = []format{
 	{"json", func(w io.Writer, rep *eval.Report, points int) error {
 		return reports.WriteJSON(w, reports.Thinned(rep, points))
 	}},
+	{"scores", func(w io.Writer, rep *eval.Report, _ int) error {
+		if err := reports.WriteScores(w, rep); err != nil {
+			return fmt.Errorf("--format scores: %v", err)
+		}
+		return nil
+	}},
 }
 
 func formatNamed(name string) (format, bool) {

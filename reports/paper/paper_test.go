@@ -38,7 +38,7 @@ func testReports() []*eval.Report {
 					VsRandom: &eval.Paired{APGR: iv(-0.0001, 0.05), Latency: iv(math.NaN(), math.NaN()), LLMShare: iv(math.NaN(), math.NaN())}}},
 			{Router: "slm-only", Curve: line[:1], APGR: 0, AUC: 0.6, CPT: map[string]float64{}},
 		}}
-	share := map[string]eval.Point{"50": {Latency: 14, LLMShare: 0.5}}
+	share := []eval.Point{{Latency: 14, LLMShare: 0.5}}
 	multi := &eval.Report{Bench: "mtbench101", N: 6, Dialogues: 2, Profile: eval.Params{Profile: "paper", Alpha: 0.05},
 		SLM: eval.Baseline{Model: "SLM", Latency: 9.5}, LLM: eval.Baseline{Model: "LLM", Latency: 17.9},
 		Routers: []eval.RouterResult{

@@ -15,6 +15,9 @@ type Point struct {
 	Quality   float64 `json:"quality"`   // mean quality (accuracy or judge score)
 	Latency   float64 `json:"latency_s"` // mean end-to-end latency per request, s
 	LLMShare  float64 `json:"llm_share"` // fraction of requests served by the LLM
+	// Tail, when set, is the latency distribution at the point (measured
+	// links, or when asked): its JSON keys join the point's.
+	*Tail
 }
 
 // Curve is a router's operating points ordered by LLM share, ascending

@@ -19,9 +19,9 @@ func TestAtShareJSON(t *testing.T) {
 		t.Errorf("JSON %s, want %s in it", b, want)
 	}
 	for _, c := range []struct{ json, want string }{
-		{string(b), "[{0.5 0 12 0.25} {0.1 0.7 14 0.5}]"},
+		{string(b), "[{0.5 0 12 0.25 <nil>} {0.1 0.7 14 0.5 <nil>}]"},
 		{`{"router": "random", "at_share": {"75": {"threshold": -0.1, "quality": 0, "latency_s": 16, "llm_share": 0.75}, "25": {"threshold": 0.3, "quality": 0, "latency_s": 11.9, "llm_share": 0.25}, "50": {"threshold": null, "quality": 0, "latency_s": 14, "llm_share": 0.5}}}`,
-			"[{0.3 0 11.9 0.25} {NaN 0 14 0.5} {-0.1 0 16 0.75}]"},
+			"[{0.3 0 11.9 0.25 <nil>} {NaN 0 14 0.5 <nil>} {-0.1 0 16 0.75 <nil>}]"},
 		{`{"router": "slm-only"}`, "[]"},
 	} {
 		var got RouterResult
@@ -35,5 +35,21 @@ func TestAtShareJSON(t *testing.T) {
 	var got RouterResult
 	if err := json.Unmarshal([]byte(`{"router": "r", "at_share": {"half": {"latency_s": 1}}}`), &got); err == nil || !strings.Contains(err.Error(), `key "half"`) {
 		t.Errorf("a key that is no share: %v", err)
+	}
+}
+
+// A point's tail joins its JSON keys, and reads back.
+func TestPointTailJSON(t *testing.T) {
+	p := Point{Threshold: 0.5, Quality: 0.75, Latency: 10, LLMShare: 0.5, Tail: &Tail{Latency: 10, P50: 9, P95: 20, P99: 30, TTFT: 1.5, TTFTP95: 4}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"threshold":0.5,"quality":0.75,"latency_s":10,"llm_share":0.5,"latency_p50_s":9,"latency_p95_s":20,"latency_p99_s":30,"ttft_s":1.5,"ttft_p95_s":4}`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back Point
+	if err := json.Unmarshal(b, &back); err != nil || back.Tail == nil || back.P95 != 20 || back.TTFT != 1.5 {
+		t.Errorf("read back %+v, %v", back, err)
 	}
 }

@@ -11,6 +11,8 @@ type Baseline struct {
 	Quality        float64 `json:"quality"`
 	Latency        float64 `json:"latency_s"`
 	ResponseTokens float64 `json:"mean_response_tokens"`
+	// Tail, when set, is the latency distribution of the model alone.
+	*Tail
 }
 
 // Spread summarises a metric over the seeds of a random router.

@@ -108,6 +108,21 @@ func (e *env) parse(fs *flag.FlagSet, args []string, prefix string) (code int, d
 	return 0, false
 }
 
+// parseInterleaved is parse for commands whose flags may come between
+// their arguments: it returns the arguments, in order.
+func (e *env) parseInterleaved(fs *flag.FlagSet, args []string, prefix string) (positional []string, code int, done bool) {
+	for {
+		if code, done := e.parse(fs, args, prefix); done {
+			return nil, code, true
+		}
+		if fs.NArg() == 0 {
+			return positional, 0, false
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // runReplay is `evalrun --bench ...`: one replay, its report on stdout.
 func runReplay(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun", flag.ContinueOnError)

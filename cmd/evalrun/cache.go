@@ -51,10 +51,18 @@ func runCache(_ context.Context, args []string, e *env) int {
 	for _, s := range res.Skipped {
 		fmt.Fprintf(e.stderr, "%s: %s\n", prefix, s)
 	}
-	fmt.Fprintf(e.stderr, "%s: %d caches into %s: %d segments copied (%d outputs), %d already there, %d left out\n",
-		prefix, len(srcs), *into, res.Copied, res.Outputs, res.Present, len(res.Skipped))
+	fmt.Fprintf(e.stderr, "%s: %s into %s: %s copied (%s), %d already there, %d left out\n",
+		prefix, count(len(srcs), "cache"), *into, count(res.Copied, "segment"), count(res.Outputs, "output"), res.Present, len(res.Skipped))
 	if len(res.Skipped) > 0 {
 		return exitBadInput
 	}
 	return exitOK
+}
+
+// count is "1 noun" or "n nouns".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -31,17 +31,16 @@ func TestMain(m *testing.M) {
 // schedulerVars are the variables --shard auto reads.
 var schedulerVars = []string{shard.CountVar, shard.JobIndexVar, shard.SlurmIDVar, shard.SlurmCountVar, shard.SlurmMinVar, shard.SlurmMaxVar}
 
-// evalrunProcess runs evalrun as a process with the environment of the
-// test, less any scheduler's variables, plus env.
-func evalrunProcess(env []string, args ...string) (stdout, stderr string, code int, err error) {
-	cmd := exec.Command(os.Args[0], args...)
+// runProcess runs name as a process with the environment of the test,
+// less any scheduler's variables, plus env.
+func runProcess(env []string, name string, args ...string) (stdout, stderr string, code int, err error) {
+	cmd := exec.Command(name, args...)
 	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !contains(schedulerVars, name) {
+		if v, _, _ := strings.Cut(kv, "="); !contains(schedulerVars, v) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, append(env, "EVALRUN_TEST_MAIN=1")...)
+	cmd.Env = append(cmd.Env, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err = cmd.Run()
@@ -49,6 +48,11 @@ func evalrunProcess(env []string, args ...string) (stdout, stderr string, code i
 		return out.String(), errb.String(), ee.ExitCode(), nil
 	}
 	return out.String(), errb.String(), 0, err
+}
+
+// evalrunProcess runs evalrun (this test binary) as a process.
+func evalrunProcess(env []string, args ...string) (stdout, stderr string, code int, err error) {
+	return runProcess(append(env, "EVALRUN_TEST_MAIN=1"), os.Args[0], args...)
 }
 
 // gsm8k40Shards counts the distinct questions of testdata/gsm8k40 in each

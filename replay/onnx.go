@@ -150,6 +150,7 @@ func buildBERT(_ context.Context, s *session, r Router, _ int64) (routers.Router
 	return &semantic.Classifier{Model: m, Cache: cache}, nil
 }
 
+// bertOutputs is the bert router's outputs (routerKind.outputs).
 func bertOutputs(s *session, r Router) (*routerModel, error) {
 	m, _, err := s.bertModel(r)
 	if err != nil {
@@ -176,6 +177,7 @@ func buildEncoder(_ context.Context, s *session, r Router, _ int64) (routers.Rou
 	return s.logistic("encoder", m, r.Head)
 }
 
+// encoderOutputs is the encoder router's outputs (routerKind.outputs).
 func encoderOutputs(s *session, r Router) (*routerModel, error) {
 	m, err := s.encoderModel(r)
 	if err != nil {

@@ -7,6 +7,8 @@
 //	evalrun paper --out report/
 //	evalrun check --baseline baseline.json run.json
 //	evalrun import FORMAT ...
+//	evalrun score --bench mmlu --router encoder --model DIR --shard 3/10 --cache DIR
+//	evalrun cache merge SHARD_CACHE... --into DIR
 //
 // The work is done by package replay; this command turns flags into a
 // replay.Config and the report into text. Results go to stdout, progress

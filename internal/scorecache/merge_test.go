@@ -1,11 +1,8 @@
 package scorecache
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,14 +87,7 @@ func TestMergeSkipsDamagedSegments(t *testing.T) {
 	}{
 		{"a flipped bit in a value", func(_, path string) {
 			b, _ := os.ReadFile(path)
-			var v [4]byte
-			binary.LittleEndian.PutUint32(v[:], math.Float32bits(2.5))
-			i := bytes.Index(b, v[:])
-			if i < 0 {
-				t.Fatal("the value 2.5 is not stored plainly")
-			}
-			b[i] ^= 1
-			os.WriteFile(path, b, 0o644)
+			os.WriteFile(path, flipBitOf(t, b, 2.5), 0o644)
 		}, "checksum"},
 		{"garbage", func(_, path string) { os.WriteFile(path, []byte("PAR1 garbage PAR1"), 0o644) }, "is unusable"},
 		{"truncated", func(_, path string) {
@@ -115,8 +105,6 @@ func TestMergeSkipsDamagedSegments(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			src, into := t.TempDir(), t.TempDir()
 			cacheWith(t, src, "bert", 0, map[string][]float32{"good": {1}})
-			// 2.5, neither the least nor the greatest value, is stored in the
-			// data page only, not in the column statistics.
 			bad := segment(t, src, "bert", map[string][]float32{"bad": {1.5, 2.5, 3.5}})
 			c.damage(src, bad)
 			res, err := Merge(into, []string{src})

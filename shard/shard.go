@@ -115,14 +115,14 @@ func FromEnv(getenv func(string) string) (Shard, error) {
 	// An array with a step or gaps (--array=0-9:2, --array=1,3,7) has task
 	// IDs that are not shard numbers once the lowest is subtracted.
 	if v := getenv(SlurmMaxVar); v != "" {
-		max, err := envInt(SlurmMaxVar, v)
+		hi, err := envInt(SlurmMaxVar, v)
 		if err != nil {
 			return Shard{}, err
 		}
-		min, _ := strconv.Atoi(getenv(SlurmMinVar))
-		if max-min+1 != s.Count {
+		lo, _ := strconv.Atoi(strings.TrimSpace(getenv(SlurmMinVar))) // read by fromVars
+		if hi-lo+1 != s.Count {
 			return Shard{}, fmt.Errorf("$%s=%d, $%s=%d and $%s=%d: not a contiguous array (--array=MIN-MAX); to run chosen shards, set $%s to the number of shards and use shard numbers as task IDs",
-				SlurmMinVar, min, SlurmMaxVar, max, SlurmCountVar, s.Count, CountVar)
+				SlurmMinVar, lo, SlurmMaxVar, hi, SlurmCountVar, s.Count, CountVar)
 		}
 	}
 	return s, nil

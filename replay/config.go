@@ -50,6 +50,11 @@ type Config struct {
 	Seed    int64  // the first seed (random router, folds, bootstrap)
 	Folds   int    // cross-fitting folds of learned heads
 	Cache   string // score cache directory of ONNX routers; "": the default, "off": none
+	// CacheOnly takes every model output from the score cache and computes
+	// none: a replay whose outputs were computed elsewhere (evalrun score
+	// on a cluster) fails, saying which shards to compute, rather than
+	// computing the missing outputs itself.
+	CacheOnly bool
 
 	// Target is the quality the at-target point must reach; NaN: midway
 	// between the SLM's and the LLM's.
@@ -162,6 +167,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("--folds %d: want at least 2", c.Folds)
 	case c.Tokens == nil:
 		return fmt.Errorf("replay: no token counter")
+	case c.CacheOnly && c.Cache == "off":
+		return fmt.Errorf("--cache-only needs a score cache, not --cache off")
 	}
 	if err := c.Profile.LatencyModel.Validate(); err != nil {
 		return err

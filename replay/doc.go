@@ -22,4 +22,10 @@
 //	rep, err := replay.Run(ctx, cfg)
 //
 // The report (eval.Report) is what `evalrun --format json` prints.
+//
+// The ONNX routers' model outputs, the one slow step, can be computed
+// apart: ScoreShard computes those of one shard of the texts (package
+// shard) into the score cache, the shards' caches are merged
+// (`evalrun cache merge`), and a Run with CacheOnly takes every output
+// from the cache, failing with the shards that lack some.
 package replay

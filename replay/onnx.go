@@ -20,8 +20,11 @@ import (
 // cross-fitted head).
 
 // modelSet holds the models a replay opened, one session per model and
-// configuration, closed when the replay ends.
-type modelSet map[string]*semantic.Model
+// configuration, closed when the replay ends, and their score caches.
+type modelSet struct {
+	models map[string]*semantic.Model
+	caches map[string]*scorecache.Cache // by the model's CacheKey
+}
 
 func (s *session) openModel(dir string, want []semantic.Output, pooling semantic.Pooling) (*semantic.Model, error) {
 	abs, err := filepath.Abs(dir)
@@ -29,41 +32,74 @@ func (s *session) openModel(dir string, want []semantic.Output, pooling semantic
 		return nil, err
 	}
 	key := fmt.Sprint(abs, want, pooling)
-	if m, ok := s.models[key]; ok {
+	if m, ok := s.models.models[key]; ok {
 		return m, nil
 	}
 	m, err := semantic.Open(dir, want, pooling, s.stderr)
 	if err != nil {
 		return nil, err
 	}
-	if s.models == nil {
-		s.models = modelSet{}
+	if s.models.models == nil {
+		s.models.models = map[string]*semantic.Model{}
 	}
-	s.models[key] = m
+	s.models.models[key] = m
 	return m, nil
 }
 
 // close closes the models' sessions.
 func (ms modelSet) close() {
-	for _, m := range ms {
+	for _, m := range ms.models {
 		m.Close()
 	}
 }
 
-// openCache opens the score cache of a model: Config.Cache, "off" for
-// none, "" for <user cache dir>/edgeroute/scores.
+// cacheDir is the score cache directory: Config.Cache, "" for none
+// ("off"), or <user cache dir>/edgeroute/scores when Config.Cache is "".
+func (s *session) cacheDir() (string, error) {
+	switch s.cfg.Cache {
+	case "off":
+		return "", nil
+	case "":
+		return scorecache.DefaultDir()
+	}
+	return s.cfg.Cache, nil
+}
+
+// openCache opens the score cache of a model (nil: none), once per replay.
 func (s *session) openCache(m *semantic.Model) (*scorecache.Cache, error) {
-	dir := s.cfg.Cache
-	if dir == "off" {
-		return nil, nil
+	dir, err := s.cacheDir()
+	if err != nil || dir == "" {
+		return nil, err
 	}
-	if dir == "" {
-		var err error
-		if dir, err = scorecache.DefaultDir(); err != nil {
-			return nil, err
-		}
+	if c, ok := s.models.caches[m.CacheKey()]; ok {
+		return c, nil
 	}
-	return scorecache.Open(dir, m.CacheKey(), s.stderr)
+	c, err := scorecache.Open(dir, m.CacheKey(), s.stderr)
+	if err != nil {
+		return nil, err
+	}
+	if s.models.caches == nil {
+		s.models.caches = map[string]*scorecache.Cache{}
+	}
+	s.models.caches[m.CacheKey()] = c
+	return c, nil
+}
+
+// modelOutputs is the routerModel of a model: its outputs, computed into
+// its score cache.
+func (s *session) modelOutputs(m *semantic.Model) (*routerModel, error) {
+	cache, err := s.openCache(m)
+	if err != nil {
+		return nil, err
+	}
+	dir, _ := s.cacheDir()
+	return &routerModel{
+		model: filepath.Base(m.Dir), cache: cache, cacheDir: dir, key: semantic.TextKey,
+		compute: func(ctx context.Context, reqs []routers.Request) error {
+			_, err := m.Outputs(ctx, reqs, cache)
+			return err
+		},
+	}, nil
 }
 
 func checkModelDir(r Router) error {
@@ -76,47 +112,78 @@ func checkModelDir(r Router) error {
 	return nil
 }
 
-// buildBERT: RouteLLM's classifier (logits), or, with a head (Router.Head
-// or a head.json in the model directory), eq. 10: h_CLS (the first row of
-// last_hidden_state) and L_p through a logistic head, loaded from the
-// file or, when the file does not exist yet, cross-fitted and saved there.
-func buildBERT(_ context.Context, s *session, r Router, _ int64) (routers.Router, error) {
+// bertModel opens the model the bert router reads: its logits (RouteLLM's
+// classifier), or, with a head (Router.Head or a head.json in the model
+// directory; head is its file), h_CLS, the first row of
+// last_hidden_state (eq. 10).
+func (s *session) bertModel(r Router) (m *semantic.Model, head string, err error) {
 	if err := checkModelDir(r); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	head := r.Head
+	head = r.Head
 	if p := filepath.Join(r.Model, "head.json"); head == "" && fileExists(p) {
 		head = p
 	}
 	if head == "" {
-		m, err := s.openModel(r.Model, []semantic.Output{semantic.Logits}, "")
-		if err != nil {
-			return nil, err
-		}
-		cache, err := s.openCache(m)
-		if err != nil {
-			return nil, err
-		}
-		return &semantic.Classifier{Model: m, Cache: cache}, nil
+		m, err = s.openModel(r.Model, []semantic.Output{semantic.Logits}, "")
+	} else {
+		m, err = s.openModel(r.Model, []semantic.Output{semantic.LastHiddenState}, semantic.CLSPooling)
 	}
-	m, err := s.openModel(r.Model, []semantic.Output{semantic.LastHiddenState}, semantic.CLSPooling)
+	return m, head, err
+}
+
+// buildBERT: RouteLLM's classifier, or eq. 10 with a logistic head loaded
+// from its file or, when the file does not exist yet, cross-fitted and
+// saved there.
+func buildBERT(_ context.Context, s *session, r Router, _ int64) (routers.Router, error) {
+	m, head, err := s.bertModel(r)
 	if err != nil {
 		return nil, err
 	}
-	return s.logistic("bert", m, head)
+	if head != "" {
+		return s.logistic("bert", m, head)
+	}
+	cache, err := s.openCache(m)
+	if err != nil {
+		return nil, err
+	}
+	return &semantic.Classifier{Model: m, Cache: cache}, nil
 }
 
-// buildEncoder: a sentence encoder (sentence_embedding, or
-// last_hidden_state mean-pooled) and a logistic head.
-func buildEncoder(_ context.Context, s *session, r Router, _ int64) (routers.Router, error) {
+// bertOutputs is the bert router's outputs (routerKind.outputs).
+func bertOutputs(s *session, r Router) (*routerModel, error) {
+	m, _, err := s.bertModel(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.modelOutputs(m)
+}
+
+// encoderModel opens a sentence encoder: sentence_embedding, or
+// last_hidden_state mean-pooled.
+func (s *session) encoderModel(r Router) (*semantic.Model, error) {
 	if err := checkModelDir(r); err != nil {
 		return nil, err
 	}
-	m, err := s.openModel(r.Model, []semantic.Output{semantic.SentenceEmbedding, semantic.LastHiddenState}, semantic.MeanPooling)
+	return s.openModel(r.Model, []semantic.Output{semantic.SentenceEmbedding, semantic.LastHiddenState}, semantic.MeanPooling)
+}
+
+// buildEncoder: a sentence encoder and a logistic head.
+func buildEncoder(_ context.Context, s *session, r Router, _ int64) (routers.Router, error) {
+	m, err := s.encoderModel(r)
 	if err != nil {
 		return nil, err
 	}
 	return s.logistic("encoder", m, r.Head)
+}
+
+// encoderOutputs is the encoder router's outputs (routerKind.outputs).
+func encoderOutputs(s *session, r Router) (*routerModel, error) {
+	m, err := s.encoderModel(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.modelOutputs(m)
 }
 
 // logistic loads the head in headPath if the file exists; else it

@@ -26,3 +26,7 @@ func buildBERT(context.Context, *session, Router, int64) (routers.Router, error)
 func buildEncoder(context.Context, *session, Router, int64) (routers.Router, error) {
 	return nil, errNoONNX
 }
+
+func bertOutputs(*session, Router) (*routerModel, error) { return nil, errNoONNX }
+
+func encoderOutputs(*session, Router) (*routerModel, error) { return nil, errNoONNX }

@@ -60,6 +60,9 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 
 	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
 	defer s.models.close()
+	if err := s.checkCached(); err != nil {
+		return nil, err
+	}
 	scored, err := s.scoreAll(ctx)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,9 @@ type routerKind struct {
 	// fromFile routers are the routers of a scores file (Router.File),
 	// each with the decision cost the file gives, else the profile's.
 	fromFile bool
+	// outputs opens the model a learned router reads, as it reads it, and
+	// its score cache (what evalrun score computes).
+	outputs func(s *session, r Router) (*routerModel, error)
 	// build makes the router of one replay (seed: its seed).
 	build func(ctx context.Context, s *session, r Router, seed int64) (routers.Router, error)
 }
@@ -46,8 +49,8 @@ var routerKinds = []routerKind{
 	{name: "scores", fromFile: true},
 	{name: "slm-only", fixed: true, serves: eval.SLM},
 	{name: "llm-only", fixed: true, serves: eval.LLM},
-	{name: "bert", learned: true, build: buildBERT},
-	{name: "encoder", learned: true, build: buildEncoder},
+	{name: "bert", learned: true, outputs: bertOutputs, build: buildBERT},
+	{name: "encoder", learned: true, outputs: encoderOutputs, build: buildEncoder},
 }
 
 // Routers lists the router names a Config may name.

@@ -32,16 +32,9 @@ func runCheck(_ context.Context, args []string, e *env) int {
 	}
 	const prefix = "evalrun check"
 	// Flags may follow the run file.
-	var files []string
-	for {
-		if code, done := e.parse(fs, args, prefix); done {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	files, code, done := e.parseInterleaved(fs, args, prefix)
+	if done {
+		return code
 	}
 	if *baseline == "" {
 		return e.usageError(prefix, prefix, errors.New("--baseline FILE is required"))

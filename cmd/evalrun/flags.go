@@ -21,7 +21,7 @@ type replayFlags struct {
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
 	confidence                                                       *float64
-	byDomain, dropContaminated                                       *bool
+	byDomain, dropContaminated, cacheOnly                            *bool
 	alpha, tauR, target, respSLM, respLLM                            *float64
 	gammaSLM, gammaLLM, prefillSLM, decodeSLM, prefillLLM, decodeLLM *float64
 	bandwidth, overhead                                              *float64
@@ -40,7 +40,7 @@ var flagGroups = []struct {
 }{
 	{"Benchmark and data", []string{"bench", "data", "records", "judgments", "slm", "llm", "drop-contaminated"}},
 	{"Latency profile (times in s, lengths in tokens)", []string{"profile", "alpha", "gamma-slm", "gamma-llm", "prefill-slm", "decode-slm", "prefill-llm", "decode-llm", "bandwidth", "overhead", "tau-r", "resp-slm", "resp-llm", "resp-len"}},
-	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache"}},
+	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache", "cache-only"}},
 	{"Quality target and uncertainty", []string{"target", "llm-share", "bootstrap", "confidence", "by-domain"}},
 	{"Output", []string{"format", "points"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
@@ -78,6 +78,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		head:             fs.String("head", "", "head `file` of a learned router: reused when it exists, else the head fitted on all records is saved there"),
 		folds:            fs.Int("folds", d.Folds, "learned heads: cross-fitting folds (a record's score comes from a head fitted on the other folds)"),
 		cache:            fs.String("cache", "", "score cache `directory` of ONNX routers (default: <user cache dir>/edgeroute/scores; off disables it)"),
+		cacheOnly:        fs.Bool("cache-only", false, "take every output of the ONNX routers from the score cache and compute none: missing ones are an error that says which shards of evalrun score to run"),
 		target:           optFloat(fs, "target", "target quality of the at-target table (default: midway between the SLM's and the LLM's)"),
 		shares:           fs.String("llm-share", "", "comma-separated LLM `shares` in [0, 1] at which to report each router's operating point (default: none; 0.25,0.5,0.75 without judgments)"),
 		bootstrap:        fs.Int("bootstrap", d.Bootstrap, "bootstrap resamples for the confidence intervals (0: none)"),
@@ -126,7 +127,7 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	cfg := replay.DefaultConfig()
 	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, *f.records, *f.judgments
 	cfg.SLM, cfg.LLM, cfg.DropContaminated = *f.slm, *f.llm, *f.dropContaminated
-	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache = *f.seeds, *f.seed, *f.folds, *f.cache
+	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache, cfg.CacheOnly = *f.seeds, *f.seed, *f.folds, *f.cache, *f.cacheOnly
 	cfg.Bootstrap, cfg.Confidence, cfg.ByDomain = *f.bootstrap, *f.confidence, *f.byDomain
 	cfg.Thresholds, cfg.Tokens = *f.thresholds, tokens.Words{}
 	var out output

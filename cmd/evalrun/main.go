@@ -7,6 +7,8 @@
 //	evalrun paper --out report/
 //	evalrun check --baseline baseline.json run.json
 //	evalrun import FORMAT ...
+//	evalrun score --bench mmlu --router encoder --model DIR --shard 3/10 --cache DIR
+//	evalrun cache merge SHARD_CACHE... --into DIR
 //
 // The work is done by package replay; this command turns flags into a
 // replay.Config and the report into text. Results go to stdout, progress
@@ -106,6 +108,21 @@ func (e *env) parse(fs *flag.FlagSet, args []string, prefix string) (code int, d
 		return e.usageError(prefix, prefix, err), true
 	}
 	return 0, false
+}
+
+// parseInterleaved is parse for commands whose flags may come between
+// their arguments: it returns the arguments, in order.
+func (e *env) parseInterleaved(fs *flag.FlagSet, args []string, prefix string) (positional []string, code int, done bool) {
+	for {
+		if code, done := e.parse(fs, args, prefix); done {
+			return nil, code, true
+		}
+		if fs.NArg() == 0 {
+			return positional, 0, false
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // runReplay is `evalrun --bench ...`: one replay, its report on stdout.

@@ -26,12 +26,14 @@ type command struct {
 // commands is a function, not a variable, because help refers back to it.
 func commands() []command {
 	return []command{
+		{"cache", "merge the score caches of evalrun score's shards into one, checking every segment", runCache},
 		{"check", "compare a run's JSON with a baseline; exit 1 on a routing regression", runCheck},
 		{"help", "show the help of evalrun or of one command", runHelp},
 		{"import", "convert other tools' results into a judgments file, or your own eval set into a pack", runImport},
 		{"pack", "make a built-in benchmark's pack again from its upstream files", runPack},
 		{"packs", "list the benchmark packs built into evalrun", runPacks},
 		{"paper", "replay every benchmark and write the paper's tables and figures", runPaper},
+		{"score", "compute an ONNX router's model outputs for one shard of a benchmark's texts into the score cache", runScore},
 	}
 }
 

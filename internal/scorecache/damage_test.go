@@ -35,6 +35,21 @@ func segment(t *testing.T, dir, key string, outputs map[string][]float32) string
 	return ""
 }
 
+// flipBitOf flips a bit of the value v in a segment's bytes b. (To be in
+// the data page only, v must be neither the least nor the greatest value,
+// which the column statistics hold too.)
+func flipBitOf(t *testing.T, b []byte, v float32) []byte {
+	t.Helper()
+	var bits [4]byte
+	binary.LittleEndian.PutUint32(bits[:], math.Float32bits(v))
+	i := bytes.Index(b, bits[:])
+	if i < 0 {
+		t.Fatalf("the value %v is not stored plainly", v)
+	}
+	b[i] ^= 1
+	return b
+}
+
 // Damage the Parquet reader does not notice (a changed float inside a data
 // page, a segment of another format version) is caught, reported and the
 // segment removed; the outputs are then missing, never wrong.
@@ -44,16 +59,7 @@ func TestDamagedSegments(t *testing.T) {
 		damage func(path string, b []byte) []byte
 		want   string
 	}{
-		{"a flipped bit in a value", func(_ string, b []byte) []byte {
-			var v [4]byte
-			binary.LittleEndian.PutUint32(v[:], math.Float32bits(2.5))
-			i := bytes.Index(b, v[:])
-			if i < 0 {
-				t.Fatal("the value 2.5 is not stored plainly")
-			}
-			b[i] ^= 1
-			return b
-		}, "checksum"},
+		{"a flipped bit in a value", func(_ string, b []byte) []byte { return flipBitOf(t, b, 2.5) }, "checksum"},
 		{"garbage", func(string, []byte) []byte { return []byte("PAR1 not a parquet file PAR1") }, "is unusable"},
 		{"empty", func(string, []byte) []byte { return nil }, "is unusable"},
 		{"an older format", func(_ string, b []byte) []byte {

@@ -14,6 +14,11 @@
 // content; one that cannot be read, belongs to another key or fails its
 // checksum is reported on stderr, removed and recomputed, never used.
 // When a key has many segments, Open merges them into one.
+//
+// Caches computed apart, such as the shards of a batch job, become one
+// with Merge, which copies only the segments that pass these checks. A
+// key's directory may also record how many shards its texts were split
+// into (RecordShards), so that a replay can say which to compute again.
 package scorecache
 
 import (
@@ -83,8 +88,7 @@ func DefaultDir() (string, error) {
 // Open loads the cache of key under dir, reporting unusable segments on
 // stderr.
 func Open(dir, key string, stderr io.Writer) (*Cache, error) {
-	sum := sha256.Sum256([]byte(key))
-	c := &Cache{dir: filepath.Join(dir, hex.EncodeToString(sum[:12])), key: key, stderr: stderr, outputs: map[[32]byte][]float32{}}
+	c := &Cache{dir: filepath.Join(dir, keyDir(key)), key: key, stderr: stderr, outputs: map[[32]byte][]float32{}}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("score cache: %v", err)
 	}
@@ -109,6 +113,12 @@ func Open(dir, key string, stderr io.Writer) (*Cache, error) {
 		c.merge(loaded)
 	}
 	return c, nil
+}
+
+// keyDir is the name of a key's directory: a prefix of the key's sha256.
+func keyDir(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
 }
 
 // merge rewrites the loaded segments as one; on failure they stay.
@@ -245,66 +255,97 @@ func schemaOK(s *arrow.Schema) bool {
 }
 
 // load reads one segment into the cache, all or nothing.
-func (c *Cache) load(path string) (err error) {
-	defer func() {
-		if r := recover(); r != nil { // the Parquet reader panics on some damage
-			err = fmt.Errorf("corrupt: %v", r)
-		}
-	}()
-	rd, err := file.OpenParquetFile(path, false)
+func (c *Cache) load(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
+	}
+	defer f.Close()
+	seg, err := readSegment(f, func(key string) error {
+		if key != c.key {
+			return fmt.Errorf("belongs to another key")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, h := range seg.hashes {
+		c.outputs[h] = seg.outs[i]
+	}
+	return nil
+}
+
+// segmentRows is what a segment holds: its key, the checksum it records and
+// its rows.
+type segmentRows struct {
+	key, sha256 string
+	hashes      [][32]byte
+	outs        [][]float32
+}
+
+// readSegment reads a segment and checks it: the format, a key that keyOK
+// accepts (before the rows are read), the columns, and rows whose checksum
+// is the one recorded.
+func readSegment(r parquet.ReaderAtSeeker, keyOK func(key string) error) (seg *segmentRows, err error) {
+	defer func() {
+		if r := recover(); r != nil { // the Parquet reader panics on some damage
+			seg, err = nil, fmt.Errorf("corrupt: %v", r)
+		}
+	}()
+	rd, err := file.NewParquetReader(r)
+	if err != nil {
+		return nil, err
 	}
 	defer rd.Close()
 	kv := rd.MetaData().KeyValueMetadata()
 	if v := kv.FindValue(metaVersion); v == nil || *v != Version {
-		return fmt.Errorf("not a %s segment", Version)
+		return nil, fmt.Errorf("not a %s segment", Version)
 	}
-	if v := kv.FindValue(metaKey); v == nil || *v != c.key {
-		return fmt.Errorf("belongs to another key")
+	key, want := kv.FindValue(metaKey), kv.FindValue(metaSHA256)
+	if key == nil {
+		return nil, fmt.Errorf("no key")
 	}
-	want := kv.FindValue(metaSHA256)
+	if err := keyOK(*key); err != nil {
+		return nil, err
+	}
 	if want == nil {
-		return fmt.Errorf("no checksum")
+		return nil, fmt.Errorf("no checksum")
 	}
 	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tbl, err := fr.ReadTable(context.Background())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer tbl.Release()
 	if got := tbl.Schema(); !schemaOK(got) {
-		return fmt.Errorf("columns %v, want text_sha256 (32 bytes) and output (list of float32)", got.Fields())
+		return nil, fmt.Errorf("columns %v, want text_sha256 (32 bytes) and output (list of float32)", got.Fields())
 	}
-	var hashes [][32]byte
-	var outs [][]float32
+	seg = &segmentRows{key: *key, sha256: *want}
 	hc, oc := tbl.Column(0).Data(), tbl.Column(1).Data()
 	if len(hc.Chunks()) != len(oc.Chunks()) {
-		return fmt.Errorf("columns of different chunking")
+		return nil, fmt.Errorf("columns of different chunking")
 	}
 	for ci, chunk := range hc.Chunks() {
 		hs := chunk.(*array.FixedSizeBinary)
 		ls := oc.Chunk(ci).(*array.List)
 		vs := ls.ListValues().(*array.Float32)
 		if hs.Len() != ls.Len() || hs.NullN() > 0 || ls.NullN() > 0 || vs.NullN() > 0 {
-			return fmt.Errorf("missing values")
+			return nil, fmt.Errorf("missing values")
 		}
 		for i := 0; i < hs.Len(); i++ {
 			var h [32]byte
 			copy(h[:], hs.Value(i))
 			lo, hi := ls.ValueOffsets(i)
-			hashes = append(hashes, h)
-			outs = append(outs, append([]float32(nil), vs.Float32Values()[lo:hi]...))
+			seg.hashes = append(seg.hashes, h)
+			seg.outs = append(seg.outs, append([]float32(nil), vs.Float32Values()[lo:hi]...))
 		}
 	}
-	if got := digest(hashes, outs); got != *want {
-		return fmt.Errorf("checksum %s, recorded %s", got, *want)
+	if got := digest(seg.hashes, seg.outs); got != seg.sha256 {
+		return nil, fmt.Errorf("checksum %s, recorded %s", got, seg.sha256)
 	}
-	for i, h := range hashes {
-		c.outputs[h] = outs[i]
-	}
-	return nil
+	return seg, nil
 }

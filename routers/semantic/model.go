@@ -233,9 +233,10 @@ func scored(r routers.Request) (text string, keepTail bool) {
 	return r.Context + "\n" + r.Text, true
 }
 
-// textKey is a request's key in the score cache: the text's hash, with the
-// truncation side.
-func textKey(r routers.Request) [32]byte {
+// TextKey is a request's key in the score cache: the hash of the text it
+// is scored on, with the truncation side. It also decides the request's
+// shard (package shard).
+func TextKey(r routers.Request) [32]byte {
 	text, tail := scored(r)
 	if tail {
 		text = "\x00tail\x00" + text
@@ -269,7 +270,7 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	keys := make([][32]byte, len(reqs))
 	var todo []int
 	for i, r := range reqs {
-		keys[i] = textKey(r)
+		keys[i] = TextKey(r)
 		if v, ok := cache.Get(keys[i]); ok {
 			out[i] = v
 		} else {

@@ -416,7 +416,7 @@ func TestOutputsCache(t *testing.T) {
 	// The same texts as dialogue turns (truncated at the start) are other
 	// entries.
 	turn := routers.Request{ID: "d#2", Text: "What is 2+2?", Context: "Hi"}
-	if _, ok := c2.Get(textKey(turn)); ok {
+	if _, ok := c2.Get(TextKey(turn)); ok {
 		t.Error("a dialogue turn found a single-turn entry")
 	}
 	closed := *m

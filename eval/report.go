@@ -18,6 +18,9 @@ type Report struct {
 	Dialogues int `json:"dialogues,omitempty"`
 	// Domains: the per-domain breakdown (--by-domain).
 	Domains []Domain `json:"domains,omitempty"`
+	// Link is the measured link the replay priced edge requests on, and
+	// what the tails mean; absent on the paper's fixed link without tails.
+	Link *Link `json:"link,omitempty"`
 
 	// Requests and Scores are the routers' scores, for `--format scores`
 	// (not in the JSON): each replayed request's record and turn, in
@@ -38,4 +41,15 @@ type RequestKey struct {
 type RouterScores struct {
 	Router string
 	P      []float64
+}
+
+// Link describes the link of a replay with latency tails.
+type Link struct {
+	Channel       string  `json:"channel"`         // "paper", or the trace ("trace:ucc5g-driving")
+	Seconds       int     `json:"seconds"`         // the trace's period, s (0 on the paper's link)
+	BytesPerToken float64 `json:"bytes_per_token"` // on a trace
+	Arrival       string  `json:"arrival"`         // when requests start: "gap:10", "poisson:0.1"
+	Decide        string  `json:"decide"`          // what the router knows of the link
+	Draws         int     `json:"draws"`           // start-time draws averaged over (one per seed on a trace)
+	TargetMetric  string  `json:"target_metric"`   // what the at-target point minimizes
 }

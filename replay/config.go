@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/edgeroute/edgeroute/channel"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/tokens"
 )
@@ -70,6 +71,27 @@ type Config struct {
 	// ByDomain adds the per-domain breakdown.
 	ByDomain bool
 
+	// The wireless link (package channel): "paper" (the profile's fixed B
+	// and delta) or a measured trace, "trace:ucc5g-static" or
+	// "trace:ucc5g-driving" (the UCC 5G zip in ChannelData) or
+	// "trace:FILE". On a trace each seed draws when the requests start
+	// (Arrival), and a token is BytesPerToken bytes on the wire.
+	Channel       string
+	ChannelData   string
+	BytesPerToken float64
+	Arrival       string // channel.ParseArrival: gap:SECONDS or poisson:RATE
+	Decide        string // what the router knows of the link: mean, last or oracle
+	// TargetMetric is what the at-target point minimizes: mean, p50, p95
+	// or p99 end-to-end latency.
+	TargetMetric string
+	// Percentiles reports the latency tails and the time to first token
+	// of every reported point on the paper's link too (they always are on
+	// a trace).
+	Percentiles bool
+	// CurvePoints is how many points reports keep of each curve
+	// (eval.Curve.Thin; 0: all): tails are computed at those.
+	CurvePoints int
+
 	// Multi-turn: the decision variants ("with", "without" context), the
 	// thresholds replayed per router, and whether the edge keeps the
 	// dialogue so that only what it has not seen is uploaded.
@@ -119,6 +141,13 @@ func DefaultConfig() Config {
 		Confidence: 0.95,
 		Contexts:   []string{WithContext, WithoutContext},
 		Thresholds: 1000,
+
+		Channel:       "paper",
+		BytesPerToken: channel.DefaultBytesPerToken,
+		Arrival:       channel.DefaultArrival,
+		Decide:        "mean",
+		TargetMetric:  "mean",
+		CurvePoints:   101,
 	}
 }
 

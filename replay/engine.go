@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/edgeroute/edgeroute/eval"
@@ -41,13 +42,20 @@ type resamples struct {
 	shares []float64
 }
 
-// newEngine builds the engine of a benchmark from its input.
-func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
+// newEngine builds the engine of a benchmark from its input, on the link.
+func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l *link) (engine, error) {
 	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil)}
 	if in.dialogues == nil {
-		return newSingleTurn(cfg, in, alpha, mean, boot)
+		st := newSingleTurn(cfg, in, alpha, mean, boot)
+		if l.tails {
+			return newTimedTurn(cfg, st, l), nil
+		}
+		return st, nil
 	}
-	return newDialogues(cfg, in, alpha, mean, boot)
+	if l.tails {
+		return nil, fmt.Errorf("--channel %s, --percentiles and --target-metric: dialogues are replayed on the paper's fixed link only", cfg.Channel)
+	}
+	return newDialogues(cfg, in, alpha, mean, boot), nil
 }
 
 // singleTurn is the exact sweep of single-turn requests.

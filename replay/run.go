@@ -33,7 +33,14 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng := newEngine(&cfg, in, alpha, mean)
+	l, err := newLink(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := newEngine(&cfg, in, alpha, mean, l)
+	if err != nil {
+		return nil, err
+	}
 	tauR := 0.0
 	if cfg.learned() {
 		tauR = cfg.Profile.TauR
@@ -50,13 +57,14 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
 		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
 			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
-		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM},
-		LLM:    eval.Baseline{Model: in.llm, Quality: llm.Quality, Latency: llm.Latency, ResponseTokens: mean.LLM},
+		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM, Tail: slm.Tail},
+		LLM:    eval.Baseline{Model: in.llm, Quality: llm.Quality, Latency: llm.Latency, ResponseTokens: mean.LLM, Tail: llm.Tail},
 		Target: (slm.Quality + llm.Quality) / 2,
 	}
 	if !math.IsNaN(cfg.Target) {
 		rep.Target = cfg.Target
 	}
+	rep.Link = l.describe(cfg.Seeds)
 
 	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
 	defer s.models.close()
@@ -83,7 +91,9 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			r.AtShare = r.Curve.AtShares(shares)
+			if r.AtShare == nil {
+				r.AtShare = r.Curve.AtShares(shares)
+			}
 			if !rep.Quality {
 				r = latencyOnly(r)
 			}

@@ -242,6 +242,9 @@ func WriteSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 		return err
 	}
 
+	if err := writeTails(w, rep, markdown, heading); err != nil {
+		return err
+	}
 	if err := writeAtShares(w, rep, markdown, heading); err != nil {
 		return err
 	}
@@ -419,4 +422,36 @@ func ptr(p *float64, f string) string {
 func round(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 4, 64), 64)
 	return v
+}
+
+// writeTails writes the latency distribution at the target: each model
+// alone and each router's at-target point, when the replay measured it
+// (a measured link, --percentiles or a tail target metric).
+func writeTails(w io.Writer, rep *eval.Report, markdown bool, heading func(string)) error {
+	if rep.Link == nil {
+		return nil
+	}
+	l := rep.Link
+	what := "the paper's link"
+	if l.Seconds > 0 {
+		what = fmt.Sprintf("link %s (%d s, arrivals %s, the router knows its %s; means over %d draws)", l.Channel, l.Seconds, l.Arrival, l.Decide, l.Draws)
+	}
+	heading(fmt.Sprintf("Latency distribution (s) at the target point, lowest %s latency; %s", l.TargetMetric, what))
+	t := table(w, markdown, "router", "mean", "p50", "p95", "p99", "TTFT", "TTFT p95")
+	row := func(name string, mean float64, tl *eval.Tail) []string {
+		if tl == nil {
+			return []string{name, "unreachable", "-", "-", "-", "-", "-"}
+		}
+		return []string{name, f3(mean), f3(tl.P50), f3(tl.P95), f3(tl.P99), f3(tl.TTFT), f3(tl.TTFTP95)}
+	}
+	t.Append(row("SLM alone", rep.SLM.Latency, rep.SLM.Tail))
+	t.Append(row("LLM alone", rep.LLM.Latency, rep.LLM.Tail))
+	for _, r := range rep.Routers {
+		if r.AtTarget == nil {
+			t.Append(row(routerLabel(r), 0, nil))
+			continue
+		}
+		t.Append(row(routerLabel(r), r.AtTarget.Latency, r.AtTarget.Tail))
+	}
+	return t.Render()
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/edgeroute/edgeroute/channel"
 	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/replay"
 )
@@ -57,4 +59,20 @@ func upstreamData(flagValue string) (string, error) {
 		return "", fmt.Errorf("no data directory with the upstream files: pass --data DIR or set EDGEROUTE_DATA, or %s", fetchHint(cache))
 	}
 	return dir, err
+}
+
+// channelData is the data directory of a measured link's trace: the UCC
+// 5G traces are upstream files (GPL-3.0, not built into evalrun).
+func channelData(flagValue, spec string) (string, error) {
+	if !strings.HasPrefix(spec, "trace:ucc5g-") {
+		return "", nil
+	}
+	if flagValue == builtinData {
+		flagValue = ""
+	}
+	dir, err := upstreamData(flagValue)
+	if err != nil {
+		return "", fmt.Errorf("--channel %s reads %s: %v", spec, channel.UCC5GZip, err)
+	}
+	return dir, nil
 }

@@ -18,6 +18,9 @@ import (
 type replayFlags struct {
 	bench, routers, data, records, judgments, slm, llm, profile      *string
 	respLen, format, contexts, upload, model, head, cache, shares    *string
+	channel, arrival, decide, targetMetric                           *string
+	bytesPerToken                                                    *float64
+	percentiles                                                      *bool
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
 	confidence                                                       *float64
@@ -43,6 +46,7 @@ var flagGroups = []struct {
 	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache", "cache-only"}},
 	{"Quality target and uncertainty", []string{"target", "llm-share", "bootstrap", "confidence", "by-domain"}},
 	{"Output", []string{"format", "points"}},
+	{"Wireless channel and latency tails", []string{"channel", "bytes-per-token", "arrival", "decide", "target-metric", "percentiles"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
 }
 
@@ -88,6 +92,12 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		points:           fs.Int("points", 101, "curve points in csv and json, evenly spaced in LLM share (0: the exact curve)"),
 		contexts:         fs.String("context", "with,without", "decision `variants`: with and/or without context costs"),
 		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router (each is a full replay: decisions depend on the path)"),
+		channel:          fs.String("channel", d.Channel, "wireless `link`: paper (the profile's fixed bandwidth and overhead), trace:ucc5g-static, trace:ucc5g-driving (measured 5G, from the data directory) or trace:FILE (a CSV of t_s, rtt_ms, down_kbps, up_kbps)"),
+		bytesPerToken:    fs.Float64("bytes-per-token", d.BytesPerToken, "size of a token on a measured link, bytes"),
+		arrival:          fs.String("arrival", d.Arrival, "when requests start on a measured link: gap:SECONDS between requests, or poisson:RATE requests per second; each seed draws the offset"),
+		decide:           fs.String("decide", d.Decide, "what the router knows of a measured link: mean (its mean RTT and capacity), last (the second before the request) or oracle (what the request will meet)"),
+		targetMetric:     fs.String("target-metric", d.TargetMetric, "what the lowest latency at the target minimizes: mean, p50, p95 or p99"),
+		percentiles:      fs.Bool("percentiles", false, "report p50/p95/p99 latency and time to first token on the paper's link too (always on a measured link)"),
 		upload:           fs.String("upload", "full", "what the device uploads to the edge: full (context and prompt, eq. 3) or new (only what the edge has not seen)"),
 	}
 }
@@ -130,12 +140,15 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache, cfg.CacheOnly = *f.seeds, *f.seed, *f.folds, *f.cache, *f.cacheOnly
 	cfg.Bootstrap, cfg.Confidence, cfg.ByDomain = *f.bootstrap, *f.confidence, *f.byDomain
 	cfg.Thresholds, cfg.Tokens = *f.thresholds, tokens.Words{}
+	cfg.Channel, cfg.BytesPerToken, cfg.Arrival, cfg.Decide = *f.channel, *f.bytesPerToken, *f.arrival, *f.decide
+	cfg.TargetMetric, cfg.Percentiles = *f.targetMetric, *f.percentiles
 	var out output
 	fm, ok := formatNamed(*f.format)
 	if !ok {
 		return cfg, out, fmt.Errorf("--format %q: unknown format (want %s)%s", *f.format, strings.Join(formatNames(), ", "), suggest(*f.format, formatNames()))
 	}
 	out.format, out.points = fm, *f.points
+	cfg.CurvePoints = out.points
 	if out.points < 0 {
 		return cfg, out, fmt.Errorf("--points %d: want 0 (exact) or more", out.points)
 	}

@@ -138,6 +138,9 @@ func runReplay(ctx context.Context, args []string, e *env) int {
 	}
 	cfg, out, err := flags.config(fs)
 	if err == nil {
+		cfg.ChannelData, err = channelData(cfg.DataDir, cfg.Channel)
+	}
+	if err == nil {
 		cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", e.stderr)
 	}
 	if err != nil {

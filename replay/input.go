@@ -141,7 +141,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 	} else {
 		source = "RouteLLM results in " + cfg.DataDir
-		if js, slm, llm, err = judgments.RouteLLM(cfg.DataDir, cfg.Bench, recs, cfg.Tokens); err != nil {
+		if js, slm, llm, err = judgments.RouteLLM(cfg.DataDir, cfg.Bench, all, recs, cfg.Tokens); err != nil {
 			return nil, err
 		}
 	}

@@ -21,7 +21,7 @@ type replayFlags struct {
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
 	confidence                                                       *float64
-	byDomain, dropContaminated                                       *bool
+	byDomain, dropContaminated, version                              *bool
 	alpha, tauR, target, respSLM, respLLM                            *float64
 	gammaSLM, gammaLLM, prefillSLM, decodeSLM, prefillLLM, decodeLLM *float64
 	bandwidth, overhead                                              *float64
@@ -42,7 +42,7 @@ var flagGroups = []struct {
 	{"Latency profile (times in s, lengths in tokens)", []string{"profile", "alpha", "gamma-slm", "gamma-llm", "prefill-slm", "decode-slm", "prefill-llm", "decode-llm", "bandwidth", "overhead", "tau-r", "resp-slm", "resp-llm", "resp-len"}},
 	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache"}},
 	{"Quality target and uncertainty", []string{"target", "bootstrap", "confidence", "by-domain"}},
-	{"Output", []string{"format", "points"}},
+	{"Output", []string{"format", "points", "version"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
 }
 
@@ -84,6 +84,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		byDomain:         fs.Bool("by-domain", false, "also break the results down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)"),
 		format:           fs.String("format", "table", "output `format`: "+strings.Join(formatNames(), ", ")),
 		points:           fs.Int("points", 101, "curve points in csv and json, evenly spaced in LLM share (0: the exact curve)"),
+		version:          fs.Bool("version", false, "print evalrun's module version and the VCS revision it was built from, and exit"),
 		contexts:         fs.String("context", "with,without", "decision `variants`: with and/or without context costs"),
 		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router (each is a full replay: decisions depend on the path)"),
 		upload:           fs.String("upload", "full", "what the device uploads to the edge: full (context and prompt, eq. 3) or new (only what the edge has not seen)"),

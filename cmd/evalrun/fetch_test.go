@@ -65,7 +65,7 @@ func TestFetchScript(t *testing.T) {
 func TestAskFetch(t *testing.T) {
 	shared, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
 	if _, err := os.Stat(shared); err != nil {
-		t.Skip("no shared data at", shared)
+		t.Skipf("needs the benchmark data at %s (shared/ beside the checkout, the development and CI layout) as a mirror: %v", shared, err)
 	}
 	script, _ := filepath.Abs(filepath.Join("..", "..", "scripts", "fetch_data.sh"))
 	t.Setenv("FETCH_DATA_MIRROR", shared)

@@ -18,7 +18,7 @@ func sharedModel(t *testing.T, name string) string {
 	t.Helper()
 	dir := filepath.Join("..", "..", "..", "shared", "models", name)
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no %s model", name)
+		t.Skipf("needs the %s test model at %s (shared/ beside the checkout, the development and CI layout): %v", name, dir, err)
 	}
 	if err := onnxrt.Init(); err != nil {
 		t.Skipf("ONNX Runtime is missing (%s installs it): %v", onnxrt.InstallCommand, err)

@@ -15,7 +15,7 @@ import (
 func sharedData(t *testing.T) string {
 	d := filepath.Join("..", "..", "..", "shared", "data")
 	if _, err := os.Stat(d); err != nil {
-		t.Skipf("no shared data at %s", d)
+		t.Skipf("needs the benchmark data at %s (shared/ beside the checkout, the development and CI layout; from the checkout, bash scripts/fetch_data.sh ../shared/data fills it): %v", d, err)
 	}
 	return d
 }

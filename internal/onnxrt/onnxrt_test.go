@@ -18,7 +18,7 @@ func needRuntime(t *testing.T) {
 		t.Skipf("ONNX Runtime is not installed (CI installs it with %s): %v", InstallCommand, err)
 	}
 	if _, err := os.Stat(tinyBERT); err != nil {
-		t.Skipf("no tiny-bert test model: %v", err)
+		t.Skipf("needs the tiny-bert test model at %s (shared/ beside the checkout, the development and CI layout): %v", tinyBERT, err)
 	}
 }
 
@@ -93,7 +93,7 @@ func TestMetadata(t *testing.T) {
 	needRuntime(t)
 	useLite := "../../../shared/models/use-lite/model.onnx"
 	if _, err := os.Stat(useLite); err != nil {
-		t.Skip(err)
+		t.Skipf("needs the use-lite test model at %s (shared/ beside the checkout, the development and CI layout): %v", useLite, err)
 	}
 	// The use-lite README lists max_tokens=128 in metadata_props.
 	if got := Metadata(useLite, "max_tokens"); got != "128" {

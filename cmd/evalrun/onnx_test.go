@@ -21,7 +21,7 @@ func sharedModel(t *testing.T, name string) string {
 		t.Skipf("needs the %s test model at %s (shared/ beside the checkout, the development and CI layout): %v", name, dir, err)
 	}
 	if err := onnxrt.Init(); err != nil {
-		t.Skipf("ONNX Runtime is missing (%s installs it): %v", onnxrt.InstallCommand, err)
+		t.Skipf("needs ONNX Runtime: %v", err) // err says how to install it
 	}
 	return dir
 }

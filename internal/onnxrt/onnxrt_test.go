@@ -15,7 +15,7 @@ const tinyBERT = "../../../shared/models/tiny-bert/model.onnx"
 func needRuntime(t *testing.T) {
 	t.Helper()
 	if err := Init(); err != nil {
-		t.Skipf("ONNX Runtime is not installed (CI installs it with %s): %v", InstallCommand, err)
+		t.Skipf("needs ONNX Runtime: %v", err) // err says how to install it
 	}
 	if _, err := os.Stat(tinyBERT); err != nil {
 		t.Skipf("needs the tiny-bert test model at %s (shared/ beside the checkout, the development and CI layout): %v", tinyBERT, err)

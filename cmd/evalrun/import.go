@@ -54,7 +54,7 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	if *out == "" {
 		return fail(errors.New("--out: empty file name"))
 	}
-	env := &importEnv{Tokens: tokens.Words{}, Stderr: e.stderr}
+	env := &importEnv{Tokens: tokens.Words{}, Stdin: e.stdin, Stderr: e.stderr}
 	if dir, err := datadir.Resolve(*data); err == nil {
 		env.DataDir = dir
 	} else if !errors.Is(err, datadir.ErrNotFound) {
@@ -157,10 +157,20 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 	if len(args) == 0 {
 		return nil, errors.New("plain: no FILE")
 	}
+	if n := countOf(args, "-"); n > 1 {
+		return nil, fmt.Errorf("plain: - (stdin) named %d times", n)
+	}
 	cat := judgments.NewCatalog(env.DataDir)
 	var all []judgments.Judgment
 	for _, path := range args {
-		bench, js, err := judgments.ReadPlainFile(path, cat, env.Tokens)
+		var bench string
+		var js []judgments.Judgment
+		var err error
+		if path == "-" {
+			bench, js, err = judgments.ReadPlainStream(env.Stdin, "stdin", cat, env.Tokens)
+		} else {
+			bench, js, err = judgments.ReadPlainFile(path, cat, env.Tokens)
+		}
 		if err != nil {
 			return nil, err
 		}

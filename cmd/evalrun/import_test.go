@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,5 +251,34 @@ func TestImportLMEval(t *testing.T) {
 	const third, twoThirds, meanLen = 1.0 / 3, 2.0 / 3, (20.0 + 17 + 9) / 3
 	if rep.N != 3 || !near(rep.SLM.Quality, third) || !near(rep.LLM.Quality, twoThirds) || !near(rep.Profile.MeanResponse.SLM, meanLen) || !near(rep.Profile.MeanResponse.LLM, meanLen) {
 		t.Errorf("n %d, quality %v / %v, mean response %+v; want 3, 1/3 / 2/3, %v", rep.N, rep.SLM.Quality, rep.LLM.Quality, rep.Profile.MeanResponse, meanLen)
+	}
+}
+
+// `import plain -` reads stdin, CSV or JSONL as its first character says
+// (after a byte order mark and white space); - twice is an error.
+func TestImportPlainStdin(t *testing.T) {
+	want := []judgments.Judgment{
+		{RecordID: "gsm8k/test/0", Model: "a", Quality: 1, ResponseTokens: 3},
+		{RecordID: "gsm8k/test/0", Model: "b", Quality: 0, ResponseTokens: -1},
+	}
+	for _, c := range []struct{ name, stdin string }{
+		{"csv", "bench,record_id,model,quality,response_tokens\ngsm8k,gsm8k/test/0,a,1,3\ngsm8k,gsm8k/test/0,b,0,\n"},
+		{"jsonl", "\ufeff \n" + `{"bench": "gsm8k", "record_id": "gsm8k/test/0", "model": "a", "quality": 1, "response_tokens": 3}` + "\n" +
+			`{"bench": "gsm8k", "record_id": "gsm8k/test/0", "model": "b", "quality": 0}` + "\n"},
+	} {
+		out := filepath.Join(t.TempDir(), "j.parquet")
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), []string{"import", "--data", "../../testdata/data", "--out", out, "plain", "-"}, strings.NewReader(c.stdin), &stdout, &stderr)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, stderr.String())
+		}
+		f, err := judgments.ReadParquet(out)
+		if err != nil || f.Bench != "gsm8k" || !slices.Equal(f.Judgments, want) {
+			t.Errorf("%s: %+v %v; want %+v", c.name, f, err, want)
+		}
+	}
+	_, errs, code := evalrun(t, "import", "--data", "../../testdata/data", "--out", filepath.Join(t.TempDir(), "j.parquet"), "plain", "-", "-")
+	if code != 2 || errs != "evalrun import: plain: - (stdin) named 2 times\n" {
+		t.Errorf("- twice: exit %d, %q", code, errs)
 	}
 }

@@ -134,6 +134,16 @@ func TestONNXRouterCorruptCache(t *testing.T) {
 	}
 }
 
+// A model evalrun paper's replay cannot use is reported under paper's
+// own flag, not the replay's --router/--model.
+func TestPaperONNXErrorNamesPaperFlag(t *testing.T) {
+	tiny := sharedModel(t, "tiny-bert") // logits only: no encoder
+	msg, code := paperRun(t, "--data", "../../testdata/data", "--out", t.TempDir(), "--bench", "gsm8k", "--encoder", tiny, "--cache", "off", "--bootstrap", "0")
+	if want := "evalrun paper: gsm8k: --encoder " + tiny + ": "; code != 2 || !strings.Contains(msg, want) || !strings.Contains(msg, "outputs are logits") || strings.Contains(msg, "--router") {
+		t.Errorf("exit %d, %q; want 2 and %q", code, msg, want)
+	}
+}
+
 // evalrun paper replays the learned routers in the same report as the
 // others, so each is compared with random on the same resamples.
 func TestPaperLearnedRoutersPairedWithRandom(t *testing.T) {

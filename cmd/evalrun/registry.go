@@ -89,6 +89,7 @@ func formatNames() []string {
 type importEnv struct {
 	DataDir  string // resolved data directory ("" when none was found)
 	Tokens   tokens.Counter
+	Stdin    io.Reader // the file named -
 	Stderr   io.Writer // counts and warnings
 	Bench    string
 	SLM, LLM string
@@ -106,7 +107,7 @@ var importFormats = []importFormat{
 	{"fastchat", "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)", importFastChat},
 	{"lmeval", "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output", importLMEval},
 	{"opencompass", "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs", importOpenCompass},
-	{"plain", "FILE.csv|FILE.jsonl...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response)", importPlain},
+	{"plain", "FILE.csv|FILE.jsonl|-...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); - reads stdin (CSV, or JSONL when it starts with {)", importPlain},
 	{"routellm", "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory", importRouteLLM},
 }
 
@@ -127,6 +128,16 @@ func importFormatNames() []string {
 }
 
 func contains(names []string, name string) bool { return slices.Contains(names, name) }
+
+func countOf(names []string, name string) int {
+	n := 0
+	for _, x := range names {
+		if x == name {
+			n++
+		}
+	}
+	return n
+}
 
 // suggest is ` (did you mean "X"?)` for the known name closest to an
 // unknown one, when it is close (an edit distance of at most a third of

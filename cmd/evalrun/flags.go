@@ -16,7 +16,8 @@ import (
 
 // replayFlags are the flags of a replay, as parsed.
 type replayFlags struct {
-	bench, routers, data, records, judgments, slm, llm, profile      *string
+	bench, routers, data, slm, llm, profile                          *string
+	records, judgments                                               *onceFlag
 	respLen, format, contexts, upload, model, head, cache            *string
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
@@ -52,8 +53,8 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	return &replayFlags{
 		bench:            fs.String("bench", "", "benchmark to replay: "+strings.Join(replay.Benchmarks(), ", ")),
 		data:             fs.String("data", "", "data directory of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills)"),
-		records:          fs.String("records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
-		judgments:        fs.String("judgments", "", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
+		records:          onceString(fs, "records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
+		judgments:        onceString(fs, "judgments", "; a replay reads one judgments file: combine several with evalrun import merge", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
 		slm:              fs.String("slm", "", "SLM `model` name in the judgments (default: the file's SLM role)"),
 		llm:              fs.String("llm", "", "LLM `model` name in the judgments (default: the file's LLM role)"),
 		dropContaminated: fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)"),
@@ -124,7 +125,7 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	cfg := replay.DefaultConfig()
-	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, *f.records, *f.judgments
+	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, f.records.value, f.judgments.value
 	cfg.SLM, cfg.LLM, cfg.DropContaminated = *f.slm, *f.llm, *f.dropContaminated
 	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache = *f.seeds, *f.seed, *f.folds, *f.cache
 	cfg.Bootstrap, cfg.Confidence, cfg.ByDomain = *f.bootstrap, *f.confidence, *f.byDomain
@@ -233,4 +234,54 @@ func (f *optionalFloat) Set(s string) error {
 	}
 	*f = optionalFloat(v)
 	return nil
+}
+
+// onceFlag is a string flag that may be given once. The flag package keeps
+// the last of repeated values, and for a file to read instead of the
+// upstream one that silently replays something else than was asked.
+type onceFlag struct {
+	value string
+	set   bool
+	hint  string // appended to the error of a repeat
+}
+
+// onceString defines a onceFlag; hint follows the error of a repeat.
+func onceString(fs *flag.FlagSet, name, hint, usage string) *onceFlag {
+	f := &onceFlag{hint: hint}
+	fs.Var(f, name, usage)
+	return f
+}
+
+func (f *onceFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.value
+}
+
+func (f *onceFlag) Set(s string) error {
+	if f.set {
+		return fmt.Errorf("given twice (%s, then %s)%s", f.value, s, f.hint)
+	}
+	f.value, f.set = s, true
+	return nil
+}
+
+// parseInterleaved parses fs's flags wherever they are among args, and
+// returns the other arguments in order; after "--" every argument is one.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		// Parse stops at a non-flag, which it leaves first in fs.Args(),
+		// or after "--", which it consumes.
+		if used := len(args) - fs.NArg(); used > 0 && args[used-1] == "--" || fs.NArg() == 0 {
+			return append(rest, fs.Args()...), nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return rest, nil
 }

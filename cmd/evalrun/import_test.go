@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,16 +219,26 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 // Two "models" from lm-evaluation-harness samples (the fixture read with
 // its two filters), imported in one go and replayed: the baselines are the
 // fixture's exact_match means and response lengths.
-func TestImportLMEval(t *testing.T) {
-	dir := t.TempDir()
-	// A data directory whose GSM8K is the fixture's three questions.
-	data := filepath.Join(dir, "data")
+// lmevalSamples is the lm-evaluation-harness GSM8K fixture.
+const lmevalSamples = "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
+
+// lmevalData is a data directory whose GSM8K is the three questions of
+// lmevalSamples.
+func lmevalData(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
 	os.MkdirAll(filepath.Join(data, "gsm8k"), 0o755)
 	os.WriteFile(filepath.Join(data, "gsm8k", "test.jsonl"), []byte(`{"question": "Mia has 12 marbles and gives away 5. How many marbles does she have left?", "answer": "#### 7"}
 {"question": "A farmer has 6 cows. Each cow gives 9 liters of milk. How many liters of milk does he get?", "answer": "#### 54"}
 {"question": "Leo buys 3 books at $7 each. How much does he spend?", "answer": "#### 21"}
 `), 0o644)
-	samples := "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
+	return data
+}
+
+func TestImportLMEval(t *testing.T) {
+	dir := t.TempDir()
+	data := lmevalData(t)
+	samples := lmevalSamples
 	out := filepath.Join(dir, "j.parquet")
 	_, errs, code := evalrun(t, "import", "--data", data, "--out", out, "--slm", "small", "--llm", "large",
 		"lmeval", "--model", "small", samples, "--model", "large", "--filter", "flexible-extract", samples)
@@ -280,5 +291,71 @@ func TestImportPlainStdin(t *testing.T) {
 	_, errs, code := evalrun(t, "import", "--data", "../../testdata/data", "--out", filepath.Join(t.TempDir(), "j.parquet"), "plain", "-", "-")
 	if code != 2 || errs != "evalrun import: plain: - (stdin) named 2 times\n" {
 		t.Errorf("- twice: exit %d, %q", code, errs)
+	}
+}
+
+// merge combines one-model files into a pair that replays, takes the
+// import's flags after its files, lets --slm/--llm settle roles the files
+// disagree on, and refuses a request judged differently by two files.
+func TestImportMerge(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, f *judgments.File) string {
+		p := filepath.Join(dir, name)
+		if err := judgments.WriteParquet(p, f); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rows := func(model string, q ...float64) []judgments.Judgment {
+		var js []judgments.Judgment
+		for i, x := range q {
+			js = append(js, judgments.Judgment{RecordID: fmt.Sprintf("gsm8k/test/%d", i), Model: model, Quality: x, ResponseTokens: -1})
+		}
+		return js
+	}
+	small := write("small.parquet", &judgments.File{Bench: "gsm8k", SLM: "small", Judgments: rows("small", 1, 0, 0, 1)})
+	large := write("large.parquet", &judgments.File{Bench: "gsm8k", LLM: "large", Judgments: rows("large", 1, 1, 1, 0)})
+	other := write("other.parquet", &judgments.File{Bench: "gsm8k", SLM: "large", Judgments: rows("small", 1, 0, 1, 1)})
+	alsoSmall := write("also-small.parquet", &judgments.File{Bench: "gsm8k", SLM: "large", Judgments: rows("small", 1, 0, 0, 1)})
+
+	out := filepath.Join(dir, "pair.parquet")
+	_, errs, code := evalrun(t, "import", "merge", small, large, "--out", out)
+	if code != 0 || errs != "evalrun import: wrote "+out+": gsm8k, 8 judgments of 4 requests by large (4), small (4)\n" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// The fixtures' GSM8K, whose RouteLLM results are these qualities:
+	// the pair replays as RouteLLM's files do, lengths aside.
+	rep := replayJSON(t, "--bench", "gsm8k", "--router", "oracle", "--data", "../../testdata/data", "--judgments", out)
+	if rep.SLM.Model != "small" || rep.LLM.Model != "large" || rep.SLM.Quality != 0.5 || rep.LLM.Quality != 0.75 {
+		t.Errorf("SLM %+v, LLM %+v; want small at 0.5, large at 0.75", rep.SLM, rep.LLM)
+	}
+
+	// also-small names large its SLM; --slm and --llm choose instead.
+	if _, errs, code := evalrun(t, "import", "--slm", "small", "--llm", "large", "merge", small, alsoSmall, large, "--out", out); code != 0 {
+		t.Errorf("roles given: exit %d: %s", code, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"merge", small, alsoSmall, "--out", out}, "merge: " + small + " names the SLM small, " + alsoSmall + " names large: choose the pair with --slm and --llm"},
+		{[]string{"--slm", "small", "merge", small, other, "--out", out}, "merge: gsm8k/test/2, model small: " + small + " has quality 0 and unknown response tokens, " + other + " has 1 and unknown"},
+		{[]string{"merge", small, "--out", out}, "merge: 1 judgments files; want two or more"},
+		{[]string{"merge", small, filepath.Join(dir, "none.parquet")}, "none.parquet"},
+	} {
+		_, errs, code := evalrun(t, append([]string{"import"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// A replay reads one judgments file: a second --judgments is an error
+// naming the flag, not a silent choice of the last.
+func TestReplayJudgmentsOnce(t *testing.T) {
+	out, errs, code := evalrun(t, "--bench", "gsm8k", "--data", "../../testdata/data", "--judgments", "a.parquet", "--judgments", "b.parquet")
+	want := `evalrun: invalid value "b.parquet" for flag -judgments: given twice (a.parquet, then b.parquet); a replay reads one judgments file: combine several with evalrun import merge`
+	if code != 2 || out != "" || !strings.HasPrefix(errs, want) || strings.Count(errs, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, want)
 	}
 }

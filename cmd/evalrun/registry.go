@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -87,10 +88,13 @@ func formatNames() []string {
 // what it knows of the models' roles and the benchmark (the --slm, --llm
 // and --bench flags of `evalrun import` override it).
 type importEnv struct {
-	DataDir  string // resolved data directory ("" when none was found)
-	Tokens   tokens.Counter
-	Stdin    io.Reader // the file named -
-	Stderr   io.Writer // counts and warnings
+	DataDir string // resolved data directory ("" when none was found)
+	Tokens  tokens.Counter
+	Stdin   io.Reader // the file named -
+	Stderr  io.Writer // counts and warnings
+	// Flags are the import's own flags (--out, --slm, ...), for a format
+	// whose arguments may include them (merge).
+	Flags    *flag.FlagSet
 	Bench    string
 	SLM, LLM string
 }
@@ -106,6 +110,7 @@ type importFormat struct {
 var importFormats = []importFormat{
 	{"fastchat", "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)", importFastChat},
 	{"lmeval", "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output", importLMEval},
+	{"merge", "A.parquet B.parquet... [--out FILE] [--slm M] [--llm M]: judgments files of one benchmark (from evalrun import) combined into one; a request judged differently for one model in two files is an error", importMerge},
 	{"opencompass", "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs", importOpenCompass},
 	{"plain", "FILE.csv|FILE.jsonl|-...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); - reads stdin (CSV, or JSONL when it starts with {)", importPlain},
 	{"routellm", "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory", importRouteLLM},

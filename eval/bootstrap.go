@@ -111,6 +111,16 @@ type Weights []float64
 type Bootstrap struct {
 	N, R int
 	Seed int64
+	// Progress, when set, is told of each resample done. This package
+	// does no I/O: the caller decides what a step shows (a
+	// *progress.Bar on stderr in evalrun). Its Add is called from
+	// several goroutines at once.
+	Progress Progress
+}
+
+// Progress follows a long computation: Add(k) records k more steps done.
+type Progress interface {
+	Add(k int)
 }
 
 // Weights fills w (length N) with resample k: N draws with replacement.
@@ -153,6 +163,9 @@ func (b Bootstrap) run(conf float64, seeds int, worker func() resampleMetrics) *
 				}
 				for k := range sum {
 					ci.values[k][r] = sum[k] // each r is written by one worker
+				}
+				if b.Progress != nil {
+					b.Progress.Add(1)
 				}
 			}
 		}()

@@ -1,9 +1,11 @@
 package replay
 
 import (
+	"io"
 	"math"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
@@ -28,16 +30,25 @@ type engine interface {
 	domain(units []int) (engine, []int)
 }
 
-// resamples are the bootstrap settings of an engine (R = 0: none).
+// resamples are the bootstrap settings of an engine (R = 0: none), and
+// where its progress is shown.
 type resamples struct {
-	r    int
-	seed int64
-	conf float64
+	r      int
+	seed   int64
+	conf   float64
+	stderr io.Writer
+}
+
+// of is the bootstrap of n units for the named router replay, with a
+// progress bar on stderr; done ends the bar.
+func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
+	bar := progress.New(b.stderr, b.r, "bootstrap of "+what, "resamples")
+	return eval.Bootstrap{N: n, R: b.r, Seed: b.seed, Progress: bar}, bar.Finish
 }
 
 // newEngine builds the engine of a benchmark from its input.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, stderr: cfg.Stderr}
 	if in.dialogues == nil {
 		return newSingleTurn(cfg, in, alpha, mean, boot)
 	}
@@ -92,7 +103,9 @@ func (e *singleTurn) replay(sr *scored, _ string, target, qSLM, qLLM float64) (e
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	if seeds != nil {
-		r.CI = eval.BootstrapSingle(seeds, target, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		bs, done := e.boot.of(len(e.reqs), sr.name)
+		r.CI = eval.BootstrapSingle(seeds, target, bs, e.boot.conf)
+		done()
 	}
 	return r, nil
 }
@@ -208,7 +221,9 @@ func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float6
 		r.Switches, r.Reprefill = &sw, &re
 	}
 	if v.KeepSums {
-		r.CI = eval.BootstrapDialogues(sets, target, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		bs, done := e.boot.of(e.ds.Count(), sr.name+" ("+variant+" context)")
+		r.CI = eval.BootstrapDialogues(sets, target, bs, e.boot.conf)
+		done()
 	}
 	return r, nil
 }

@@ -210,6 +210,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return e.fail(prefix, err)
 	}
+	fmt.Fprintf(e.stderr, "%s: writing the report, curves and figures to %s\n", prefix, *out)
 	if err := paper.Write(*out, reps, paper.Options{Settings: settings, Skipped: skipped}); err != nil {
 		return e.fail(prefix, err)
 	}

@@ -131,6 +131,7 @@ func TestPaperBench(t *testing.T) {
 		"evalrun paper: gsm8k: 4 requests, 4 router results (",
 		"evalrun paper: benchmark 2 of 2: mtbench: replaying random, slm-only, llm-only, oracle\n",
 		"evalrun paper: mtbench: 6 turns, 8 router results (",
+		"evalrun paper: writing the report, curves and figures to " + out + "\n",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr has no %q:\n%s", want, errs)

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -272,16 +272,9 @@ func TestBootstrapDialogues(t *testing.T) {
 }
 
 // stepCounter counts the steps reported to it (from several goroutines).
-type stepCounter struct {
-	mu sync.Mutex
-	n  int
-}
+type stepCounter struct{ n atomic.Int64 }
 
-func (c *stepCounter) Add(k int) {
-	c.mu.Lock()
-	c.n += k
-	c.mu.Unlock()
-}
+func (c *stepCounter) Add(k int) { c.n.Add(int64(k)) }
 
 // A bootstrap reports one step per resample, single-turn or dialogues,
 // and its intervals are the same with and without a progress.
@@ -303,8 +296,8 @@ func TestBootstrapProgress(t *testing.T) {
 		var steps stepCounter
 		b.Progress = &steps
 		got := c.run(b)
-		if steps.n != 37 {
-			t.Errorf("%s: %d steps for 37 resamples", c.name, steps.n)
+		if steps.n.Load() != 37 {
+			t.Errorf("%s: %d steps for 37 resamples", c.name, steps.n.Load())
 		}
 		if got.Latency != plain.Latency || got.LLMShare != plain.LLMShare || got.APGR != plain.APGR {
 			t.Errorf("%s: intervals %+v with a progress, %+v without", c.name, got.APGR, plain.APGR)

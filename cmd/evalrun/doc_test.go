@@ -51,13 +51,19 @@ func readmeExamples(readme string) []example {
 	return shown
 }
 
-// The README's examples print what the README shows.
-func TestREADMEExamples(t *testing.T) {
+// readme is the README's text.
+func readme(t *testing.T) string {
+	t.Helper()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	examples := readmeExamples(string(b))
+	return string(b)
+}
+
+// The README's examples print what the README shows.
+func TestREADMEExamples(t *testing.T) {
+	examples := readmeExamples(readme(t))
 	if len(examples) == 0 {
 		t.Fatal("the README shows no example with its output")
 	}
@@ -79,14 +85,10 @@ func TestREADMEExamples(t *testing.T) {
 // starts a comment).
 func readmeSection(t *testing.T, heading string) string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	level := func(line string) int { return len(line) - len(strings.TrimLeft(line, "#")) }
 	var out []string
 	in, code := false, false
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(readme(t), "\n") {
 		if strings.HasPrefix(line, "```") {
 			code = !code
 		}
@@ -246,17 +248,14 @@ func readmeImportFiles(t *testing.T) string {
 // The README shows how to install evalrun before its first command that
 // needs the binary, and says where go install puts it.
 func TestREADMEInstallsBeforeUse(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := codeLines(string(b))
+	text := readme(t)
+	lines := codeLines(text)
 	install := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "go install ./cmd/evalrun") })
 	first := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "evalrun ") })
 	if install < 0 || first < 0 || install > first {
 		t.Errorf("go install at code line %d, the first evalrun command at %d (%q)", install, first, lines[max(first, 0)])
 	}
-	if !strings.Contains(string(b), "$(go env GOPATH)/bin") {
+	if !strings.Contains(text, "$(go env GOPATH)/bin") {
 		t.Error("the README does not say that go install puts evalrun in $(go env GOPATH)/bin")
 	}
 }

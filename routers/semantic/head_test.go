@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -270,17 +270,10 @@ func TestHeadFile(t *testing.T) {
 	}
 }
 
-// counter counts the steps a computation reports.
-type counter struct {
-	mu sync.Mutex
-	n  int
-}
+// counter counts the steps reported to it (from several goroutines).
+type counter struct{ n atomic.Int64 }
 
-func (c *counter) Add(k int) {
-	c.mu.Lock()
-	c.n += k
-	c.mu.Unlock()
-}
+func (c *counter) Add(k int) { c.n.Add(int64(k)) }
 
 // Cross-fitting reports every step it takes, as many as Steps says (so a
 // progress bar ends full): the moments, each fold's fits over the L2
@@ -303,8 +296,8 @@ func TestCrossFitProgress(t *testing.T) {
 		if final {
 			want++
 		}
-		if c.n != want || f.Steps(final) != want {
-			t.Errorf("final %v: %d steps reported, Steps %d; want %d", final, c.n, f.Steps(final), want)
+		if c.n.Load() != int64(want) || f.Steps(final) != want {
+			t.Errorf("final %v: %d steps reported, Steps %d; want %d", final, c.n.Load(), f.Steps(final), want)
 		}
 		if !slices.Equal(res.Scores, plain.Scores) {
 			t.Errorf("final %v: the scores change with a progress", final)

@@ -1,14 +1,9 @@
 package datasets
 
 import (
-	"context"
 	"fmt"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/edgeroute/edgeroute/internal/arrowcol"
 )
 
@@ -28,8 +23,8 @@ import (
 func LoadMMLUParquet(path string) ([]Record, error) {
 	next := map[string]int{}
 	var recs []Record
-	cols := []column{stringColumn("question"), stringColumn("subject"), {"choices", readsStringList, "a list of strings"}, intColumn("answer")}
-	err := readColumns(path, cols, func(batch []arrow.Array) func(int) error {
+	cols := []arrowcol.Column{arrowcol.StringColumn("question"), arrowcol.StringColumn("subject"), {Name: "choices", Reads: readsStringList, What: "a list of strings"}, arrowcol.IntColumn("answer")}
+	err := arrowcol.ReadFile(path, cols, false, func(batch []arrow.Array) func(int) error {
 		// The types were checked: every accessor exists.
 		question, _ := arrowcol.Strings(batch[0])
 		subject, _ := arrowcol.Strings(batch[1])
@@ -76,8 +71,8 @@ func LoadMMLUParquet(path string) ([]Record, error) {
 // row i is record gsm8k/test/i.
 func LoadGSM8KParquet(path string) ([]Record, error) {
 	var recs []Record
-	cols := []column{stringColumn("question"), stringColumn("answer")}
-	err := readColumns(path, cols, func(batch []arrow.Array) func(int) error {
+	cols := []arrowcol.Column{arrowcol.StringColumn("question"), arrowcol.StringColumn("answer")}
+	err := arrowcol.ReadFile(path, cols, false, func(batch []arrow.Array) func(int) error {
 		question, _ := arrowcol.Strings(batch[0])
 		answer, _ := arrowcol.Strings(batch[1])
 		return func(i int) error {
@@ -101,10 +96,10 @@ func LoadGSM8KParquet(path string) ([]Record, error) {
 }
 
 // nulls names the first column whose value is absent (present[i] false).
-func nulls(cols []column, present ...bool) error {
+func nulls(cols []arrowcol.Column, present ...bool) error {
 	for i, ok := range present {
 		if !ok {
-			return fmt.Errorf("%s is null", cols[i].name)
+			return fmt.Errorf("%s is null", cols[i].Name)
 		}
 	}
 	return nil
@@ -117,16 +112,6 @@ func nonEmpty(path string, recs []Record) error {
 	return nil
 }
 
-// column is a wanted column: its name and the types that hold its values.
-type column struct {
-	name  string
-	reads func(arrow.DataType) bool
-	what  string // the values, for errors
-}
-
-func stringColumn(name string) column { return column{name, arrowcol.ReadsStrings, "strings"} }
-func intColumn(name string) column    { return column{name, arrowcol.ReadsInts, "integers"} }
-
 // readsStringList tells whether dt is a list of strings.
 func readsStringList(dt arrow.DataType) bool {
 	switch dt.ID() {
@@ -134,59 +119,4 @@ func readsStringList(dt arrow.DataType) bool {
 		return arrowcol.ReadsStrings(dt.(arrow.ListLikeType).Elem())
 	}
 	return false
-}
-
-// readColumns reads the wanted columns of a Parquet file: for each batch
-// of rows, batch gets the batch's columns (in the order wanted) and
-// returns the function that reads its row i. A missing column, one of
-// another type, or an error reading a row is an error naming the file
-// (and the row, counted from 1).
-func readColumns(path string, want []column, batch func(cols []arrow.Array) func(i int) error) error {
-	tbl, err := readParquet(path)
-	if err != nil {
-		return err
-	}
-	defer tbl.Release()
-	idx := make([]int, len(want))
-	for i, w := range want {
-		found := tbl.Schema().FieldIndices(w.name)
-		if len(found) != 1 {
-			return fmt.Errorf("%s: want one column %q, found %d", path, w.name, len(found))
-		}
-		if f := tbl.Schema().Field(found[0]); !w.reads(f.Type) {
-			return fmt.Errorf("%s: column %q is %s, want %s", path, w.name, arrowcol.Describe(f), w.what)
-		}
-		idx[i] = found[0]
-	}
-	tr := array.NewTableReader(tbl, 1<<16) // batches with the columns' chunks aligned
-	defer tr.Release()
-	first := 0
-	for tr.Next() {
-		rec := tr.RecordBatch()
-		cols := make([]arrow.Array, len(want))
-		for i := range want {
-			cols[i] = rec.Column(idx[i])
-		}
-		read := batch(cols)
-		for i := 0; i < int(rec.NumRows()); i++ {
-			if err := read(i); err != nil {
-				return fmt.Errorf("%s row %d: %v", path, first+i+1, err)
-			}
-		}
-		first += int(rec.NumRows())
-	}
-	return nil
-}
-
-func readParquet(path string) (arrow.Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", path, err)
-	}
-	return tbl, nil
 }

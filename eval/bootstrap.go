@@ -24,7 +24,9 @@ import (
 // dialogue was drawn), never a copied slice: the requests are sorted by
 // fused score once per router, and each resample is one linear walk that
 // weighs them, so it costs O(n) without re-sorting. Dialogues are walked
-// the same way over the thresholds at which their totals change.
+// the same way over the thresholds at which their totals change. A
+// single-turn walk hands its points on as they come (curveStream,
+// shareStream): no resample's curve is stored.
 
 // Interval is a bootstrap percentile interval; NaN bounds (no resample
 // produced a value) are null in JSON.
@@ -59,23 +61,37 @@ func (i *Interval) UnmarshalJSON(b []byte) error {
 // the random router (router minus random; absent for random itself). It is
 // RouterResult's "ci" key.
 type CI struct {
-	Latency    Interval `json:"latency_s"` // mean latency at the target quality
-	LLMShare   Interval `json:"llm_share"` // LLM share at the target quality
-	APGR       Interval `json:"apgr"`
-	VsRandom   *Paired  `json:"vs_random,omitempty"`
-	Resamples  int      `json:"resamples"`
-	Confidence float64  `json:"confidence"`
-	// values[metric][resample], kept for PairWith.
-	values [3][]float64
+	Latency  Interval `json:"latency_s"` // mean latency at the target quality
+	LLMShare Interval `json:"llm_share"` // LLM share at the target quality
+	APGR     Interval `json:"apgr"`
+	// AtShare: quality and mean latency at each LLM share of the
+	// router's at_share points, in their order.
+	AtShare    []ShareInterval `json:"at_share,omitempty"`
+	VsRandom   *Paired         `json:"vs_random,omitempty"`
+	Resamples  int             `json:"resamples"`
+	Confidence float64         `json:"confidence"`
+	// values[metric][resample] and shareValues[share][quality or
+	// latency][resample], kept for PairWith.
+	values      [3][]float64
+	shareValues [][2][]float64
+}
+
+// ShareInterval is the intervals of the operating point at one LLM share:
+// its quality and mean latency (in Paired, router minus random).
+type ShareInterval struct {
+	LLMShare float64  `json:"llm_share"`
+	Quality  Interval `json:"quality"`
+	Latency  Interval `json:"latency_s"`
 }
 
 // Paired are intervals of (router - random) over the same resamples: an
 // APGR interval above 0, or latency and share intervals below 0, mean the
 // router beats random.
 type Paired struct {
-	Latency  Interval `json:"latency_s"`
-	LLMShare Interval `json:"llm_share"`
-	APGR     Interval `json:"apgr"`
+	Latency  Interval        `json:"latency_s"`
+	LLMShare Interval        `json:"llm_share"`
+	APGR     Interval        `json:"apgr"`
+	AtShare  []ShareInterval `json:"at_share,omitempty"`
 }
 
 // interval is the percentile interval of xs at level conf (NaNs skipped;
@@ -132,17 +148,31 @@ func (b Bootstrap) Weights(k int, w Weights) {
 	}
 }
 
-// resampleMetrics computes the metrics of one seed's replay on a resample.
-// Each worker gets its own, so it may keep scratch space.
-type resampleMetrics func(w Weights, seed int) [3]float64
+// resample is what one resample gives a router: latency and LLM share at
+// the target and APGR, each the mean over the seeds as the report
+// averages them (a seed that misses the target makes the resample miss
+// it), and quality and latency at each LLM share asked for, on the
+// resample's curve (for several seeds their mean curve, the curve the
+// report reads its points off); NaN where a curve does not reach them.
+type resample struct {
+	target           [3]float64
+	quality, latency []float64 // per share
+}
 
-// run computes the intervals of R resamples on all cores. Each resample's
-// metrics are averaged over the seeds, as the report averages them (a
-// seed that misses the target makes the resample miss it too).
-func (b Bootstrap) run(conf float64, seeds int, worker func() resampleMetrics) *CI {
-	ci := &CI{Resamples: b.R, Confidence: conf}
+// resampleMetrics computes a router's resample from its weights. Each
+// worker gets its own, so it may keep scratch space.
+type resampleMetrics func(w Weights, out *resample)
+
+// run computes the intervals of R resamples on all cores.
+func (b Bootstrap) run(conf float64, shares []float64, worker func() resampleMetrics) *CI {
+	ci := &CI{Resamples: b.R, Confidence: conf, shareValues: make([][2][]float64, len(shares))}
 	for k := range ci.values {
 		ci.values[k] = make([]float64, b.R)
+	}
+	for i := range ci.shareValues {
+		for k := range ci.shareValues[i] {
+			ci.shareValues[i][k] = make([]float64, b.R)
+		}
 	}
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -151,18 +181,17 @@ func (b Bootstrap) run(conf float64, seeds int, worker func() resampleMetrics) *
 		go func() {
 			defer wg.Done()
 			w := make(Weights, b.N)
+			out := resample{quality: make([]float64, len(shares)), latency: make([]float64, len(shares))}
 			metrics := worker()
 			for r := range next {
 				b.Weights(r, w)
-				var sum [3]float64
-				for s := range seeds {
-					m := metrics(w, s)
-					for k := range sum {
-						sum[k] += m[k] / float64(seeds)
-					}
+				metrics(w, &out)
+				// each r is written by one worker
+				for k, v := range out.target {
+					ci.values[k][r] = v
 				}
-				for k := range sum {
-					ci.values[k][r] = sum[k] // each r is written by one worker
+				for i := range shares {
+					ci.shareValues[i][0][r], ci.shareValues[i][1][r] = out.quality[i], out.latency[i]
 				}
 				if b.Progress != nil {
 					b.Progress.Add(1)
@@ -178,23 +207,63 @@ func (b Bootstrap) run(conf float64, seeds int, worker func() resampleMetrics) *
 	ci.Latency = interval(ci.values[0], conf)
 	ci.LLMShare = interval(ci.values[1], conf)
 	ci.APGR = interval(ci.values[2], conf)
+	ci.AtShare = shareIntervals(shares, ci.shareValues, conf)
 	return ci
 }
 
+// shareIntervals are the intervals at each share of values[share][quality
+// or latency][resample].
+func shareIntervals(shares []float64, values [][2][]float64, conf float64) []ShareInterval {
+	if len(shares) == 0 {
+		return nil
+	}
+	out := make([]ShareInterval, len(shares))
+	for i, s := range shares {
+		out[i] = ShareInterval{LLMShare: s, Quality: interval(values[i][0], conf), Latency: interval(values[i][1], conf)}
+	}
+	return out
+}
+
+// meanOverSeeds is the mean of each seed's metrics.
+func meanOverSeeds(seeds int, metrics func(seed int) [3]float64) [3]float64 {
+	var sum [3]float64
+	for s := range seeds {
+		m := metrics(s)
+		for k := range sum {
+			sum[k] += m[k] / float64(seeds)
+		}
+	}
+	return sum
+}
+
 // PairWith sets the paired difference with the random router's CI, which
-// must come from the same resamples (the same Bootstrap, in this process).
+// must come from the same resamples (the same Bootstrap, in this process)
+// at the same LLM shares.
 func (ci *CI) PairWith(random *CI) {
-	if len(ci.values[0]) != len(random.values[0]) || len(ci.values[0]) != ci.Resamples {
-		panic(fmt.Sprintf("eval: pairing intervals of %d and %d resamples", len(ci.values[0]), len(random.values[0])))
+	if len(ci.values[0]) != len(random.values[0]) || len(ci.values[0]) != ci.Resamples || len(ci.AtShare) != len(random.AtShare) {
+		panic(fmt.Sprintf("eval: pairing intervals of %d and %d resamples at %d and %d shares", len(ci.values[0]), len(random.values[0]), len(ci.AtShare), len(random.AtShare)))
+	}
+	minus := func(a, b []float64) []float64 {
+		d := make([]float64, len(a))
+		for i := range d {
+			d[i] = a[i] - b[i]
+		}
+		return d
 	}
 	var d [3][]float64
 	for k := range d {
-		d[k] = make([]float64, len(ci.values[k]))
-		for i := range d[k] {
-			d[k][i] = ci.values[k][i] - random.values[k][i]
+		d[k] = minus(ci.values[k], random.values[k])
+	}
+	shares := make([]float64, len(ci.AtShare))
+	ds := make([][2][]float64, len(ci.AtShare))
+	for i, s := range ci.AtShare {
+		shares[i] = s.LLMShare
+		for k := range ds[i] {
+			ds[i][k] = minus(ci.shareValues[i][k], random.shareValues[i][k])
 		}
 	}
-	ci.VsRandom = &Paired{Latency: interval(d[0], ci.Confidence), LLMShare: interval(d[1], ci.Confidence), APGR: interval(d[2], ci.Confidence)}
+	ci.VsRandom = &Paired{Latency: interval(d[0], ci.Confidence), LLMShare: interval(d[1], ci.Confidence), APGR: interval(d[2], ci.Confidence),
+		AtShare: shareIntervals(shares, ds, ci.Confidence)}
 }
 
 // curveStream computes a curve's metrics from its points as they come, in
@@ -260,7 +329,7 @@ func (s *curveStream) metrics() [3]float64 {
 
 // walkItem is one request of a sorted walk.
 type walkItem struct {
-	dq, dt float64 // QLLM - QSLM, TLLM - TSLM
+	dq, dt float64 // QLLM - QSLM, TLLM - TSLM, divided by the seeds merged
 	i      int32   // position in the router's input order (its weight)
 	end    bool    // last of a group of equal fused scores
 }
@@ -268,60 +337,106 @@ type walkItem struct {
 // itemWalk is a router's requests sorted once by fused score, descending:
 // Sweep's order. On a resample, the LLM takes the requests one group at a
 // time, each counted as often as it was drawn.
+//
+// A walk may merge the requests of several seeds, each then counting
+// 1/seeds: at every threshold the sums are the mean of the seeds' sums,
+// which makes the walk's curve MeanCurve of the seeds' curves (a seed's
+// point at a threshold is its requests with higher fused scores on the
+// LLM, and its all-SLM sums are every seed's).
 type itemWalk struct {
 	sorted []walkItem
 	qs, ts []float64 // QSLM, TSLM in input order: the all-SLM point
+	seeds  float64
 }
 
-func newItemWalk(items []Item) *itemWalk {
-	if len(items) > math.MaxInt32 {
+// newItemWalk sorts the items of one or more seeds (each in the same
+// request order) into one walk.
+func newItemWalk(seeds ...[]Item) *itemWalk {
+	n := len(seeds[0])
+	if n*len(seeds) > math.MaxInt32 {
 		panic("eval: too many items for a bootstrap walk")
 	}
-	idx := make([]int32, len(items))
+	all := slices.Concat(seeds...)
+	idx := make([]int32, len(all))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(items[b].Fused, items[a].Fused) })
-	wk := &itemWalk{sorted: make([]walkItem, len(items)), qs: make([]float64, len(items)), ts: make([]float64, len(items))}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(all[b].Fused, all[a].Fused) })
+	k := float64(len(seeds))
+	wk := &itemWalk{sorted: make([]walkItem, len(all)), qs: make([]float64, n), ts: make([]float64, n), seeds: k}
 	for j, i := range idx {
-		it := items[i]
-		end := j == len(idx)-1 || items[idx[j+1]].Fused != it.Fused
-		wk.sorted[j] = walkItem{dq: it.QLLM - it.QSLM, dt: it.TLLM - it.TSLM, i: i, end: end}
+		it := all[i]
+		end := j == len(idx)-1 || all[idx[j+1]].Fused != it.Fused
+		wk.sorted[j] = walkItem{dq: (it.QLLM - it.QSLM) / k, dt: (it.TLLM - it.TSLM) / k, i: i % int32(n), end: end}
 	}
-	for i, it := range items {
+	for i, it := range seeds[0] {
 		wk.qs[i], wk.ts[i] = it.QSLM, it.TSLM
 	}
 	return wk
 }
 
-// metrics are the curve's metrics on resample w.
-func (wk *itemWalk) metrics(w Weights, target float64) [3]float64 {
+// walk hands the points of the curve on resample w, in order, to cs (as
+// curveStream takes them, from a fresh start over the units drawn) and to
+// ss (as means); either may be nil.
+func (wk *itemWalk) walk(w Weights, cs *curveStream, ss *shareStream) {
 	var n, q, t float64
 	for i, c := range w {
 		n += c
 		q += c * wk.qs[i]
 		t += c * wk.ts[i]
 	}
-	s := newCurveStream(target, n)
-	s.point(q/n, t, 0)
-	l := 0.0
+	if cs != nil {
+		*cs = newCurveStream(cs.target, n)
+	}
+	if ss != nil {
+		ss.start()
+	}
+	out := walkOut{cs: cs, ss: ss, n: n, seedsN: wk.seeds * n}
+	out.point(q, t, 0)
+	l := 0.0 // requests of all seeds on the LLM
 	for _, it := range wk.sorted {
 		c := w[it.i]
 		q += c * it.dq
 		t += c * it.dt
 		l += c
 		if it.end {
-			s.point(q/n, t, l)
+			out.point(q, t, l)
 		}
 	}
-	return s.metrics()
+}
+
+// walkOut is where a walk's points go.
+type walkOut struct {
+	cs        *curveStream
+	ss        *shareStream
+	n, seedsN float64 // units drawn, and as many for each seed merged
+}
+
+// point hands on the sums of quality, latency and LLM requests.
+func (o walkOut) point(q, t, l float64) {
+	if o.cs != nil {
+		o.cs.point(q/o.n, t, l)
+	}
+	if o.ss != nil {
+		o.ss.point(Point{Quality: q / o.n, Latency: t / o.n, LLMShare: l / o.seedsN})
+	}
+}
+
+// metrics are the curve's metrics at target on resample w (one seed).
+func (wk *itemWalk) metrics(w Weights, target float64) [3]float64 {
+	cs := curveStream{target: target}
+	wk.walk(w, &cs, nil)
+	return cs.metrics()
 }
 
 // BootstrapSingle computes a router's intervals from its items, one set
-// per seed (each in the same request order), resampling requests. On each
-// resample the curve is what Sweep gives on the resampled requests.
-// Cost: O(seeds n log n) to sort, then O(R seeds n).
-func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) *CI {
+// per seed (each in the same request order), resampling requests: at the
+// target, and at the LLM shares (ascending) of its at_share points. On
+// each resample the curve is what Sweep gives on the resampled requests,
+// and for several seeds the mean curve is one more walk, of all seeds'
+// requests merged. Cost: O(seeds n log(seeds n)) to sort, then O(R seeds
+// n).
+func BootstrapSingle(seeds [][]Item, target float64, shares []float64, b Bootstrap, conf float64) *CI {
 	walks := make([]*itemWalk, len(seeds))
 	for s, items := range seeds {
 		if len(items) != b.N {
@@ -329,8 +444,33 @@ func BootstrapSingle(seeds [][]Item, target float64, b Bootstrap, conf float64) 
 		}
 		walks[s] = newItemWalk(items)
 	}
-	return b.run(conf, len(seeds), func() resampleMetrics {
-		return func(w Weights, s int) [3]float64 { return walks[s].metrics(w, target) }
+	mean := walks[0]
+	if len(seeds) > 1 && len(shares) > 0 {
+		mean = newItemWalk(seeds...)
+	}
+	return b.run(conf, shares, func() resampleMetrics {
+		cs := make([]curveStream, len(walks))
+		var ss *shareStream
+		if len(shares) > 0 {
+			ss = newShareStream(shares)
+		}
+		return func(w Weights, out *resample) {
+			for s, wk := range walks {
+				cs[s].target = target
+				if wk == mean {
+					wk.walk(w, &cs[s], ss)
+				} else {
+					wk.walk(w, &cs[s], nil)
+				}
+			}
+			if mean != walks[0] {
+				mean.walk(w, nil, ss)
+			}
+			out.target = meanOverSeeds(len(walks), func(s int) [3]float64 { return cs[s].metrics() })
+			if ss != nil {
+				ss.read(out.quality, out.latency)
+			}
+		}
 	})
 }
 
@@ -431,20 +571,32 @@ func (wk *dialogueWalk) curve(w Weights, buf Curve) Curve {
 
 // BootstrapDialogues computes a router's intervals from its multi-turn
 // sweeps (one per seed, each replayed with KeepSums), resampling whole
-// dialogues. On each resample a point's totals are its per-dialogue totals
-// weighed by the draws: the replay of the resampled dialogues at the same
-// thresholds. Cost: O(seeds points dialogues) to prepare, then
-// O(R seeds (dialogues + steps + points log points)).
-func BootstrapDialogues(seeds [][]DialoguePoint, target float64, b Bootstrap, conf float64) *CI {
+// dialogues: at the target, and at the LLM shares (ascending) of its
+// at_share points. On each resample a point's totals are its per-dialogue
+// totals weighed by the draws: the replay of the resampled dialogues at
+// the same thresholds; for several seeds the shares are read off their
+// MeanCurve. Cost: O(seeds points dialogues) to prepare, then O(R seeds
+// (dialogues + steps + points log points)).
+func BootstrapDialogues(seeds [][]DialoguePoint, target float64, shares []float64, b Bootstrap, conf float64) *CI {
 	walks := make([]*dialogueWalk, len(seeds))
 	for s, pts := range seeds {
 		walks[s] = newDialogueWalk(pts, b.N)
 	}
-	return b.run(conf, len(seeds), func() resampleMetrics {
-		var buf Curve
-		return func(w Weights, s int) [3]float64 {
-			buf = walks[s].curve(w, buf)
-			return curveMetrics(buf, target)
+	return b.run(conf, shares, func() resampleMetrics {
+		curves := make([]Curve, len(walks))
+		ss := newShareStream(shares)
+		return func(w Weights, out *resample) {
+			for s, wk := range walks {
+				curves[s] = wk.curve(w, curves[s])
+			}
+			out.target = meanOverSeeds(len(walks), func(s int) [3]float64 { return curveMetrics(curves[s], target) })
+			if len(shares) > 0 {
+				ss.start()
+				for _, p := range MeanCurve(curves) {
+					ss.point(p)
+				}
+				ss.read(out.quality, out.latency)
+			}
 		}
 	})
 }

@@ -9,16 +9,21 @@ import (
 // and 10x MMLU-sized replays, and of the random router on all of MMLU (10
 // seeds), per 100 resamples: one sort per seed, then each resample is a
 // walk linear in requests, so the cost is linear in requests x seeds x
-// resamples.
+// resamples. With LLM shares to read, a router of one seed reads them on
+// the same walk, and one of several seeds walks once more, over all of
+// its seeds' requests merged.
 func BenchmarkBootstrapSingle(b *testing.B) {
-	for _, c := range []struct{ n, seeds int }{{1319, 1}, {14042, 1}, {140420, 1}, {14042, 10}} {
+	for _, c := range []struct {
+		n, seeds int
+		shares   []float64
+	}{{1319, 1, nil}, {14042, 1, nil}, {140420, 1, nil}, {14042, 10, nil}, {14042, 1, []float64{0.25, 0.5, 0.75}}, {14042, 10, []float64{0.25, 0.5, 0.75}}} {
 		seeds := make([][]Item, c.seeds)
 		for s := range seeds {
 			seeds[s] = randomItems(c.n, uint64(s+1))
 		}
-		b.Run(fmt.Sprintf("n=%d/seeds=%d/R=100", c.n, c.seeds), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/seeds=%d/shares=%d/R=100", c.n, c.seeds, len(c.shares)), func(b *testing.B) {
 			for b.Loop() {
-				BootstrapSingle(seeds, 0.5, Bootstrap{N: c.n, R: 100, Seed: 1}, 0.95)
+				BootstrapSingle(seeds, 0.5, c.shares, Bootstrap{N: c.n, R: 100, Seed: 1}, 0.95)
 			}
 		})
 	}
@@ -34,7 +39,7 @@ func BenchmarkBootstrapDialogues(b *testing.B) {
 	pts := rp.Sweep(ds, p, 1000)
 	b.Run("dialogues=1388/points=1000/R=100", func(b *testing.B) {
 		for b.Loop() {
-			BootstrapDialogues([][]DialoguePoint{pts}, 5.5, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.95)
+			BootstrapDialogues([][]DialoguePoint{pts}, 5.5, nil, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.95)
 		}
 	})
 }

@@ -148,13 +148,13 @@ func TestBootstrapPaired(t *testing.T) {
 	}
 	rs := Bootstrap{N: len(items), R: 200, Seed: 4}
 	target := 0.6
-	a := BootstrapSingle([][]Item{items}, target, rs, 0.95)
-	b := BootstrapSingle([][]Item{items}, target, rs, 0.95)
+	a := BootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
+	b := BootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
 	b.PairWith(a)
 	if d := b.VsRandom.APGR; d.Lo != 0 || d.Hi != 0 || d.N != 200 {
 		t.Errorf("self difference %+v", d)
 	}
-	g := BootstrapSingle([][]Item{good}, target, rs, 0.95)
+	g := BootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
 	g.PairWith(a)
 	if d := g.VsRandom.APGR; !(d.Lo > 0) {
 		t.Errorf("oracle-like router vs random: APGR difference %+v", d)
@@ -171,7 +171,7 @@ func TestBootstrapPaired(t *testing.T) {
 		t.Errorf("APGR %v outside %+v", v, g.APGR)
 	}
 	prev := runtime.GOMAXPROCS(1)
-	one := BootstrapSingle([][]Item{good}, target, rs, 0.95)
+	one := BootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
 	runtime.GOMAXPROCS(prev)
 	if one.APGR != g.APGR || one.Latency != g.Latency {
 		t.Errorf("one worker %+v, several %+v", one.APGR, g.APGR)
@@ -183,13 +183,75 @@ func TestBootstrapPaired(t *testing.T) {
 func TestBootstrapSeedsAveraged(t *testing.T) {
 	x, y := randomItems(100, 1), randomItems(100, 2)
 	rs := Bootstrap{N: 100, R: 5, Seed: 1}
-	ci := BootstrapSingle([][]Item{x, y}, 0.2, rs, 0.95)
+	ci := BootstrapSingle([][]Item{x, y}, 0.2, nil, rs, 0.95)
 	w := make(Weights, 100)
 	for k := range rs.R {
 		rs.Weights(k, w)
 		mx, my := curveMetrics(Sweep(SubsetItems(x, repeated(w))), 0.2), curveMetrics(Sweep(SubsetItems(y, repeated(w))), 0.2)
 		if want := (mx[2] + my[2]) / 2; !near(ci.values[2][k], want, 1e-12) {
 			t.Fatalf("resample %d: APGR %v, want the mean %v", k, ci.values[2][k], want)
+		}
+	}
+}
+
+// sameAtShares fails t unless the resample's quality and latency at the
+// shares (NaN: not reached) are the points of want there.
+func sameAtShares(t *testing.T, what string, ci *CI, r int, want Curve, shares []float64) {
+	t.Helper()
+	pts := want.AtShares(shares)
+	for i, s := range shares {
+		q, l := ci.shareValues[i][0][r], ci.shareValues[i][1][r]
+		j := slices.IndexFunc(pts, func(p Point) bool { return p.LLMShare == s })
+		if j < 0 {
+			if !math.IsNaN(q) || !math.IsNaN(l) {
+				t.Fatalf("%s: share %v: %v, %v; want none", what, s, q, l)
+			}
+			continue
+		}
+		if !near(q, pts[j].Quality, 1e-9) || !near(l, pts[j].Latency, 1e-9) {
+			t.Fatalf("%s: share %v: quality %v latency %v; want %+v", what, s, q, l, pts[j])
+		}
+	}
+}
+
+// On every resample, quality and latency at each share are those of the
+// resampled requests' curve, or, for several seeds, of the mean curve of
+// the seeds' curves on them (the curve the report reads its points off):
+// shares at points, between points, at the ends.
+func TestBootstrapAtShares(t *testing.T) {
+	shares := []float64{0, 0.1, 0.25, 0.5, 0.9, 1}
+	for _, seeds := range []int{1, 3} {
+		var items [][]Item
+		for s := range seeds {
+			items = append(items, randomItems(60, uint64(10+s)))
+			if s > 0 { // the same requests, other scores
+				for i := range items[s] {
+					f := items[s][i].Fused
+					items[s][i] = items[0][i]
+					items[s][i].Fused = f
+				}
+			}
+		}
+		b := Bootstrap{N: 60, R: 20, Seed: 7}
+		ci := BootstrapSingle(items, 0.5, shares, b, 0.95)
+		w := make(Weights, b.N)
+		for r := range b.R {
+			b.Weights(r, w)
+			var curves []Curve
+			for _, it := range items {
+				curves = append(curves, Sweep(SubsetItems(it, repeated(w))))
+			}
+			sameAtShares(t, fmt.Sprintf("%d seeds, resample %d", seeds, r), ci, r, MeanCurve(curves), shares)
+		}
+		if len(ci.AtShare) != len(shares) || ci.AtShare[3].LLMShare != 0.5 || ci.AtShare[3].Quality.N != b.R || !(ci.AtShare[3].Quality.Lo < ci.AtShare[3].Quality.Hi) {
+			t.Errorf("%d seeds: intervals %+v", seeds, ci.AtShare)
+		}
+		// paired with itself: every difference exactly 0
+		ci.PairWith(ci)
+		for _, d := range ci.VsRandom.AtShare {
+			if d.Quality.Lo != 0 || d.Quality.Hi != 0 || d.Latency.Lo != 0 || d.Latency.Hi != 0 {
+				t.Errorf("%d seeds: self difference %+v", seeds, d)
+			}
 		}
 	}
 }
@@ -252,6 +314,48 @@ func TestDialogueWalkMatchesReplay(t *testing.T) {
 	}
 }
 
+// On every resample of dialogues, quality and latency at each share are
+// those of the mean curve of the seeds' replays of the resampled
+// dialogues.
+func TestBootstrapDialoguesAtShares(t *testing.T) {
+	ds, p := smallDialogues(30)
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, WithContext: true, KeepSums: true}
+	p2 := make([]float64, len(p))
+	for i := range p2 {
+		p2[i] = 1 - p[i]
+	}
+	scores := [][]float64{p, p2}
+	var sets [][]DialoguePoint
+	for _, sp := range scores {
+		sets = append(sets, rp.Sweep(ds, sp, 40))
+	}
+	shares := []float64{0.2, 0.5, 0.8}
+	b := Bootstrap{N: ds.Count(), R: 6, Seed: 5}
+	ci := BootstrapDialogues(sets, 5.5, shares, b, 0.9)
+	w := make(Weights, ds.Count())
+	for r := range b.R {
+		b.Weights(r, w)
+		sub, turns := SubsetDialogues(ds, repeated(w))
+		var curves []Curve
+		for k, sp := range scores {
+			sub := sub
+			spSub := make([]float64, len(turns))
+			for i, t := range turns {
+				spSub[i] = sp[t]
+			}
+			f0 := rp.FusedWithout(sub, spSub)
+			var c Curve
+			for _, pt := range sets[k] { // Sweep's order: by share, ties in threshold order
+				c = append(c, rp.Replay(sub, DialogueRun{P: spSub, Threshold: pt.Threshold, Fused0: f0}).Point)
+			}
+			slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(b.Threshold, a.Threshold) })
+			slices.SortStableFunc(c, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+			curves = append(curves, c)
+		}
+		sameAtShares(t, fmt.Sprintf("resample %d", r), ci, r, MeanCurve(curves), shares)
+	}
+}
+
 // The dialogue intervals bracket the full sample's metrics.
 func TestBootstrapDialogues(t *testing.T) {
 	ds, p := smallDialogues(200)
@@ -262,7 +366,7 @@ func TestBootstrapDialogues(t *testing.T) {
 	pts := rp.Sweep(ds, p, 100)
 	c := DialogueCurve(pts)
 	target := (c[0].Quality + c[len(c)-1].Quality) / 2
-	ci := BootstrapDialogues([][]DialoguePoint{pts}, target, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.9)
+	ci := BootstrapDialogues([][]DialoguePoint{pts}, target, nil, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.9)
 	full := curveMetrics(c, target)
 	for k, iv := range []Interval{ci.Latency, ci.LLMShare, ci.APGR} {
 		if !(iv.Lo <= full[k] && full[k] <= iv.Hi) || iv.N != 100 {
@@ -288,8 +392,8 @@ func TestBootstrapProgress(t *testing.T) {
 		n    int
 		run  func(Bootstrap) *CI
 	}{
-		{"single-turn, two seeds", 100, func(b Bootstrap) *CI { return BootstrapSingle(items, 0.4, b, 0.95) }},
-		{"dialogues", ds.Count(), func(b Bootstrap) *CI { return BootstrapDialogues([][]DialoguePoint{pts}, 5.5, b, 0.95) }},
+		{"single-turn, two seeds", 100, func(b Bootstrap) *CI { return BootstrapSingle(items, 0.4, nil, b, 0.95) }},
+		{"dialogues", ds.Count(), func(b Bootstrap) *CI { return BootstrapDialogues([][]DialoguePoint{pts}, 5.5, nil, b, 0.95) }},
 	} {
 		b := Bootstrap{N: c.n, R: 37, Seed: 3}
 		plain := c.run(b)

@@ -73,24 +73,75 @@ func crossing(a, b Point, target float64) Point {
 	}
 }
 
-// AtShare is the point of the curve at LLM share s (linear between the
-// two points around it; the first point when several share s). ok is
-// false when the curve does not reach s.
-func (c Curve) AtShare(s float64) (Point, bool) {
-	for i, p := range c {
-		if p.LLMShare == s {
-			return p, true
-		}
-		if p.LLMShare > s {
-			if i == 0 {
-				return Point{}, false
-			}
-			a := c[i-1]
-			f := (s - a.LLMShare) / (p.LLMShare - a.LLMShare)
-			return Point{Threshold: a.Threshold, Quality: a.Quality + f*(p.Quality-a.Quality), Latency: a.Latency + f*(p.Latency-a.Latency), LLMShare: s}, true
+// AtShares reads the curve at LLM shares (ascending): at each share, the
+// first point exactly there, else the point between the two points around
+// it (linear, with the lower one's threshold: a mix of the two
+// thresholds). A share the curve does not reach (below its first point or
+// beyond its last) has no point: the result holds one point per share
+// reached, in order.
+func (c Curve) AtShares(shares []float64) []Point {
+	s := newShareStream(shares)
+	for _, p := range c {
+		s.point(p)
+	}
+	var out []Point
+	for i, ok := range s.ok {
+		if ok {
+			out = append(out, s.at[i])
 		}
 	}
-	return Point{}, false
+	return out
+}
+
+// shareStream reads a curve at LLM shares (ascending) from its points as
+// they come, in order of LLM share, without storing them: what
+// Curve.AtShares answers, and what the bootstrap reads off each
+// resample's curve.
+type shareStream struct {
+	shares  []float64
+	at      []Point // the point at each share, where ok
+	ok      []bool
+	k       int // the next share to reach
+	prev    Point
+	started bool
+}
+
+func newShareStream(shares []float64) *shareStream {
+	return &shareStream{shares: shares, at: make([]Point, len(shares)), ok: make([]bool, len(shares))}
+}
+
+// start forgets the points of an earlier curve.
+func (s *shareStream) start() {
+	s.k, s.started = 0, false
+	clear(s.ok)
+}
+
+// point takes the next point of the curve (mean quality, mean latency,
+// LLM share).
+func (s *shareStream) point(p Point) {
+	for ; s.k < len(s.shares) && p.LLMShare >= s.shares[s.k]; s.k++ {
+		x, a := s.shares[s.k], s.prev
+		switch {
+		case p.LLMShare == x:
+			s.at[s.k], s.ok[s.k] = p, true
+		case s.started:
+			f := (x - a.LLMShare) / (p.LLMShare - a.LLMShare)
+			s.at[s.k], s.ok[s.k] = Point{Threshold: a.Threshold, Quality: a.Quality + f*(p.Quality-a.Quality), Latency: a.Latency + f*(p.Latency-a.Latency), LLMShare: x}, true
+		}
+		// else the curve starts beyond x: not reached
+	}
+	s.prev, s.started = p, true
+}
+
+// read writes the quality and latency at each share, NaN where the curve
+// did not reach it.
+func (s *shareStream) read(quality, latency []float64) {
+	for i, ok := range s.ok {
+		quality[i], latency[i] = math.NaN(), math.NaN()
+		if ok {
+			quality[i], latency[i] = s.at[i].Quality, s.at[i].Latency
+		}
+	}
 }
 
 // CPT is RouteLLM's call-performance threshold: the smallest LLM share at

@@ -42,6 +42,47 @@ func TestAtTarget(t *testing.T) {
 	}
 }
 
+// AtShares on bumpy and on a curve with two points at one share: exact
+// hits, points between two (linear, the lower point's threshold), the
+// first of several points at a share, and shares not reached.
+func TestAtShares(t *testing.T) {
+	flat := Curve{
+		{Threshold: 3, Quality: 0.5, Latency: 1, LLMShare: 0.25},
+		{Threshold: 2, Quality: 0.75, Latency: 2, LLMShare: 0.5},
+		{Threshold: 1, Quality: 0.625, Latency: 4, LLMShare: 0.5},
+		{Threshold: 0, Quality: 0.875, Latency: 3, LLMShare: 0.75},
+	}
+	for _, c := range []struct {
+		curve  Curve
+		shares []float64
+		want   []Point
+	}{
+		// 0.125: f = 0.5 on segment 0-1: quality 0.625, latency 11; 0.625:
+		// f = 0.5 on segment 2-3: quality 0.75, latency 15.
+		{bumpy, []float64{0, 0.125, 0.5, 0.625, 1}, []Point{bumpy[0],
+			{Threshold: 3, Quality: 0.625, Latency: 11, LLMShare: 0.125}, bumpy[2],
+			{Threshold: 1, Quality: 0.75, Latency: 15, LLMShare: 0.625}, bumpy[4]}},
+		// 0 is below the curve's start and 1 beyond its end; 0.5 is its first
+		// point there; 0.625 lies between its last point at 0.5 and the next:
+		// quality 0.75, latency 3.5.
+		{flat, []float64{0, 0.5, 0.625, 1}, []Point{flat[1], {Threshold: 1, Quality: 0.75, Latency: 3.5, LLMShare: 0.625}}},
+		{flat, nil, nil},
+		{Curve{{Threshold: math.NaN(), Quality: 0.8, Latency: 9, LLMShare: 1}}, []float64{0.5, 1}, []Point{{Threshold: math.NaN(), Quality: 0.8, Latency: 9, LLMShare: 1}}},
+	} {
+		got := c.curve.AtShares(c.shares)
+		if len(got) != len(c.want) {
+			t.Errorf("AtShares(%v) = %+v, want %+v", c.shares, got, c.want)
+			continue
+		}
+		for i, w := range c.want {
+			g := got[i]
+			if g.Quality != w.Quality || g.Latency != w.Latency || g.LLMShare != w.LLMShare || g.Threshold != w.Threshold && !math.IsNaN(w.Threshold) {
+				t.Errorf("AtShares(%v)[%d] = %+v, want %+v", c.shares, i, g, w)
+			}
+		}
+	}
+}
+
 func TestCPT(t *testing.T) {
 	// qSLM 0.5, qLLM 0.875: gap 0.5 -> quality 0.6875, on segment 0-1 at
 	// f = 0.1875/0.25 = 0.75: share 0.1875.

@@ -232,7 +232,12 @@ func (rp *DialogueReplay) Thresholds(ds *Dialogues, p, fused0 []float64, n int) 
 		out = append(out, cand...)
 	} else {
 		for j := 0; j < n-2; j++ {
-			out = append(out, cand[j*(len(cand)-1)/(n-3)])
+			// evenly by rank, both ends included; one point: the middle
+			at := (len(cand) - 1) / 2
+			if n > 3 {
+				at = j * (len(cand) - 1) / (n - 3)
+			}
+			out = append(out, cand[at])
 		}
 	}
 	return append(out, math.Inf(-1))

@@ -148,3 +148,16 @@ func TestDialogueSweep(t *testing.T) {
 		}
 	}
 }
+
+// The fewest thresholds a sweep takes, 3: all-SLM, all-LLM and the
+// middle-ranked fused score.
+func TestThresholdsThree(t *testing.T) {
+	ds := &Dialogues{Start: []int{0, 3}, Prompt: []float64{1, 2, 3}, Golden: []float64{1, 1, 1},
+		Gen: [2][]float64{{1, 1, 1}, {1, 1, 1}}, Q: [2][]float64{{0, 0, 0}, {1, 1, 1}}}
+	rp := DialogueReplay{Model: Paper().LatencyModel, Mean: MeanResponse{SLM: 1, LLM: 1}}
+	p := []float64{0.1, 0.5, 0.9}
+	ths := rp.Thresholds(ds, p, rp.FusedWithout(ds, p), 3)
+	if len(ths) != 3 || !math.IsInf(ths[0], 1) || ths[1] != 0.5 || !math.IsInf(ths[2], -1) {
+		t.Errorf("thresholds %v, want +Inf, 0.5, -Inf", ths)
+	}
+}

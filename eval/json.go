@@ -1,8 +1,13 @@
 package eval
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
+	"slices"
+	"strconv"
 )
 
 // JSON has no NaN: metrics that are undefined (APGR when both models are
@@ -37,18 +42,42 @@ func (r RouterResult) MarshalJSON() ([]byte, error) {
 	}{routerResultJSON(r), nullable(r.AUC), nullable(r.APGR)})
 }
 
-// UnmarshalJSON reads null AUC or APGR as NaN.
+// UnmarshalJSON reads null AUC or APGR as NaN, and at_share in the form
+// reports had before it was a list: an object of points keyed by the LLM
+// share in percent ({"25": {...}, "50": {...}}), read as the list of
+// those points in order of share.
 func (r *RouterResult) UnmarshalJSON(b []byte) error {
 	var v struct {
 		*routerResultJSON
-		AUC  nullable `json:"auc"`
-		APGR nullable `json:"apgr"`
+		AUC     nullable        `json:"auc"`
+		APGR    nullable        `json:"apgr"`
+		AtShare json.RawMessage `json:"at_share"`
 	}
 	v.routerResultJSON = (*routerResultJSON)(r)
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	r.AUC, r.APGR = float64(v.AUC), float64(v.APGR)
+	r.AtShare = nil
+	if bytes.HasPrefix(bytes.TrimSpace(v.AtShare), []byte("{")) {
+		var old map[string]Point
+		if err := json.Unmarshal(v.AtShare, &old); err != nil {
+			return err
+		}
+		for k, p := range old {
+			pct, err := strconv.ParseFloat(k, 64)
+			if err != nil {
+				return fmt.Errorf("at_share: key %q is not an LLM share in percent", k)
+			}
+			p.LLMShare = pct / 100
+			r.AtShare = append(r.AtShare, p)
+		}
+		slices.SortFunc(r.AtShare, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+		return nil
+	}
+	if len(v.AtShare) > 0 {
+		return json.Unmarshal(v.AtShare, &r.AtShare)
+	}
 	return nil
 }
 

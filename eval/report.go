@@ -18,4 +18,24 @@ type Report struct {
 	Dialogues int `json:"dialogues,omitempty"`
 	// Domains: the per-domain breakdown (--by-domain).
 	Domains []Domain `json:"domains,omitempty"`
+
+	// Requests and Scores are the routers' scores, for `--format scores`
+	// (not in the JSON): each replayed request's record and turn, in
+	// replay order, and each router's score of every request (a seeded
+	// router's first seed's; fixed routers have none).
+	Requests []RequestKey   `json:"-"`
+	Scores   []RouterScores `json:"-"`
+}
+
+// RequestKey names a replayed request: its record (a dialogue's ID for
+// its turns) and its turn, 1-based, or 0 for a single-turn record.
+type RequestKey struct {
+	Record string
+	Turn   int
+}
+
+// RouterScores is one router's score p of each request of a report.
+type RouterScores struct {
+	Router string
+	P      []float64
 }

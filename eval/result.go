@@ -67,9 +67,10 @@ type RouterResult struct {
 	// with their spread here.
 	Seeds  int               `json:"seeds,omitempty"`
 	Spread map[string]Spread `json:"spread,omitempty"`
-	// AtShare: the curve at LLM shares of 25, 50 and 75% (keys "25",
-	// "50", "75"), reported when there is no quality to target.
-	AtShare map[string]Point `json:"at_share,omitempty"`
+	// AtShare: the operating points at the LLM shares asked for, read off
+	// Curve (Curve.AtShares), ascending; a share the curve does not reach
+	// has none. Without judgments its qualities are 0.
+	AtShare []Point `json:"at_share,omitempty"`
 	// CI: bootstrap intervals (and the paired difference with random).
 	CI *CI `json:"ci,omitempty"`
 	// Dialogue statistics at the target point (multi-turn only).

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -10,8 +11,15 @@ import (
 // threshold, and quality, latency and LLM share are averaged. For the
 // random router replayed with several seeds this is the expected curve of a
 // router that draws its seed at random. The curves must each be ordered by
-// threshold descending (as Sweep returns them). Cost O(T log T) for T
-// points in all.
+// threshold descending (as Sweep returns them).
+//
+// The thresholds are merged once and each curve's steps applied to
+// running sums as the merged thresholds descend, so the cost is
+// O(T log T) for T points in all, whatever the number of curves; the sums
+// are exact (correctly rounded at each point), so the mean does not
+// depend on the order of the curves. Beyond 2^24 points in all,
+// the mean is taken at the first curve's thresholds only, which bounds
+// the memory of a replay over very many seeds.
 func MeanCurve(curves []Curve) Curve {
 	switch len(curves) {
 	case 0:
@@ -19,34 +27,97 @@ func MeanCurve(curves []Curve) Curve {
 	case 1:
 		return curves[0]
 	}
-	var ths []float64
+	total := 0
 	for _, c := range curves {
-		for _, p := range c {
-			ths = append(ths, p.Threshold)
+		total += len(c)
+	}
+	var ths []float64
+	if total <= meanCurveLimit {
+		ths = make([]float64, 0, total)
+		for _, c := range curves {
+			for _, p := range c {
+				ths = append(ths, p.Threshold)
+			}
+		}
+		ths = distinctDescending(ths)
+	} else {
+		ths = make([]float64, len(curves[0]))
+		for i, p := range curves[0] {
+			ths[i] = p.Threshold
 		}
 	}
-	ths = distinctDescending(ths)
-	out := make(Curve, len(ths))
-	pos := make([]int, len(curves))
-	n := float64(len(curves))
-	for i, th := range ths {
-		var q, t, s sum
-		for k, c := range curves {
-			// c's point at th is its first point with Threshold <= th
-			// (every theta in [Threshold, previous Threshold) gives it);
-			// below its last threshold the curve stays at its last point.
-			for pos[k] < len(c)-1 && c[pos[k]].Threshold > th {
-				pos[k]++
+	// A curve's point at th is its first point with Threshold <= th (every
+	// theta in [Threshold, previous Threshold) gives it); below its last
+	// threshold it stays at its last point. So curve c moves to point i at
+	// the first merged threshold below the least threshold of c[:i]: a
+	// step, applied there.
+	type step struct {
+		at    int // index in ths
+		curve int
+		point int
+	}
+	var steps []step
+	var q, t, s exactSum
+	for k, c := range curves {
+		q.add(c[0].Quality)
+		t.add(c[0].Latency)
+		s.add(c[0].LLMShare)
+		least := c[0].Threshold
+		for i := 1; i < len(c); i++ {
+			if !(c[i].Threshold < least) {
+				continue // never the first point <= th while an earlier one is
 			}
-			p := c[pos[k]]
+			// the first merged threshold < least
+			at := sort.Search(len(ths), func(j int) bool { return ths[j] < least })
+			if at < len(ths) {
+				steps = append(steps, step{at, k, i})
+			}
+			least = c[i].Threshold
+		}
+	}
+	// Counting sort by position, stable: a curve's steps stay in order.
+	start := make([]int, len(ths)+1)
+	for _, st := range steps {
+		start[st.at+1]++
+	}
+	for i := range ths {
+		start[i+1] += start[i]
+	}
+	sorted := make([]step, len(steps))
+	next := slices.Clone(start[:len(ths)])
+	for _, st := range steps {
+		sorted[next[st.at]] = st
+		next[st.at]++
+	}
+	steps = sorted
+	cur := make([]int, len(curves)) // each curve's point so far
+	out := make(Curve, len(ths))
+	n := float64(len(curves))
+	j := 0
+	for i, th := range ths {
+		for ; j < len(steps) && steps[j].at == i; j++ {
+			st := steps[j]
+			c := curves[st.curve]
+			if st.point <= cur[st.curve] {
+				continue
+			}
+			old, p := c[cur[st.curve]], c[st.point]
 			q.add(p.Quality)
+			q.add(-old.Quality)
 			t.add(p.Latency)
+			t.add(-old.Latency)
 			s.add(p.LLMShare)
+			s.add(-old.LLMShare)
+			cur[st.curve] = st.point
 		}
 		out[i] = Point{Threshold: th, Quality: q.value() / n, Latency: t.value() / n, LLMShare: s.value() / n}
 	}
 	return out
 }
+
+// meanCurveLimit is the number of points, over all curves, beyond which
+// MeanCurve averages at the first curve's thresholds only.
+var meanCurveLimit = 1 << 24
 
 // SummarizeSeeds summarises a router replayed once per seed: the curve is
 // the mean curve; at-target point, CPT, AUC and APGR are means over the

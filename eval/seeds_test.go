@@ -3,7 +3,9 @@ package eval
 import (
 	"encoding/json"
 	"math"
+	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -85,5 +87,67 @@ func TestJSONNullForUndefined(t *testing.T) {
 	}
 	if !math.IsNaN(back.APGR) || !math.IsNaN(back.Curve[0].Threshold) || back.AUC != 0.5 || back.Curve[0].Quality != 0.5 {
 		t.Errorf("round trip of %s gave %+v", b, back)
+	}
+}
+
+// exactSum is the exact sum correctly rounded: as big.Float computes it,
+// on values of every magnitude, and adding then removing a value leaves
+// no trace.
+func TestExactSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 500 {
+		var s exactSum
+		exact := new(big.Float).SetPrec(4096)
+		var xs []float64
+		for range 1 + trial%40 {
+			x := (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(40)-20))
+			xs = append(xs, x)
+			s.add(x)
+			exact.Add(exact, new(big.Float).SetFloat64(x))
+		}
+		want, _ := exact.Float64()
+		if got := s.value(); got != want {
+			t.Fatalf("trial %d: %v, want %v", trial, got, want)
+		}
+		for _, x := range xs[:len(xs)/2] {
+			s.add(-x)
+			exact.Sub(exact, new(big.Float).SetFloat64(x))
+		}
+		if want, _ := exact.Float64(); s.value() != want {
+			t.Fatalf("trial %d after removals: %v, want %v", trial, s.value(), want)
+		}
+	}
+}
+
+// The mean curve does not depend on the order of the curves, and beyond
+// the point limit it is taken at the first curve's thresholds, where it
+// equals the exact mean curve's points.
+func TestMeanCurveOrderAndLimit(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var curves []Curve
+	for range 6 {
+		items := make([]Item, 50)
+		for i := range items {
+			items[i] = Item{Fused: math.Round(r.Float64()*40) / 40, QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
+		}
+		curves = append(curves, Sweep(items))
+	}
+	m := MeanCurve(curves)
+	rev := append([]Curve(nil), curves...)
+	slices.Reverse(rev)
+	if !slices.Equal(m, MeanCurve(rev)) {
+		t.Error("the mean curve depends on the order of the curves")
+	}
+	defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
+	meanCurveLimit = 10
+	g := MeanCurve(curves)
+	if len(g) != len(curves[0]) {
+		t.Fatalf("limited mean curve has %d points, want the first curve's %d", len(g), len(curves[0]))
+	}
+	for _, p := range g {
+		i := slices.IndexFunc(m, func(q Point) bool { return q.Threshold == p.Threshold })
+		if i < 0 || m[i] != p {
+			t.Fatalf("limited point %+v is not the exact mean curve's %v", p, i)
+		}
 	}
 }

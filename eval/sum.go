@@ -20,3 +20,60 @@ func (k *sum) add(x float64) {
 }
 
 func (k sum) value() float64 { return k.s + k.c }
+
+// exactSum accumulates float64s exactly, as a list of non-overlapping
+// partial sums (Shewchuk's algorithm, as Python's math.fsum), so that
+// adding a value and later subtracting it leaves no trace, and value is
+// the exact sum correctly rounded.
+type exactSum struct{ partials []float64 }
+
+func (s *exactSum) add(x float64) {
+	i := 0
+	for _, y := range s.partials {
+		if math.Abs(x) < math.Abs(y) {
+			x, y = y, x
+		}
+		hi := x + y
+		lo := y - (hi - x)
+		if lo != 0 {
+			s.partials[i] = lo
+			i++
+		}
+		x = hi
+	}
+	s.partials = append(s.partials[:i], x)
+}
+
+// value is the sum rounded to the nearest float64 (ties to even), as
+// math.fsum rounds it.
+func (s *exactSum) value() float64 {
+	p := s.partials
+	n := len(p)
+	if n == 0 {
+		return 0
+	}
+	hi := p[n-1]
+	lo := 0.0
+	n--
+	for n > 0 {
+		x := hi
+		y := p[n-1]
+		n--
+		hi = x + y
+		yr := hi - x
+		lo = y - yr
+		if lo != 0 {
+			break
+		}
+	}
+	// Round half-even correctly: if the rest of the partials push the
+	// remainder past the halfway point, adjust hi by one unit.
+	if n > 0 && ((lo < 0 && p[n-1] < 0) || (lo > 0 && p[n-1] > 0)) {
+		y := lo * 2
+		x := hi + y
+		if y == x-hi {
+			hi = x
+		}
+	}
+	return hi
+}

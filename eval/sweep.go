@@ -44,7 +44,9 @@ func Sweep(items []Item) Curve {
 	curve = append(curve, Point{Threshold: items[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
 	var pq, pt sum // items[:j] on the LLM
 	for j := 0; j < n; {
-		for g := items[j].Fused; j < n && items[j].Fused == g; j++ {
+		// Equal scores switch together; NaNs (which callers should have
+		// refused: see Check) group together too, so the walk always ends.
+		for g := items[j].Fused; j < n && (items[j].Fused == g || g != g && items[j].Fused != items[j].Fused); j++ {
 			pq.add(items[j].QLLM)
 			pt.add(items[j].TLLM)
 		}

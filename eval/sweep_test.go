@@ -97,3 +97,13 @@ func TestSweepEmpty(t *testing.T) {
 		t.Errorf("Sweep(nil) = %v", c)
 	}
 }
+
+// A NaN fused score (which Check refuses) still lets the sweep end: NaNs
+// switch together, as one group.
+func TestSweepEndsOnNaN(t *testing.T) {
+	nan := math.NaN()
+	items := []Item{{Fused: nan, QLLM: 1, TSLM: 1, TLLM: 1}, {Fused: 0.5, TSLM: 1, TLLM: 1}, {Fused: nan, TSLM: 1, TLLM: 1}}
+	if c := Sweep(items); len(c) > len(items)+1 {
+		t.Fatalf("%d points for %d items", len(c), len(items))
+	}
+}

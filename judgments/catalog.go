@@ -26,11 +26,32 @@ func singleTurn(bench string) bool { return bench == "mmlu" || bench == "gsm8k" 
 // Catalog holds the requests of the benchmarks, so that an import checks
 // each judgment against what a replay will look for, while the line is
 // still known: a record ID that is not the benchmark's, a turn its
-// dialogue does not have. It loads a benchmark's records from the data
-// directory when first asked about it.
+// dialogue does not have. It loads a benchmark's requests when first
+// asked about it.
 type Catalog struct {
-	dataDir string
+	load    Requests
 	benches map[string]*benchRequests
+}
+
+// Requests loads the requests of a benchmark: its records (single-turn)
+// or its dialogues.
+type Requests func(bench string) ([]datasets.Record, []datasets.Dialogue, error)
+
+// Upstream loads a benchmark's requests from its upstream files in
+// dataDir ("" when there is none: every question is then an error saying
+// so).
+func Upstream(dataDir string) Requests {
+	return func(bench string) ([]datasets.Record, []datasets.Dialogue, error) {
+		if dataDir == "" {
+			return nil, nil, fmt.Errorf("no data directory to check %s record IDs against (evalrun import --data DIR)", bench)
+		}
+		if singleTurn(bench) {
+			recs, err := datasets.Load(dataDir, bench)
+			return recs, nil, err
+		}
+		ds, err := datasets.LoadDialogues(dataDir, bench)
+		return nil, ds, err
+	}
 }
 
 // benchRequests are the requests of one benchmark, or why they could not
@@ -41,32 +62,26 @@ type benchRequests struct {
 	err   error
 }
 
-// NewCatalog returns the catalog of the benchmarks in dataDir ("" when
-// there is none: every question is then an error saying so).
-func NewCatalog(dataDir string) *Catalog {
-	return &Catalog{dataDir: dataDir, benches: map[string]*benchRequests{}}
+// NewCatalog returns the catalog of the benchmarks load reads.
+func NewCatalog(load Requests) *Catalog {
+	return &Catalog{load: load, benches: map[string]*benchRequests{}}
 }
 
-func (c *Catalog) load(bench string) (*benchRequests, error) {
+func (c *Catalog) requests(bench string) (*benchRequests, error) {
 	if b, ok := c.benches[bench]; ok {
 		return b, b.err
 	}
 	b := &benchRequests{turns: map[string]int{}, err: checkBench(bench)}
-	switch {
-	case b.err != nil:
-	case c.dataDir == "":
-		b.err = fmt.Errorf("no data directory to check %s record IDs against (evalrun import --data DIR)", bench)
-	case singleTurn(bench):
+	if b.err == nil {
 		var recs []datasets.Record
-		if recs, b.err = datasets.Load(c.dataDir, bench); b.err == nil {
-			b.index = NewRecordIndex(bench, recs)
+		var ds []datasets.Dialogue
+		if recs, ds, b.err = c.load(bench); b.err == nil {
+			if singleTurn(bench) {
+				b.index = NewRecordIndex(bench, recs)
+			}
 			for _, r := range recs {
 				b.turns[r.ID] = 0
 			}
-		}
-	default:
-		var ds []datasets.Dialogue
-		if ds, b.err = datasets.LoadDialogues(c.dataDir, bench); b.err == nil {
 			for _, d := range ds {
 				b.turns[d.ID] = len(d.Turns)
 			}
@@ -79,7 +94,7 @@ func (c *Catalog) load(bench string) (*benchRequests, error) {
 // Find returns the ID of the record of a single-turn benchmark whose
 // prompt is text (white space collapsed).
 func (c *Catalog) Find(bench, text string) (string, error) {
-	b, err := c.load(bench)
+	b, err := c.requests(bench)
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +107,7 @@ func (c *Catalog) Find(bench, text string) (string, error) {
 // Check reports an error unless k is a request of bench: a record of a
 // single-turn benchmark at turn 0, or a turn of a dialogue.
 func (c *Catalog) Check(bench string, k Key) error {
-	b, err := c.load(bench)
+	b, err := c.requests(bench)
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/edgeroute/edgeroute/internal/jsonl"
 	"github.com/edgeroute/edgeroute/internal/textfile"
 	"github.com/edgeroute/edgeroute/tokens"
 )
@@ -33,6 +30,8 @@ import (
 //	quality          required  0/1 correctness or a judge score
 //	response_tokens  optional  the answer's length in tokens; empty/absent = unknown
 //	response         optional  the answer's text, counted when response_tokens is absent
+//	domain           optional  the record's domain, for a new benchmark's pack (package pack);
+//	                           ignored when the rows are matched to a built-in benchmark
 //
 // In JSONL, quality, turn and response_tokens are numbers and other keys
 // are an error; in CSV every cell is text and an empty cell is absent.
@@ -51,10 +50,11 @@ type PlainRow struct {
 	Quality        *float64 `json:"quality"`
 	ResponseTokens *int     `json:"response_tokens"`
 	Response       *string  `json:"response"`
+	Domain         string   `json:"domain"`
 }
 
 // plainColumns are the plain format's keys.
-var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response"}
+var plainColumns = []string{"bench", "record_id", "prompt", "turn", "model", "quality", "response_tokens", "response", "domain"}
 
 // ReadPlainFile reads a plain-format file: JSONL when its name ends in
 // .jsonl, CSV when in .csv (in any case: .JSONL, .Csv).
@@ -112,12 +112,7 @@ func ReadPlain(r io.Reader, name string, jsonLines bool, cat *Catalog, counter t
 		js = append(js, j)
 		return nil
 	}
-	if jsonLines {
-		err = jsonl.Each(r, name, add)
-	} else {
-		err = readPlainCSV(r, name, add)
-	}
-	if err != nil {
+	if err = eachPlainRow(r, name, jsonLines, []string{"bench", "model", "quality"}, add); err != nil {
 		return "", nil, err
 	}
 	if len(js) == 0 {
@@ -139,21 +134,14 @@ func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, e
 	if err := checkBench(row.Bench); err != nil {
 		return Judgment{}, err
 	}
+	if err := row.Check(); err != nil {
+		return Judgment{}, err
+	}
 	switch {
-	case row.Model == "":
-		return Judgment{}, errors.New("model is empty")
-	case row.Quality == nil:
-		return Judgment{}, errors.New("no quality")
-	case math.IsNaN(*row.Quality) || math.IsInf(*row.Quality, 0):
-		return Judgment{}, fmt.Errorf("quality %v", *row.Quality)
-	case row.Turn < 0:
-		return Judgment{}, fmt.Errorf("turn %d, want >= 0", row.Turn)
 	case row.RecordID == "" && row.Prompt == "":
 		return Judgment{}, errors.New("neither record_id nor prompt")
 	case row.RecordID != "" && !strings.HasPrefix(row.RecordID, row.Bench+"/"):
 		return Judgment{}, fmt.Errorf("record_id %q is not a %s record ID (%s/...)", row.RecordID, row.Bench, row.Bench)
-	case row.ResponseTokens != nil && *row.ResponseTokens < 0:
-		return Judgment{}, fmt.Errorf("response_tokens %d, want >= 0 (leave it out when unknown)", *row.ResponseTokens)
 	}
 	id := row.RecordID
 	if row.Prompt != "" {
@@ -166,58 +154,17 @@ func (row *PlainRow) judgment(cat *Catalog, counter tokens.Counter) (Judgment, e
 		}
 		id = found
 	}
-	resp := -1
-	switch {
-	case row.ResponseTokens != nil:
-		resp = *row.ResponseTokens
-	case row.Response != nil:
-		resp = counter.Count(*row.Response)
-	}
-	j := Judgment{RecordID: id, Turn: row.Turn, Model: row.Model, Quality: *row.Quality, ResponseTokens: resp}
+	j := row.Judgment(id, counter)
 	if err := cat.Check(row.Bench, Key{j.RecordID, j.Turn}); err != nil {
 		return Judgment{}, err
 	}
 	return j, checkJudgment(j)
 }
 
-func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) error {
-	cr := textfile.NewCSV(r)
-	header, err := cr.Read()
-	if err != nil {
-		return csvError(name, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if !slices.Contains(plainColumns, h) {
-			return fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(plainColumns, ", "))
-		}
-		if _, dup := col[h]; dup {
-			return fmt.Errorf("%s line 1: column %q twice", name, h)
-		}
-		col[h] = i
-	}
-	for _, need := range []string{"bench", "model", "quality"} {
-		if _, ok := col[need]; !ok {
-			return fmt.Errorf("%s line 1: no %q column", name, need)
-		}
-	}
-	for {
-		fields, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(c string) (string, bool) {
-			i, ok := col[c]
-			if !ok || fields[i] == "" {
-				return "", false
-			}
-			return fields[i], true
-		}
+// readPlainCSV reads plain-format CSV rows; the header must have the
+// required columns.
+func readPlainCSV(r io.Reader, name string, required []string, add func(int, *PlainRow) error) error {
+	return textfile.NewCSV(r).Records(name, plainColumns, required, func(line int, get func(string) (string, bool)) error {
 		var row PlainRow
 		row.Bench, _ = get("bench")
 		row.RecordID, _ = get("record_id")
@@ -226,27 +173,27 @@ func readPlainCSV(r io.Reader, name string, add func(int, *PlainRow) error) erro
 		if s, ok := get("quality"); ok {
 			q, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {
-				return fmt.Errorf("%s line %d: quality %q is not a number", name, line, s)
+				return fmt.Errorf("quality %q is not a number", s)
 			}
 			row.Quality = &q
 		}
 		if s, ok := get("turn"); ok {
+			var err error
 			if row.Turn, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-				return fmt.Errorf("%s line %d: turn %q is not an integer", name, line, s)
+				return fmt.Errorf("turn %q is not an integer", s)
 			}
 		}
 		if s, ok := get("response_tokens"); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return fmt.Errorf("%s line %d: response_tokens %q is not an integer", name, line, s)
+				return fmt.Errorf("response_tokens %q is not an integer", s)
 			}
 			row.ResponseTokens = &n
 		}
 		if s, ok := get("response"); ok {
 			row.Response = &s
 		}
-		if err := add(line, &row); err != nil {
-			return fmt.Errorf("%s line %d: %v", name, line, err)
-		}
-	}
+		row.Domain, _ = get("domain")
+		return add(line, &row)
+	})
 }

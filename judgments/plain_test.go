@@ -38,7 +38,7 @@ func TestReadPlain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bench, got, err := ReadPlain(f, c.path, strings.HasSuffix(c.path, ".jsonl"), NewCatalog(testData), tokens.Words{})
+		bench, got, err := ReadPlain(f, c.path, strings.HasSuffix(c.path, ".jsonl"), NewCatalog(Upstream(testData)), tokens.Words{})
 		f.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", c.path, err)
@@ -105,13 +105,13 @@ func TestReadPlainRejects(t *testing.T) {
 		{"jsonl negative turn", `{"bench": "gsm8k", "record_id": "gsm8k/test/0", "model": "m", "quality": 1, "turn": -1}`, true, "x line 1: turn -1"},
 		{"jsonl not an object", `[1, 2]`, true, "x line 1: json: cannot unmarshal array"},
 	} {
-		_, _, err := ReadPlain(strings.NewReader(c.text), "x", c.jsonl, NewCatalog(testData), tokens.Words{})
+		_, _, err := ReadPlain(strings.NewReader(c.text), "x", c.jsonl, NewCatalog(Upstream(testData)), tokens.Words{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 	}
 	// Without a data directory, record IDs cannot be checked: an error.
-	_, _, err := ReadPlain(strings.NewReader(j0+"}"), "x", true, NewCatalog(""), tokens.Words{})
+	_, _, err := ReadPlain(strings.NewReader(j0+"}"), "x", true, NewCatalog(Upstream("")), tokens.Words{})
 	if err == nil || !strings.Contains(err.Error(), "x line 1: no data directory to check gsm8k record IDs against") {
 		t.Errorf("no data directory: %v", err)
 	}
@@ -129,7 +129,7 @@ func TestReadPlainFile(t *testing.T) {
 	} {
 		path := filepath.Join(dir, c.name)
 		os.WriteFile(path, []byte(c.text), 0o644)
-		bench, got, err := ReadPlainFile(path, NewCatalog(testData), tokens.Words{})
+		bench, got, err := ReadPlainFile(path, NewCatalog(Upstream(testData)), tokens.Words{})
 		if err != nil || bench != "gsm8k" || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s: %q %+v %v", c.name, bench, got, err)
 		}
@@ -142,7 +142,7 @@ func TestReadPlainFile(t *testing.T) {
 		if c.name != "missing.csv" {
 			os.WriteFile(filepath.Join(dir, c.name), []byte("bench,record_id,model,quality\n"), 0o644)
 		}
-		if _, _, err := ReadPlainFile(filepath.Join(dir, c.name), NewCatalog(testData), tokens.Words{}); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := ReadPlainFile(filepath.Join(dir, c.name), NewCatalog(Upstream(testData)), tokens.Words{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
@@ -166,7 +166,7 @@ func FuzzReadPlain(f *testing.F) {
 	f.Add("\ufeff{\"bench\": \"gsm8k\", \"record_id\": \"gsm8k/test/0\", \"model\": \"m\", \"quality\": 0}\r\n", true)
 	f.Add("{\"bench\": \"gsm8k\", \"record_id\": \"gsm8k/test/0\", \"model\": \"m\\u00e9\xe9\", \"quality\": 0}\n", true)
 	f.Add("{\"bench\": \"mtbench101\", \"record_id\": \"mtbench101/7\", \"turn\": 2, \"model\": \"m\", \"quality\": 7, \"response\": \"\xff\"}", true)
-	cat := NewCatalog(testData)
+	cat := NewCatalog(Upstream(testData))
 	f.Fuzz(func(t *testing.T, text string, jsonLines bool) {
 		bench, js, err := ReadPlain(strings.NewReader(text), "f", jsonLines, cat, tokens.Words{})
 		if err == nil {

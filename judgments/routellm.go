@@ -1,8 +1,6 @@
 package judgments
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -101,7 +99,7 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 	cr.FieldsPerRecord = ncol
 	header, err := cr.Read()
 	if err != nil {
-		return nil, "", "", csvError(name, err)
+		return nil, "", "", textfile.CSVError(name, err)
 	}
 	weak, strong = header[1], header[2]
 	if header[0] != "prompt" || weak == strong ||
@@ -120,7 +118,7 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 			break
 		}
 		if err != nil {
-			return nil, "", "", csvError(name, err)
+			return nil, "", "", textfile.CSVError(name, err)
 		}
 		rec, ok := byIndex[row]
 		if !ok {
@@ -157,15 +155,4 @@ func readRouteLLMCSV(r io.Reader, name string, withResponses bool, recs []datase
 		}
 	}
 	return js, weak, strong, nil
-}
-
-func csvError(name string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s line %d: %v", name, pe.Line, pe.Err)
-	}
-	if err == io.EOF {
-		return fmt.Errorf("%s: empty file", name)
-	}
-	return fmt.Errorf("%s: %v", name, err)
 }

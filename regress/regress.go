@@ -8,9 +8,13 @@
 //   - if it reached the target quality, it must still reach it, with a
 //     mean latency at most Tolerance.Latency higher (relative) and an LLM
 //     share at most Tolerance.Share higher (absolute);
-//   - for replays without judgments (no quality, so no target), its mean
-//     latency at each reported LLM share must not rise by more than
+//   - its mean latency at each LLM share the baseline reports (at_share:
+//     replays without judgments, which have no target, report 25, 50 and
+//     75%; others the shares asked for) must not rise by more than
 //     Tolerance.Latency (relative).
+//
+// Baselines written before at_share was a list (an object keyed "25",
+// "50", "75") read as the list.
 //
 // Improvements never fail. Replays are deterministic (same data, seed and
 // flags, same bytes), so the default tolerances only absorb float noise
@@ -29,6 +33,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -283,20 +288,14 @@ func compareRouter(bench string, b, r eval.RouterResult, tol Tolerance) []Findin
 	case r.AtTarget != nil:
 		add("at target", 0, 0, false, "target now reachable")
 	}
-	shares := make([]string, 0, len(b.AtShare))
-	for k := range b.AtShare {
-		shares = append(shares, k)
-	}
-	sort.Strings(shares)
-	for _, k := range shares {
-		metric := "latency at " + k + "% LLM (s)"
-		bp := b.AtShare[k]
-		rp, ok := r.AtShare[k]
-		if !ok {
+	for _, bp := range b.AtShare {
+		metric := fmt.Sprintf("latency at %.4g%% LLM (s)", 100*bp.LLMShare)
+		i := slices.IndexFunc(r.AtShare, func(p eval.Point) bool { return p.LLMShare == bp.LLMShare })
+		if i < 0 {
 			add(metric, bp.Latency, 0, true, "no longer reported")
 			continue
 		}
-		add(metric, bp.Latency, rp.Latency, higher(rp.Latency, bp.Latency), "")
+		add(metric, bp.Latency, r.AtShare[i].Latency, higher(r.AtShare[i].Latency, bp.Latency), "")
 	}
 	return fs
 }

@@ -43,8 +43,10 @@ func TestCompareFiles(t *testing.T) {
 		{"base.json", "worse.json", "random at target; bert APGR; bert latency at target (s); bert LLM share at target", []string{
 			"FAIL gsm8k random", "target no longer reachable", "8 -> 8.5 (+0.5)", "4 of 6 checks regressed"}},
 		{"base.json", "missing.json", "random APGR; bert router", []string{"0.5 -> undefined", "missing from the run"}},
-		// with context: latency at 50% LLM 14 -> 14.28 s (+2%)
+		// with context: latency at 50% LLM 14 -> 14.28 s (+2%); the baseline
+		// in the form at_share had before it was a list, the run in either
 		{"latency-base.json", "latency-worse.json", "random (with context) latency at 50% LLM (s)", []string{"1 of 3 checks regressed"}},
+		{"latency-base.json", "latency-worse-list.json", "random (with context) latency at 50% LLM (s)", []string{"12 -> 12 (+0)", "14 -> 14.28 (+0.28)", "1 of 3 checks regressed"}},
 	} {
 		fs, err := Compare(load(t, c.base), load(t, c.run), DefaultTolerance)
 		if err != nil {
@@ -86,7 +88,7 @@ func TestCompareIncomparable(t *testing.T) {
 func TestTolerances(t *testing.T) {
 	tol := Tolerance{APGR: 0.25, Share: 0.25, Latency: 0.25}
 	base := eval.RouterResult{Router: "r", APGR: 0.75, AtTarget: &eval.Point{Latency: 8, LLMShare: 0.5},
-		AtShare: map[string]eval.Point{"50": {Latency: 4}}}
+		AtShare: []eval.Point{{Latency: 4, LLMShare: 0.5}}}
 	for _, c := range []struct {
 		name                    string
 		apgr, lat, share, lat50 float64
@@ -97,10 +99,15 @@ func TestTolerances(t *testing.T) {
 		{"beyond", 0.4375, 10.5, 0.875, 5.5, "r APGR; r latency at target (s); r LLM share at target; r latency at 50% LLM (s)"},
 	} {
 		run := eval.RouterResult{Router: "r", APGR: c.apgr, AtTarget: &eval.Point{Latency: c.lat, LLMShare: c.share},
-			AtShare: map[string]eval.Point{"50": {Latency: c.lat50}}}
+			AtShare: []eval.Point{{Latency: c.lat50, LLMShare: 0.5}}}
 		if got := regressed(compareRouter("b", base, run, tol)); got != c.regressed {
 			t.Errorf("%s: %q, want %q", c.name, got, c.regressed)
 		}
+	}
+	// a share the run no longer reports regresses
+	moved := eval.RouterResult{Router: "r", APGR: 0.75, AtTarget: base.AtTarget, AtShare: []eval.Point{{Latency: 4, LLMShare: 0.25}}}
+	if fs := compareRouter("b", base, moved, tol); regressed(fs) != "r latency at 50% LLM (s)" || fs[len(fs)-1].Note != "no longer reported" {
+		t.Errorf("%v", fs)
 	}
 	// an undefined baseline APGR (no quality gap) is not checked
 	nan := eval.RouterResult{Router: "r", APGR: math.NaN()}

@@ -16,8 +16,11 @@ import (
 // about them name the flag.
 type Config struct {
 	// The benchmark and its data.
-	Bench   string // a name of Benchmarks()
-	DataDir string // where the upstream files are (see package internal/datadir)
+	// Bench is a name of Benchmarks() or the path of a pack file (package
+	// pack). A built-in benchmark is read from its upstream files in
+	// DataDir, or, when DataDir is "", from the pack built into the binary.
+	Bench   string
+	DataDir string
 	// Records, when set, reads the records from a Hugging Face Parquet
 	// export of the benchmark (cais/mmlu, openai/gsm8k) instead of the
 	// upstream CSV/JSONL.
@@ -51,6 +54,10 @@ type Config struct {
 	// Target is the quality the at-target point must reach; NaN: midway
 	// between the SLM's and the LLM's.
 	Target float64
+	// Shares are the LLM shares, in [0, 1], at which each router's
+	// operating point is reported (RouterResult.AtShare), in any order;
+	// nil: none, or 0.25, 0.5 and 0.75 for replays without judgments.
+	Shares []float64
 
 	// Uncertainty: bootstrap resamples (0: none) and their level.
 	Bootstrap  int
@@ -78,6 +85,9 @@ type Router struct {
 	// Head is the head file of a learned router: reused when it exists,
 	// else the head fitted on all records is saved there ("": none).
 	Head string
+	// File is the scores file of the scores router (package scorefile):
+	// each router it holds is replayed.
+	File string
 }
 
 // The decision variants of a multi-turn replay.
@@ -109,7 +119,7 @@ func DefaultConfig() Config {
 
 // check refuses a configuration no replay can run.
 func (c *Config) check() error {
-	if _, ok := benchmarkNamed(c.Bench); !ok {
+	if _, ok := benchmarkNamed(c.Bench); !ok && !IsPackFile(c.Bench) {
 		if c.Bench == "" {
 			return fmt.Errorf("--bench is required: %s", strings.Join(Benchmarks(), ", "))
 		}
@@ -121,8 +131,13 @@ func (c *Config) check() error {
 	heads := map[string]string{}
 	for _, r := range c.Routers {
 		k, ok := routerNamed(r.Name)
-		if !ok {
+		switch {
+		case !ok:
 			return fmt.Errorf("--router %q: unknown router (want %s)", r.Name, strings.Join(Routers(), ", "))
+		case k.fromFile && r.File == "":
+			return fmt.Errorf("--router %s: no file (want %s=FILE)", r.Name, r.Name)
+		case !k.fromFile && r.File != "":
+			return fmt.Errorf("--router %s: reads no file (%s)", r.Name, r.File)
 		}
 		if k.learned && r.Head != "" {
 			if other, ok := heads[r.Head]; ok && other != r.Name {
@@ -151,25 +166,41 @@ func (c *Config) check() error {
 	if err := c.Profile.LatencyModel.Validate(); err != nil {
 		return err
 	}
+	for _, x := range c.Shares {
+		if !(x >= 0 && x <= 1) {
+			return fmt.Errorf("--llm-share %v: want LLM shares in [0, 1]", x)
+		}
+	}
 	if !math.IsNaN(c.Alpha) && !(c.Alpha >= 0 && !math.IsInf(c.Alpha, 0)) {
 		return fmt.Errorf("--alpha %v: want a finite number >= 0", c.Alpha)
 	}
-	if m := c.MeanResponse; m != nil && !(m.SLM >= 0 && m.LLM >= 0 && !math.IsInf(m.SLM+m.LLM, 0)) {
+	if m := c.MeanResponse; m != nil && !(m.SLM >= 0 && m.LLM >= 0 && !math.IsInf(m.SLM, 0) && !math.IsInf(m.LLM, 0)) {
 		return fmt.Errorf("--resp-slm %v --resp-llm %v: want finite lengths >= 0", m.SLM, m.LLM)
 	}
 	return nil
 }
 
-// alpha is the latency weight of this replay: Alpha, else the profile's.
-func (c *Config) alpha() (float64, error) {
+// alpha is the latency weight of a replay of bench: Alpha, else the
+// profile's, else 0 (the fused score is then the router's score alone),
+// with a note.
+func (c *Config) alpha(bench string) float64 {
 	if !math.IsNaN(c.Alpha) {
-		return c.Alpha, nil
+		return c.Alpha
 	}
-	a, ok := c.Profile.Alpha[c.Bench]
+	a, ok := c.Profile.Alpha[bench]
 	if !ok {
-		return 0, fmt.Errorf("--profile %s has no alpha for %s: pass --alpha", c.Profile.Name, c.Bench)
+		fmt.Fprintf(c.Stderr, "evalrun: profile %s has no latency weight for %s: alpha 0, so decisions ignore latency (pass --alpha)\n", c.Profile.Name, bench)
 	}
-	return a, nil
+	return a
+}
+
+// shares are the LLM shares of the at-share points, ascending, each once:
+// Shares, else, when there is no quality to target, 25, 50 and 75%.
+func (c *Config) shares(quality bool) []float64 {
+	if c.Shares == nil && !quality {
+		return []float64{0.25, 0.5, 0.75}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(c.Shares)))
 }
 
 // learned reports whether the replay scores with an ONNX model.

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"io"
 	"math"
 
@@ -23,7 +24,10 @@ type engine interface {
 	// replay replays a router (one score vector per seed) under a
 	// variant and summarises it against the target quality, with
 	// bootstrap intervals when the engine has resamples.
-	replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error)
+	replay(ctx context.Context, sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error)
+	// check refuses latencies, fused scores or sums that are not finite
+	// (an overflowing parameter), for routers costing up to tauR.
+	check(tauR float64) error
 	// domain is the engine restricted to some units (records or
 	// dialogues, by index), with bootstrap off, and the index in the
 	// full replay of each of its requests.
@@ -31,11 +35,13 @@ type engine interface {
 }
 
 // resamples are the bootstrap settings of an engine (R = 0: none), and
-// where its progress is shown.
+// the LLM shares whose operating points get intervals, and where its
+// progress is shown.
 type resamples struct {
 	r      int
 	seed   int64
 	conf   float64
+	shares []float64
 	stderr io.Writer
 }
 
@@ -48,7 +54,7 @@ func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
 
 // newEngine builds the engine of a benchmark from its input.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, stderr: cfg.Stderr}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil), stderr: cfg.Stderr}
 	if in.dialogues == nil {
 		return newSingleTurn(cfg, in, alpha, mean, boot)
 	}
@@ -74,14 +80,23 @@ func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse
 
 func (e *singleTurn) baselines() (eval.Point, eval.Point) { return e.rp.Baselines(e.reqs) }
 
+func (e *singleTurn) check(tauR float64) error {
+	rp := e.rp
+	rp.Model.TauR = tauR
+	return rp.Check(e.reqs)
+}
+
 func (e *singleTurn) variants() []string { return []string{""} }
 
-func (e *singleTurn) replay(sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	rp := e.rp
 	rp.Model.TauR = sr.tauR
 	var curves []eval.Curve
 	var seeds [][]eval.Item // in request order, for the bootstrap
 	for _, p := range sr.scores {
+		if err := ctx.Err(); err != nil {
+			return eval.RouterResult{}, err
+		}
 		items, err := rp.Items(e.reqs, p)
 		if err != nil {
 			return eval.RouterResult{}, err
@@ -104,7 +119,7 @@ func (e *singleTurn) replay(sr *scored, _ string, target, qSLM, qLLM float64) (e
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	if seeds != nil {
 		bs, done := e.boot.of(len(e.reqs), sr.name)
-		r.CI = eval.BootstrapSingle(seeds, target, bs, e.boot.conf)
+		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, bs, e.boot.conf)
 		done()
 	}
 	return r, nil
@@ -157,7 +172,7 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
 			}
 			golden := -1.0
-			if d.Bench == "mtbench101" {
+			if in.golden {
 				golden = float64(cfg.Tokens.Count(turn.Golden))
 			}
 			ds.Prompt = append(ds.Prompt, float64(in.reqs[i].PromptTokens))
@@ -183,7 +198,13 @@ func (e *dialogues) baselines() (eval.Point, eval.Point) {
 
 func (e *dialogues) variants() []string { return e.contexts }
 
-func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
+func (e *dialogues) check(tauR float64) error {
+	rp := e.rp
+	rp.Model.TauR = tauR
+	return rp.Check(e.ds)
+}
+
+func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	v := e.rp
 	v.Model.TauR = sr.tauR
 	v.WithContext = variant == WithContext
@@ -191,6 +212,9 @@ func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float6
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
 	for _, p := range sr.scores {
+		if err := ctx.Err(); err != nil {
+			return eval.RouterResult{}, err
+		}
 		var pts []eval.DialoguePoint
 		if sr.fixed {
 			th := math.Inf(1)
@@ -222,7 +246,7 @@ func (e *dialogues) replay(sr *scored, variant string, target, qSLM, qLLM float6
 	}
 	if v.KeepSums {
 		bs, done := e.boot.of(e.ds.Count(), sr.name+" ("+variant+" context)")
-		r.CI = eval.BootstrapDialogues(sets, target, bs, e.boot.conf)
+		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, bs, e.boot.conf)
 		done()
 	}
 	return r, nil

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,22 +11,42 @@ import (
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
+	"github.com/edgeroute/edgeroute/pack"
 	"github.com/edgeroute/edgeroute/routers"
 )
 
-// benchmark is a benchmark a replay knows: how to read its requests and
-// judgments, and which engine replays them.
+// benchmark is a benchmark built into the replay: whether its requests
+// are dialogue turns, and the upstream files it is read from (relative to
+// the data directory): its requests, and the models' results on them.
 type benchmark struct {
-	name     string
-	dialogue bool // turns of dialogues, else single-turn records
+	name              string
+	dialogue          bool
+	requests, results []string
 }
 
 // benchmarks are the benchmarks of Benchmarks(), by name.
 var benchmarks = []benchmark{
-	{name: "gsm8k"},
-	{name: "mmlu"},
-	{name: "mtbench", dialogue: true},
-	{name: "mtbench101", dialogue: true},
+	{name: "gsm8k", requests: []string{"gsm8k/test.jsonl"}, results: []string{"routellm/gsm8k/gsm8k_responses.csv"}},
+	{name: "mmlu", requests: []string{"mmlu/test"}, results: []string{"routellm/mmlu/responses"}},
+	{name: "mtbench", dialogue: true, requests: []string{"routellm/mt_bench/question.jsonl"}, results: []string{"routellm/mt_bench/judgements.jsonl"}},
+	{name: "mtbench101", dialogue: true, requests: []string{"mtbench101/mtbench101.jsonl"}},
+}
+
+// MissingUpstream is the first upstream file of a built-in benchmark that
+// dataDir lacks ("" when it has them all, or when bench is not built in):
+// of its requests, and unless withoutResults of the models' results too.
+func MissingUpstream(dataDir, bench string, withoutResults bool) string {
+	b, _ := benchmarkNamed(bench)
+	files := b.requests
+	if !withoutResults {
+		files = append(files[:len(files):len(files)], b.results...)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
+			return f
+		}
+	}
+	return ""
 }
 
 // Benchmarks lists the benchmark names a Config may name.
@@ -45,26 +66,36 @@ func benchmarkNamed(name string) (benchmark, bool) {
 	return benchmarks[i], true
 }
 
-// RouteLLM's MT-Bench judgments pair the same two models as its MMLU and
-// GSM8K results: the weak one plays the SLM.
+// The quality scales of the upstream files: 0/1 correctness on
+// single-turn benchmarks, judge scores of 0-10 on dialogues.
 const (
-	routeLLMWeak   = "mistralai/Mixtral-8x7B-Instruct-v0.1"
-	routeLLMStrong = "gpt-4-1106-preview"
+	correctness = 1.0
+	judgeScores = 10.0
 )
 
 // input is a benchmark's requests as a replay reads them: records
 // (single-turn) or dialogues, and one request per record or turn.
 type input struct {
+	bench     string              // its name in reports
 	records   []datasets.Record   // single-turn
 	dialogues []datasets.Dialogue // multi-turn
+	// golden: a turn's context is the benchmark's reference answers
+	// (MT-Bench-101), else the answers of the models that served
+	// (MT-Bench).
+	golden bool
 	// set is the judgments of the pair (nil: none, latency only); slm
 	// and llm name the models in reports.
 	set      *judgments.Set
 	slm, llm string
+	// scale is the top of the quality scale: judged qualities lie in
+	// [0, scale].
+	scale float64
 	// Per request: what routers read, and the key of its judgments (the
 	// zero Key where a dialogue turn is not judged).
 	reqs []routers.Request
 	keys []judgments.Key
+	// inBench holds every request of the benchmark, replayed or not.
+	inBench map[judgments.Key]bool
 }
 
 // judged reports whether the judgments judge request k.
@@ -89,11 +120,82 @@ func (in *input) domains() []string {
 	return out
 }
 
-func load(cfg *Config, b benchmark) (*input, error) {
+// IsPackFile reports whether Config.Bench names a pack file rather than a
+// built-in benchmark: a path, or a name ending in .parquet.
+func IsPackFile(bench string) bool {
+	return strings.HasSuffix(strings.ToLower(bench), ".parquet") || strings.ContainsRune(bench, filepath.Separator) || strings.Contains(bench, "/")
+}
+
+// load reads the benchmark: a pack file, the upstream files in the data
+// directory, or the pack built into the binary when there is none.
+func load(cfg *Config) (*input, error) {
+	if IsPackFile(cfg.Bench) {
+		p, err := pack.Read(cfg.Bench)
+		if err != nil {
+			return nil, err
+		}
+		return fromPack(cfg, p, cfg.Bench)
+	}
+	b, _ := benchmarkNamed(cfg.Bench)
+	if cfg.DataDir == "" {
+		p, err := pack.Builtin(cfg.Bench)
+		if err != nil {
+			return nil, err
+		}
+		return fromPack(cfg, p, "the built-in "+cfg.Bench+" pack")
+	}
 	if b.dialogue {
 		return loadDialogues(cfg)
 	}
 	return loadSingleTurn(cfg)
+}
+
+// fromPack is the input of a pack (source names it in errors): its
+// requests, without the contaminated ones when asked, and its judgments,
+// or those of Config.Judgments.
+func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
+	if cfg.Records != "" {
+		return nil, fmt.Errorf("--records %s: records come from upstream files, and %s is a pack", cfg.Records, source)
+	}
+	all := p
+	if cfg.DropContaminated {
+		p, _ = p.DropContaminated()
+	}
+	// The oracle maps quality gains into [0, 1] by the widest gain the
+	// scale allows (judge scores on 1..10 as on the upstream 0..10 files).
+	scale := math.Max(p.Quality.Max, p.Quality.Max-p.Quality.Min)
+	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM",
+		scale: scale, inBench: map[judgments.Key]bool{}}
+	for _, r := range all.Records {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
+	for _, d := range all.Dialogues {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
+	js, slm, llm := p.Judgments, p.SLM, p.LLM
+	minQ, maxQ := p.Quality.Min, p.Quality.Max
+	if cfg.Judgments != "" {
+		f, err := judgments.ReadParquet(cfg.Judgments)
+		if err != nil {
+			return nil, err
+		}
+		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
+		for _, j := range js {
+			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBench[k] {
+				return nil, fmt.Errorf("%s: judgment of %v, which %s does not have", cfg.Judgments, k, source)
+			}
+		}
+	}
+	if len(js) > 0 {
+		var err error
+		if in.set, err = pairSet(cfg, source, slm, llm, js, minQ, maxQ); err != nil {
+			return nil, err
+		}
+		in.slm, in.llm = in.set.SLM, in.set.LLM
+	}
+	return in, in.requests(cfg, source)
 }
 
 // loadSingleTurn reads MMLU or GSM8K: the records (from --records or the
@@ -121,7 +223,10 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{records: recs}
+	in := &input{bench: cfg.Bench, records: recs, scale: correctness, inBench: make(map[judgments.Key]bool, len(all))}
+	for _, r := range all {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -130,12 +235,8 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
-		known := make(map[string]bool, len(all))
-		for _, r := range all {
-			known[r.ID] = true
-		}
 		for _, j := range js {
-			if !known[j.RecordID] || j.Turn != 0 {
+			if !in.inBench[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}] {
 				return nil, fmt.Errorf("%s: judgment of %v, which is not a %s record", cfg.Judgments, judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, cfg.Bench)
 			}
 		}
@@ -145,24 +246,60 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 	}
-	if in.set, err = pairSet(cfg, source, slm, llm, js, 1); err != nil {
+	if in.set, err = pairSet(cfg, source, slm, llm, js, 0, in.scale); err != nil {
 		return nil, err
 	}
 	in.slm, in.llm = in.set.SLM, in.set.LLM
-	for _, r := range recs {
+	return in, in.requests(cfg, source)
+}
+
+// requests builds one request per record or dialogue turn: what routers
+// read, and its judgments' key. Every record must be judged (a
+// single-turn replay needs both models' answers); a dialogue turn may be
+// left unjudged (MT-Bench-101's judge skips context-only turns), but a
+// dialogue benchmark with judgments must judge one turn at least.
+func (in *input) requests(cfg *Config, source string) error {
+	if in.records != nil && in.set == nil {
+		return fmt.Errorf("%s: no judgments: a single-turn replay needs both models' results", source)
+	}
+	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
-		if _, _, ok := in.set.Get(k); !ok {
-			return nil, fmt.Errorf("%s: record %s has no judgments", source, r.ID)
+		if !in.judged(k) {
+			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
-		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
+		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
 		in.keys = append(in.keys, k)
 	}
-	return in, nil
+	judged := 0
+	for _, d := range in.dialogues {
+		var ctx []string
+		for t, turn := range d.Turns {
+			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
+			if in.judged(k) {
+				judged++
+			} else {
+				k = judgments.Key{}
+			}
+			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
+			in.keys = append(in.keys, k)
+			// The router reads the user turns and the golden answers; MT-Bench
+			// has none, and the answer actually in the context depends on
+			// the path, which a score computed once cannot.
+			ctx = append(ctx, turn.User)
+			if turn.Golden != "" {
+				ctx = append(ctx, turn.Golden)
+			}
+		}
+	}
+	if in.dialogues != nil && in.set != nil && judged == 0 {
+		return fmt.Errorf("%s: the judgments judge none of the %d turns", source, len(in.reqs))
+	}
+	return nil
 }
 
 // pairSet indexes the judgments of the SLM/LLM pair: --slm/--llm, else
-// the roles the source names. Qualities must lie in [0, maxQ].
-func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, maxQ float64) (*judgments.Set, error) {
+// the roles the source names. Qualities must lie in [minQ, maxQ].
+func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, minQ, maxQ float64) (*judgments.Set, error) {
 	if cfg.SLM != "" {
 		slm = cfg.SLM
 	}
@@ -172,7 +309,7 @@ func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, maxQ
 	if slm == "" || llm == "" {
 		return nil, fmt.Errorf("%s names no SLM/LLM pair: pass --slm and --llm", source)
 	}
-	set, err := judgments.NewSet(slm, llm, js, 0, maxQ)
+	set, err := judgments.NewSet(slm, llm, js, minQ, maxQ)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", source, err)
 	}
@@ -205,38 +342,19 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{dialogues: ds, slm: "SLM", llm: "LLM"}
+	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, inBench: map[judgments.Key]bool{}}
+	for _, d := range all {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}
 	if in.set != nil {
 		in.slm, in.llm = in.set.SLM, in.set.LLM
 	}
-	judged := 0
-	for _, d := range ds {
-		var ctx []string
-		for t, turn := range d.Turns {
-			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
-			if in.judged(k) {
-				judged++
-			} else {
-				k = judgments.Key{}
-			}
-			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
-			in.keys = append(in.keys, k)
-			// The router reads the user turns and the golden answers; MT-Bench
-			// has none, and the answer actually in the context depends on
-			// the path, which a score computed once cannot.
-			ctx = append(ctx, turn.User)
-			if turn.Golden != "" {
-				ctx = append(ctx, turn.Golden)
-			}
-		}
-	}
-	if in.set != nil && judged == 0 {
-		return nil, fmt.Errorf("%s: the judgments judge none of the %d turns", cfg.Bench, len(in.reqs))
-	}
-	return in, nil
+	return in, in.requests(cfg, cfg.Bench)
 }
 
 // dialogueJudgments reads the judgments of the dialogues ds (out of all
@@ -264,7 +382,7 @@ func dialogueJudgments(cfg *Config, all, ds []datasets.Dialogue) (*judgments.Set
 		if js, _, err = judgments.ReadFastChatJudgments(f, src, cfg.Tokens); err != nil {
 			return nil, err
 		}
-		slm, llm = routeLLMWeak, routeLLMStrong
+		slm, llm = judgments.RouteLLMWeak, judgments.RouteLLMStrong
 	default:
 		return nil, nil
 	}
@@ -289,7 +407,7 @@ func dialogueJudgments(cfg *Config, all, ds []datasets.Dialogue) (*judgments.Set
 		}
 		kept = append(kept, j)
 	}
-	return pairSet(cfg, src, slm, llm, kept, 10)
+	return pairSet(cfg, src, slm, llm, kept, 0, judgeScores)
 }
 
 // meanResponse picks the mean response lengths: the configured ones, else
@@ -325,8 +443,8 @@ func meanResponse(cfg *Config, in *input) (eval.MeanResponse, string, error) {
 	if cfg.ActualResponse {
 		return eval.MeanResponse{}, "", fmt.Errorf("--resp-len actual: the judgments do not carry every response length")
 	}
-	if m, ok := cfg.Profile.MeanResponse[cfg.Bench]; ok {
+	if m, ok := cfg.Profile.MeanResponse[in.bench]; ok {
 		return m, "profile", nil
 	}
-	return eval.MeanResponse{}, "", fmt.Errorf("no mean response lengths for %s: the judgments carry none and profile %s has none; pass --resp-slm and --resp-llm", cfg.Bench, cfg.Profile.Name)
+	return eval.MeanResponse{}, "", fmt.Errorf("no mean response lengths for %s: the judgments carry none and profile %s has none; pass --resp-slm and --resp-llm", in.bench, cfg.Profile.Name)
 }

@@ -125,8 +125,12 @@ func TestMTBench101HandWorked(t *testing.T) {
 			t.Errorf("%s: at target %v, APGR %v", r.Router, r.AtTarget, r.APGR)
 		}
 	}
-	if _, ok := rep.Routers[0].AtShare["50"]; !ok {
-		t.Errorf("random: no latency at 50%% LLM: %+v", rep.Routers[0].AtShare)
+	// at 25, 50 and 75% LLM; the fixed routers' one point is at none of them
+	if a := rep.Routers[0].AtShare; len(a) != 3 || a[0].LLMShare != 0.25 || a[1].LLMShare != 0.5 || a[2].LLMShare != 0.75 || !(a[0].Latency < a[2].Latency) {
+		t.Errorf("random: at shares %+v", a)
+	}
+	if a := rep.Routers[2].AtShare; len(a) != 0 {
+		t.Errorf("slm-only: at shares %+v", a)
 	}
 	if _, err := Run(context.Background(), config("mtbench101", "oracle")); err == nil || !strings.Contains(err.Error(), "needs judgments") {
 		t.Errorf("oracle without judgments: %v", err)
@@ -146,6 +150,10 @@ func TestConfigErrors(t *testing.T) {
 		{func(c *Config) {
 			c.Routers = []Router{{Name: "bert", Model: "m", Head: "h"}, {Name: "encoder", Model: "m", Head: "h"}}
 		}, "--head h would serve both bert and encoder"},
+		{func(c *Config) { c.Routers = []Router{{Name: "scores"}} }, "--router scores: no file (want scores=FILE)"},
+		{func(c *Config) { c.Routers = []Router{{Name: "length", File: "x.csv"}} }, "--router length: reads no file (x.csv)"},
+		{func(c *Config) { c.Routers = []Router{{Name: "random"}, {Name: "length"}, {Name: "random"}} }, "--router: router random twice, from --router and from --router"},
+		{func(c *Config) { c.Routers = []Router{{Name: "scores", File: "nosuch.csv"}} }, "--router scores=nosuch.csv: open nosuch.csv: no such file"},
 		{func(c *Config) { c.Seeds = 0 }, "--seeds 0"},
 		{func(c *Config) { c.Bootstrap = -1 }, "--bootstrap -1"},
 		{func(c *Config) { c.Confidence = 1 }, "--confidence 1"},
@@ -161,5 +169,36 @@ func TestConfigErrors(t *testing.T) {
 		if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("want %q, got %v", c.want, err)
 		}
+	}
+}
+
+// Parameters that overflow are refused before anything is swept, naming
+// the term and the flags that set it; finite but absurd ones replay.
+func TestOverflowingParameters(t *testing.T) {
+	for _, c := range []struct {
+		bench string
+		edit  func(*Config)
+		want  string
+	}{
+		{"gsm8k", func(c *Config) { c.Profile.SLM.Decode, c.Profile.LLM.Decode = 1e308, 1e308 }, "T_s is +Inf: the term of slm.decode_s_per_token (1e+308 s/token x 2 response tokens) overflows: check --decode-slm"},
+		{"gsm8k", func(c *Config) { c.Profile.Overhead = 1e308 }, "the sum of T_e over 4 requests is +Inf: the term of overhead_s (1e+308 s) overflows: check --overhead"},
+		{"gsm8k", func(c *Config) { c.Profile.SLM.Prefill = 1e300; c.Alpha = 1e10 }, "the fused score's penalty alpha (T_e - T_s) is -Inf: the term of alpha"},
+		{"gsm8k", func(c *Config) { c.Profile.Bandwidth = 1e-320 }, "T_e is +Inf: the term of bandwidth_tokens_per_s"},
+		{"mtbench", func(c *Config) { c.Profile.LLM.Prefill = 1e308 }, "turn 1 of dialogue 1: T_e is +Inf: the term of llm.prefill_s_per_token (1e+308 s/token x 3 prefilled tokens)"},
+		{"mtbench", func(c *Config) { c.Profile.LLM.Prefill = 1e307 }, "the sum of T_e over 6 requests is +Inf"},
+		// accounted with its own 4-word answer, not the mean 2.5 the decision uses
+		{"gsm8k", func(c *Config) { c.ActualResponse = true; c.Profile.LLM.Decode = 5e307 }, "request gsm8k/test/0: T_e is +Inf: the term of llm.decode_s_per_token (5e+307 s/token x 4 response tokens)"},
+	} {
+		cfg := config(c.bench, "random", "oracle")
+		c.edit(&cfg)
+		_, err := Run(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("want %q, got %v", c.want, err)
+		}
+	}
+	cfg := config("gsm8k", "random")
+	cfg.Profile.Overhead = 1e300 // absurd, finite: the replay runs
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Errorf("a finite overhead of 1e300 s: %v", err)
 	}
 }

@@ -2,6 +2,8 @@ package replay
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 
@@ -22,27 +24,30 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
 	}
-	b, _ := benchmarkNamed(cfg.Bench)
-	alpha, err := cfg.alpha()
+	in, err := load(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	in, err := load(&cfg, b)
-	if err != nil {
-		return nil, err
-	}
+	alpha := cfg.alpha(in.bench)
 	mean, source, err := meanResponse(&cfg, in)
 	if err != nil {
 		return nil, err
 	}
 	eng := newEngine(&cfg, in, alpha, mean)
+	tauR := 0.0
+	if cfg.learned() {
+		tauR = cfg.Profile.TauR
+	}
+	if err := eng.check(tauR); err != nil {
+		return nil, overflow(err)
+	}
 	slm, llm := eng.baselines()
 	respLen := "mean"
 	if cfg.ActualResponse {
 		respLen = "actual"
 	}
 	rep := &eval.Report{
-		Bench: cfg.Bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
 		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
 			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
 		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM},
@@ -64,34 +69,64 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		for _, sr := range scored {
 			steps += len(sr.scores) * len(d.contexts)
 		}
-		bar := progress.New(cfg.Stderr, steps, "replaying "+cfg.Bench, "sweeps")
+		bar := progress.New(cfg.Stderr, steps, "replaying "+in.bench, "sweeps")
 		defer bar.Finish()
 		d.step = func() { bar.Add(1) }
 	}
+	shares := cfg.shares(rep.Quality)
 	for _, sr := range scored {
 		for _, v := range eng.variants() {
-			r, err := eng.replay(sr, v, rep.Target, slm.Quality, llm.Quality)
+			r, err := eng.replay(ctx, sr, v, rep.Target, slm.Quality, llm.Quality)
 			if err != nil {
 				return nil, err
 			}
+			r.AtShare = r.Curve.AtShares(shares)
 			if !rep.Quality {
 				r = latencyOnly(r)
 			}
 			rep.Routers = append(rep.Routers, r)
 		}
+		if !sr.fixed {
+			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: sr.scores[0]})
+		}
+	}
+	for _, q := range in.reqs {
+		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
 	}
 	pairWithRandom(rep.Routers)
 	if cfg.ByDomain && rep.Quality {
-		if rep.Domains, err = byDomain(eng, in.domains(), scored); err != nil {
+		if rep.Domains, err = byDomain(ctx, eng, in.domains(), scored); err != nil {
 			return nil, err
 		}
 	}
 	return rep, nil
 }
 
+// overflowFlags are the flags that set each parameter of the latency
+// model, by profile key.
+var overflowFlags = map[string]string{
+	"slm.prefill_s_per_token": "--prefill-slm or --gamma-slm",
+	"slm.decode_s_per_token":  "--decode-slm or --gamma-slm, and --resp-slm",
+	"llm.prefill_s_per_token": "--prefill-llm or --gamma-llm",
+	"llm.decode_s_per_token":  "--decode-llm or --gamma-llm, and --resp-llm",
+	"bandwidth_tokens_per_s":  "--bandwidth",
+	"overhead_s":              "--overhead",
+	"tau_r_s_per_token":       "--tau-r",
+	"alpha":                   "--alpha",
+}
+
+// overflow names the flags behind a NonFiniteError.
+func overflow(err error) error {
+	var nf *eval.NonFiniteError
+	if errors.As(err, &nf) {
+		return fmt.Errorf("%v: check %s (or the profile)", err, overflowFlags[nf.Param])
+	}
+	return err
+}
+
 // byDomain replays each domain with its own baselines and target (midway
 // between them), from the routers' scores of the full replay.
-func byDomain(eng engine, labels []string, scored []*scored) ([]eval.Domain, error) {
+func byDomain(ctx context.Context, eng engine, labels []string, scored []*scored) ([]eval.Domain, error) {
 	var out []eval.Domain
 	names, members := eval.Group(labels)
 	for _, name := range names {
@@ -101,7 +136,7 @@ func byDomain(eng engine, labels []string, scored []*scored) ([]eval.Domain, err
 		for _, sr := range scored {
 			sr := sr.subset(reqs)
 			for _, v := range sub.variants() {
-				r, err := sub.replay(sr, v, d.Target, d.SLM, d.LLM)
+				r, err := sub.replay(ctx, sr, v, d.Target, d.SLM, d.LLM)
 				if err != nil {
 					return nil, err
 				}
@@ -126,19 +161,12 @@ func pairWithRandom(rs []eval.RouterResult) {
 	}
 }
 
-// latencyOnly strips the quality metrics of a replay without judgments and
-// reports the curve at fixed LLM shares instead.
+// latencyOnly strips the quality metrics of a replay without judgments,
+// which reports the curve at LLM shares instead.
 func latencyOnly(r eval.RouterResult) eval.RouterResult {
 	r.AtTarget, r.CPT, r.AUC, r.APGR = nil, map[string]float64{}, math.NaN(), math.NaN()
-	r.AtShare = map[string]eval.Point{}
-	for _, s := range []struct {
-		key   string
-		share float64
-	}{{"25", 0.25}, {"50", 0.5}, {"75", 0.75}} {
-		if p, ok := r.Curve.AtShare(s.share); ok {
-			p.Quality = 0
-			r.AtShare[s.key] = p
-		}
+	for i := range r.AtShare {
+		r.AtShare[i].Quality = 0
 	}
 	for k := range r.Spread {
 		if k != "latency_s" && k != "llm_share" {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/routers"
+	"github.com/edgeroute/edgeroute/routers/scorefile"
 )
 
 // routerKind is a router a replay can build, with what the replay must
@@ -24,6 +26,9 @@ type routerKind struct {
 	// learned routers run a model on the device and pay the profile's
 	// tau_r per token read; the others cost nothing to run.
 	learned bool
+	// fromFile routers are the routers of a scores file (Router.File),
+	// each with the decision cost the file gives, else the profile's.
+	fromFile bool
 	// build makes the router of one replay (seed: its seed).
 	build func(ctx context.Context, s *session, r Router, seed int64) (routers.Router, error)
 }
@@ -35,6 +40,10 @@ var routerKinds = []routerKind{
 		return routers.Random{Seed: seed}, nil
 	}},
 	{name: "oracle", build: buildOracle},
+	{name: "length", build: func(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
+		return routers.Length{Tokens: s.cfg.Tokens}, nil
+	}},
+	{name: "scores", fromFile: true},
 	{name: "slm-only", fixed: true, serves: eval.SLM},
 	{name: "llm-only", fixed: true, serves: eval.LLM},
 	{name: "bert", learned: true, build: buildBERT},
@@ -93,11 +102,31 @@ type session struct {
 	models modelSet
 }
 
-// scoreAll scores the requests with every configured router.
+// scoreAll scores the requests with every configured router. Router
+// names must differ: reports and baselines tell routers apart by name.
 func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 	var out []*scored
+	from := map[string]string{} // where each router name comes from
+	claim := func(name, source string) error {
+		if other, dup := from[name]; dup {
+			return fmt.Errorf("router %s twice, from %s and from %s", name, other, source)
+		}
+		from[name] = source
+		return nil
+	}
 	for _, r := range s.cfg.Routers {
 		k, _ := routerNamed(r.Name)
+		if k.fromFile {
+			srs, err := s.fileScores(ctx, r.File, claim)
+			if err != nil {
+				return nil, fmt.Errorf("--router %s=%s: %v", k.name, r.File, err)
+			}
+			out = append(out, srs...)
+			continue
+		}
+		if err := claim(k.name, "--router"); err != nil {
+			return nil, fmt.Errorf("--router: %v", err)
+		}
 		sr := &scored{name: k.name, fixed: k.fixed, serves: k.serves}
 		if k.learned {
 			sr.tauR = s.cfg.Profile.TauR
@@ -112,6 +141,9 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 			seeds = s.cfg.Seeds
 		}
 		for i := range seeds {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			router, err := k.build(ctx, s, r, s.cfg.Seed+int64(i))
 			if err != nil {
 				return nil, fmt.Errorf("--router %s: %v", k.name, err)
@@ -135,18 +167,58 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 	return out, nil
 }
 
-// buildOracle knows the judgments: p = 1 exactly where the LLM's answer
-// is better.
+// fileScores reads the routers of a scores file and looks up their
+// scores of the replayed requests; claim takes each router's name. A
+// score of a request the benchmark does
+// not have is an error naming its row, one of a request left out of this
+// replay (by --drop-contaminated) is skipped; every replayed request must
+// have a score.
+func (s *session) fileScores(ctx context.Context, path string, claim func(name, source string) error) ([]*scored, error) {
+	f, err := scorefile.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*scored
+	for _, fr := range f.Routers {
+		if err := claim(fr.Name, "scores file "+path); err != nil {
+			return nil, fmt.Errorf("%v (a scores file names its routers in a name column, else after itself)", err)
+		}
+		p := make(map[routers.Key]float64, len(fr.Scores))
+		for _, sc := range fr.Scores {
+			if k := (judgments.Key{RecordID: sc.Record, Turn: sc.Turn}); !s.in.inBench[k] {
+				return nil, fmt.Errorf("%s: router %s scores %s, which is not a %s request", f.At(sc.Line), fr.Name, k, s.cfg.Bench)
+			}
+			p[routers.Key{Record: sc.Record, Turn: sc.Turn}] = sc.P
+		}
+		ps, err := routers.Scores{Router: fr.Name, P: p}.Score(ctx, s.in.reqs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: router %s: %v", path, fr.Name, err)
+		}
+		sr := &scored{name: fr.Name, tauR: s.cfg.Profile.TauR, scores: [][]float64{ps}}
+		if !math.IsNaN(fr.TauR) {
+			sr.tauR = fr.TauR
+		}
+		out = append(out, sr)
+	}
+	return out, nil
+}
+
+// buildOracle knows the judgments: it orders the requests by the LLM's
+// quality gain over the SLM (routers.Oracle), on the benchmark's quality
+// scale; a turn no one judged is a tie.
 func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
 	if s.in.set == nil {
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
-	llmBetter, _ := s.in.labels() // not judged: nothing to gain from the LLM
-	better := make(map[string]bool, len(s.in.reqs))
+	gain := make(map[string]float64, len(s.in.reqs))
 	for i, q := range s.in.reqs {
-		better[q.ID] = llmBetter[i]
+		gain[q.ID] = 0
+		if k := s.in.keys[i]; k != (judgments.Key{}) {
+			slm, llm, _ := s.in.set.Get(k)
+			gain[q.ID] = llm.Quality - slm.Quality
+		}
 	}
-	return routers.Oracle{LLMBetter: better}, nil
+	return routers.Oracle{Gain: gain, Range: s.in.scale}, nil
 }
 
 // labels are, per request, whether the LLM's answer is better and

@@ -1,7 +1,8 @@
 // Package reports renders replay results (eval.Report) for people and
 // programs: a text table or Markdown summary (baselines, the point at the
-// target quality, RouteLLM's metrics), the curves as CSV, or the whole
-// report as JSON, the contract CI reads.
+// target quality, the points at LLM shares, RouteLLM's metrics), the
+// curves as CSV, the whole report as JSON, the contract CI reads, or the
+// routers' scores as a scores file.
 //
 // Rendering is deterministic: the same report gives the same bytes.
 package reports
@@ -9,12 +10,15 @@ package reports
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/routers/scorefile"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -57,6 +61,24 @@ func WriteCurvesCSV(w io.Writer, reps []*eval.Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// WriteScores writes every router's scores of the replayed requests as a
+// scores file (package scorefile: name, record_id, turn, p), which a
+// scores router reads back: a seeded router's first seed's; fixed routers
+// (slm-only, llm-only) have none.
+func WriteScores(w io.Writer, rep *eval.Report) error {
+	if len(rep.Scores) == 0 {
+		return errors.New("no router of this replay has scores (slm-only and llm-only have none)")
+	}
+	rs := make([]scorefile.Router, len(rep.Scores))
+	for i, s := range rep.Scores {
+		rs[i] = scorefile.Router{Name: s.Router, Scores: make([]scorefile.Score, len(s.P))}
+		for j, p := range s.P {
+			rs[i].Scores[j] = scorefile.Score{Record: rep.Requests[j].Record, Turn: rep.Requests[j].Turn, P: p}
+		}
+	}
+	return scorefile.WriteCSV(w, rs)
 }
 
 // num formats a float exactly (shortest representation that reads back
@@ -159,12 +181,17 @@ func WriteSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	if !rep.Quality {
 		fmt.Fprintln(w, "\nNo judgments: quality is absent; only latencies are reported.")
 		heading("Mean latency (s) at LLM shares")
-		t = table(w, markdown, "router", "25% LLM", "50% LLM", "75% LLM")
+		shares := sharesOf(rep.Routers)
+		hdr := []string{"router"}
+		for _, x := range shares {
+			hdr = append(hdr, sharePct(x)+" LLM")
+		}
+		t = table(w, markdown, hdr...)
 		for _, r := range rep.Routers {
 			row := []string{routerLabel(r)}
-			for _, k := range []string{"25", "50", "75"} {
-				if p, ok := r.AtShare[k]; ok {
-					row = append(row, f3(p.Latency))
+			for _, x := range shares {
+				if i := atShare(r.AtShare, x); i >= 0 {
+					row = append(row, f3(r.AtShare[i].Latency))
 				} else {
 					row = append(row, "-")
 				}
@@ -212,6 +239,10 @@ func WriteSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 		t.Append(row)
 	}
 	if err := t.Render(); err != nil {
+		return err
+	}
+
+	if err := writeAtShares(w, rep, markdown, heading); err != nil {
 		return err
 	}
 
@@ -277,6 +308,79 @@ func WriteSummary(w io.Writer, rep *eval.Report, markdown bool) error {
 	return nil
 }
 
+// writeAtShares writes each router's operating points at the LLM shares
+// asked for (--llm-share), with their intervals and the paired
+// differences with random when there are intervals; nothing when no
+// shares were asked for.
+func writeAtShares(w io.Writer, rep *eval.Report, markdown bool, heading func(string)) error {
+	if len(sharesOf(rep.Routers)) == 0 {
+		return nil
+	}
+	heading("At LLM shares (the curve's operating point at each share)")
+	ci := anyCI(rep.Routers)
+	hdr := []string{"router", "LLM share", "quality", "mean latency (s)", "threshold"}
+	if ci {
+		hdr = append(hdr, "quality CI", "latency CI (s)", "quality - random, CI", "latency - random, CI (s)")
+	}
+	t := table(w, markdown, hdr...)
+	for _, r := range rep.Routers {
+		for _, p := range r.AtShare {
+			row := []string{routerLabel(r), sharePct(p.LLMShare), f4(p.Quality), f3(p.Latency), f4(p.Threshold)}
+			if ci {
+				var own, paired *eval.ShareInterval
+				if r.CI != nil {
+					own = shareInterval(r.CI.AtShare, p.LLMShare)
+					if r.CI.VsRandom != nil {
+						paired = shareInterval(r.CI.VsRandom.AtShare, p.LLMShare)
+					}
+				}
+				row = append(row, shareCell(own, func(s *eval.ShareInterval) eval.Interval { return s.Quality }, f4),
+					shareCell(own, func(s *eval.ShareInterval) eval.Interval { return s.Latency }, f3),
+					shareCell(paired, func(s *eval.ShareInterval) eval.Interval { return s.Quality }, f4),
+					shareCell(paired, func(s *eval.ShareInterval) eval.Interval { return s.Latency }, f3))
+			}
+			t.Append(row)
+		}
+	}
+	return t.Render()
+}
+
+// sharesOf are the LLM shares of the routers' at-share points, ascending.
+func sharesOf(rs []eval.RouterResult) []float64 {
+	var out []float64
+	for _, r := range rs {
+		for _, p := range r.AtShare {
+			out = append(out, p.LLMShare)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// atShare is the index of the point at LLM share x, or -1.
+func atShare(pts []eval.Point, x float64) int {
+	return slices.IndexFunc(pts, func(p eval.Point) bool { return p.LLMShare == x })
+}
+
+// shareInterval is the interval at LLM share x, or nil.
+func shareInterval(ivs []eval.ShareInterval, x float64) *eval.ShareInterval {
+	if i := slices.IndexFunc(ivs, func(s eval.ShareInterval) bool { return s.LLMShare == x }); i >= 0 {
+		return &ivs[i]
+	}
+	return nil
+}
+
+// shareCell formats an interval of a share's intervals ("-" when absent).
+func shareCell(s *eval.ShareInterval, get func(*eval.ShareInterval) eval.Interval, format func(float64) string) string {
+	if s == nil {
+		return "-"
+	}
+	return intervalCell(get(s), format)
+}
+
+// sharePct formats an LLM share in percent: "25%", "33.33%".
+func sharePct(x float64) string { return fmt.Sprintf("%.4g%%", 100*x) }
+
 func anyCI(rs []eval.RouterResult) bool { return firstCI(rs) != nil }
 
 func firstCI(rs []eval.RouterResult) *eval.CI {
@@ -293,7 +397,11 @@ func ciCell(c *eval.CI, get func(*eval.CI) eval.Interval, format func(float64) s
 	if c == nil {
 		return "-"
 	}
-	iv := get(c)
+	return intervalCell(get(c), format)
+}
+
+// intervalCell formats an interval ("-" when no resample gave a value).
+func intervalCell(iv eval.Interval, format func(float64) string) string {
 	if math.IsNaN(iv.Lo) {
 		return "-"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"math"
 )
 
 // Random is the paper's baseline: p drawn uniformly from [0, 1). The draw for a request depends only on the
@@ -35,27 +36,50 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// Oracle knows the judgments: p = 1 exactly where the LLM's answer is
-// better than the SLM's (for 0/1 quality: only the LLM is right), else 0.
-// It is the upper bound of what a semantic router can do.
+// Oracle knows the judgments: it orders the requests by what the LLM's
+// answer gains over the SLM's, q_LLM - q_SLM, the largest gain first, so
+// that no router reaches a higher quality at any LLM share. At share k/n
+// a router's quality is the SLM's plus the gains of the k requests it
+// sends, divided by n, and the k largest gains are the most any k can
+// add; the oracle sends exactly those at every k, so its quality vs LLM
+// share curve is the upper envelope of every router's, and its AUC, APGR
+// and CPT the best possible. (Fused with a latency penalty, alpha > 0,
+// the scores are reordered and the bound is on the unfused order.)
+//
+// The score maps the gain linearly onto [0, 1]:
+//
+//	p = 1/2 + gain / (2 Range)
+//
+// where Range is the width of the quality scale (every |gain| <= Range):
+// 1 for 0/1 correctness, so p is 1 where only the LLM is right, 1/2 where
+// both are right or both wrong, 0 where only the SLM is right; for judge
+// scores on 0-10, Range 10, so a turn the LLM wins by 3 points scores
+// 0.65. LLM-better requests come first, then ties, SLM-better last.
 type Oracle struct {
-	// LLMBetter maps request IDs to whether the LLM beats the SLM there.
-	LLMBetter map[string]bool
+	// Gain maps request IDs to q_LLM - q_SLM; a request that is
+	// judged by no one is a tie (gain 0) and must be given as one.
+	Gain  map[string]float64
+	Range float64
 }
 
 func (Oracle) Name() string { return "oracle" }
 
-// Score looks every request up; an unjudged request is an error.
+// Score maps every request's gain to p; a request without a gain, or a
+// gain beyond Range, is an error.
 func (o Oracle) Score(_ context.Context, reqs []Request) ([]float64, error) {
+	if !(o.Range > 0) {
+		return nil, fmt.Errorf("oracle: quality range %v, want > 0", o.Range)
+	}
 	ps := make([]float64, len(reqs))
 	for i, q := range reqs {
-		better, ok := o.LLMBetter[q.ID]
-		if !ok {
+		g, ok := o.Gain[q.ID]
+		switch {
+		case !ok:
 			return nil, fmt.Errorf("oracle: request %s has no judgments", q.ID)
+		case !(math.Abs(g) <= o.Range):
+			return nil, fmt.Errorf("oracle: request %s gains %v, outside the quality range ±%v", q.ID, g, o.Range)
 		}
-		if better {
-			ps[i] = 1
-		}
+		ps[i] = 0.5 + g/(2*o.Range)
 	}
 	return ps, nil
 }

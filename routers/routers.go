@@ -16,6 +16,12 @@ type Request struct {
 	// ID is the judged request: the record ID for single-turn benchmarks,
 	// "<dialogue ID>#<turn>" for dialogue turns.
 	ID string
+	// Record and Turn are the benchmark request ID names: the record (a
+	// dialogue's ID for its turns) and the turn, 1-based, or 0 for a
+	// single-turn record. Routers that look requests up (scores computed
+	// elsewhere) match on them; ID stays what the random router draws from.
+	Record string
+	Turn   int
 	// Text is the prompt: the current user message.
 	Text string
 	// Context is, for a dialogue turn, the earlier turns' text, oldest

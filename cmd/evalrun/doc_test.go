@@ -67,7 +67,6 @@ func TestREADMEExamples(t *testing.T) {
 	if len(examples) == 0 {
 		t.Fatal("the README shows no example with its output")
 	}
-	sharedData(t) // the examples read the data from where a checkout finds it
 	for _, ex := range examples {
 		out, errs, code := evalrun(t, ex.args...)
 		if code != 0 {

@@ -18,7 +18,7 @@ import (
 type replayFlags struct {
 	bench, routers, data, slm, llm, profile                          *string
 	records, judgments                                               *onceFlag
-	respLen, format, contexts, upload, model, head, cache            *string
+	respLen, format, contexts, upload, model, head, cache, shares    *string
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
 	confidence                                                       *float64
@@ -42,7 +42,7 @@ var flagGroups = []struct {
 	{"Benchmark and data", []string{"bench", "data", "records", "judgments", "slm", "llm", "drop-contaminated"}},
 	{"Latency profile (times in s, lengths in tokens)", []string{"profile", "alpha", "gamma-slm", "gamma-llm", "prefill-slm", "decode-slm", "prefill-llm", "decode-llm", "bandwidth", "overhead", "tau-r", "resp-slm", "resp-llm", "resp-len"}},
 	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache"}},
-	{"Quality target and uncertainty", []string{"target", "bootstrap", "confidence", "by-domain"}},
+	{"Quality target and uncertainty", []string{"target", "llm-share", "bootstrap", "confidence", "by-domain"}},
 	{"Output", []string{"format", "points", "version"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
 }
@@ -51,8 +51,8 @@ var flagGroups = []struct {
 func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	d := replay.DefaultConfig()
 	return &replayFlags{
-		bench:            fs.String("bench", "", "benchmark to replay: "+strings.Join(replay.Benchmarks(), ", ")),
-		data:             fs.String("data", "", "data directory of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills)"),
+		bench:            fs.String("bench", "", "`benchmark` to replay: "+strings.Join(replay.Benchmarks(), ", ")+", or a pack file (evalrun import --bench-name)"),
+		data:             fs.String("data", "", "`directory` of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills; none there: the packs built into evalrun; builtin: those packs always)"),
 		records:          onceString(fs, "records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
 		judgments:        onceString(fs, "judgments", "; a replay reads one judgments file: combine several with evalrun import merge", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
 		slm:              fs.String("slm", "", "SLM `model` name in the judgments (default: the file's SLM role)"),
@@ -68,11 +68,11 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		decodeLLM:        optFloat(fs, "decode-llm", "LLM decode time per token, s/token (overrides --gamma-llm for decode)"),
 		bandwidth:        optFloat(fs, "bandwidth", "wireless bandwidth B, tokens/s"),
 		overhead:         optFloat(fs, "overhead", "fixed transmission overhead delta, s"),
-		tauR:             optFloat(fs, "tau-r", "decision cost of a learned router (bert, encoder), s per token it reads (default: the profile's; the other routers cost 0)"),
+		tauR:             optFloat(fs, "tau-r", "decision cost of a learned router (bert, encoder, and scores files that give none), s per token it reads (default: the profile's; the other routers cost 0)"),
 		respSLM:          optFloat(fs, "resp-slm", "mean SLM response length, tokens (with --resp-llm; default: from the judgments, else the profile)"),
 		respLLM:          optFloat(fs, "resp-llm", "mean LLM response length, tokens (with --resp-slm)"),
 		respLen:          fs.String("resp-len", "mean", "response length accounted per request: mean (the paper) or actual (each request's own; needs judged responses)"),
-		routers:          fs.String("router", "random,oracle", "comma-separated `routers`: "+strings.Join(replay.Routers(), ", ")),
+		routers:          fs.String("router", "random,oracle", "comma-separated `routers`: "+strings.Join(routerNames(), ", ")+" (several scores=FILE allowed: CSV, JSONL or Parquet with record_id, turn, p, name, tau_r_s_per_token; see the README)"),
 		seeds:            fs.Int("seeds", d.Seeds, "random router: number of seeds averaged"),
 		seed:             fs.Int64("seed", d.Seed, "first seed of the random router, the folds and the bootstrap (seeds are seed, seed+1, ...)"),
 		model:            fs.String("model", "", "ONNX model `directory` (model.onnx and tokenizer.json) of --router bert or encoder"),
@@ -80,6 +80,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		folds:            fs.Int("folds", d.Folds, "learned heads: cross-fitting folds (a record's score comes from a head fitted on the other folds)"),
 		cache:            fs.String("cache", "", "score cache `directory` of ONNX routers (default: <user cache dir>/edgeroute/scores; off disables it)"),
 		target:           optFloat(fs, "target", "target quality of the at-target table (default: midway between the SLM's and the LLM's)"),
+		shares:           fs.String("llm-share", "", "comma-separated LLM `shares` in [0, 1] at which to report each router's operating point (default: none; 0.25,0.5,0.75 without judgments)"),
 		bootstrap:        fs.Int("bootstrap", d.Bootstrap, "bootstrap resamples for the confidence intervals (0: none)"),
 		confidence:       fs.Float64("confidence", d.Confidence, "confidence level of the intervals"),
 		byDomain:         fs.Bool("by-domain", false, "also break the results down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)"),
@@ -140,12 +141,21 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 		return cfg, out, fmt.Errorf("--points %d: want 0 (exact) or more", out.points)
 	}
 	cfg.Routers = nil
-	for _, name := range strings.Split(*f.routers, ",") {
-		name = strings.TrimSpace(name)
+	for _, item := range strings.Split(*f.routers, ",") {
+		name, file, _ := strings.Cut(strings.TrimSpace(item), "=")
 		if !contains(replay.Routers(), name) {
-			return cfg, out, fmt.Errorf("--router %q: unknown router (want %s)%s", name, strings.Join(replay.Routers(), ", "), suggest(name, replay.Routers()))
+			return cfg, out, fmt.Errorf("--router %q: unknown router (want %s)%s", name, strings.Join(routerNames(), ", "), suggest(name, replay.Routers()))
 		}
-		cfg.Routers = append(cfg.Routers, replay.Router{Name: name, Model: *f.model, Head: *f.head})
+		cfg.Routers = append(cfg.Routers, replay.Router{Name: name, Model: *f.model, Head: *f.head, File: file})
+	}
+	if *f.shares != "" {
+		for _, x := range strings.Split(*f.shares, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				return cfg, out, fmt.Errorf("--llm-share %q: not a number", x)
+			}
+			cfg.Shares = append(cfg.Shares, v)
+		}
 	}
 	cfg.Contexts = nil
 	for _, c := range strings.Split(*f.contexts, ",") {
@@ -208,6 +218,18 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 		cfg.MeanResponse = &mean
 	}
 	return cfg, out, nil
+}
+
+// routerNames are the routers as --router names them: scores with its
+// file.
+func routerNames() []string {
+	out := replay.Routers()
+	for i, name := range out {
+		if name == "scores" {
+			out[i] = "scores=FILE"
+		}
+	}
+	return out
 }
 
 // optFloat defines a float flag with no default: unset, it reads NaN, and

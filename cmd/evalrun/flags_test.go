@@ -46,7 +46,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--bench", "gsm8k", "--nosuch"}, "evalrun: flag provided but not defined: -nosuch (run 'evalrun --help' for usage)"},
-		{[]string{"--bench", "gsm8k", "--data", "../../testdata/data", "--router", "orcle"}, `--router "orcle": unknown router (want bert, encoder, llm-only, oracle, random, slm-only) (did you mean "oracle"?)`},
+		{[]string{"--bench", "gsm8k", "--data", "../../testdata/data", "--router", "orcle"}, `--router "orcle": unknown router (want bert, encoder, length, llm-only, oracle, random, scores=FILE, slm-only) (did you mean "oracle"?)`},
 		{[]string{"--bench", "gsm8k", "--data", "../../testdata/data", "--format", "jsn"}, `(did you mean "json"?)`},
 		{[]string{"chek"}, `unexpected argument "chek" (did you mean "check"?)`},
 		{[]string{"help", "papr"}, `"papr": unknown command`},

@@ -16,6 +16,7 @@ import (
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/internal/datadir"
 	"github.com/edgeroute/edgeroute/judgments"
+	"github.com/edgeroute/edgeroute/pack"
 	"github.com/edgeroute/edgeroute/tokens"
 )
 
@@ -30,9 +31,11 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	slm := fs.String("slm", "", "the SLM's `model` name, recorded as the file's default role")
 	llm := fs.String("llm", "", "the LLM's `model` name, recorded as the file's default role")
 	data := fs.String("data", "", "data `directory`, for formats that match results to benchmark records (default: as for a replay)")
+	benchName := fs.String("bench-name", "", "your own eval set: write a benchmark pack of this `name` from the rows' prompts (formats plain and dialogues) instead of judgments of a built-in benchmark")
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun import [--out FILE] [--slm M --llm M] [--data DIR] FORMAT [format args]\n\nFormats:\n")
+		fmt.Fprintf(w, "Usage: evalrun import [--out FILE] [--slm M --llm M] [--data DIR] FORMAT [format args]\n"+
+			"       evalrun import --bench-name NAME --out FILE.parquet [--slm M --llm M] plain|dialogues FILE...\n\nFormats:\n")
 		for _, f := range importFormats {
 			fmt.Fprintf(w, "  %-12s %s\n", f.name, f.usage)
 		}
@@ -51,6 +54,12 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	if !ok {
 		return e.usageError(prefix, prefix, fmt.Errorf("format %q: unknown (want %s)%s", fs.Arg(0), strings.Join(importFormatNames(), ", "), suggest(fs.Arg(0), importFormatNames())))
 	}
+	if *out == "" {
+		return fail(errors.New("--out: empty file name"))
+	}
+	if *benchName != "" {
+		return importPack(e, *benchName, format.name, fs.Args()[1:], *out, *slm, *llm)
+	}
 	env := &importEnv{Tokens: tokens.Words{}, Stdin: e.stdin, Stderr: e.stderr, Flags: fs}
 	if dir, err := datadir.Resolve(*data); err == nil {
 		env.DataDir = dir
@@ -61,7 +70,7 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return fail(err)
 	}
-	if *out == "" { // after the format, which may have parsed it (merge)
+	if *out == "" { // again: merge parses the import's flags after its files
 		return fail(errors.New("--out: empty file name"))
 	}
 	f := &judgments.File{Bench: env.Bench, SLM: env.SLM, LLM: env.LLM, Judgments: js}
@@ -123,13 +132,28 @@ func summarize(f *judgments.File) string {
 	return fmt.Sprintf("%s, %d judgments of %d requests by %s", f.Bench, len(f.Judgments), len(records), strings.Join(ms, ", "))
 }
 
-// needData is the error of a format that needs the benchmark's records
-// when no data directory was found.
+// needData is the error of a format that needs the upstream files when no
+// data directory was found.
 func needData(format string, env *importEnv) error {
 	if env.DataDir != "" {
 		return nil
 	}
-	return fmt.Errorf("%s: no data directory: pass --data DIR, set EDGEROUTE_DATA, or download it with: %s", format, datadir.FetchCommand)
+	_, err := upstreamData("")
+	return fmt.Errorf("%s: %v", format, err)
+}
+
+// requests are a benchmark's records or dialogues, as an importer matches
+// results to them: from the upstream files when there is a data
+// directory, else from the pack built into evalrun (the same records).
+func (env *importEnv) requests(bench string) ([]datasets.Record, []datasets.Dialogue, error) {
+	if env.DataDir != "" {
+		return judgments.Upstream(env.DataDir)(bench)
+	}
+	p, err := pack.Builtin(bench)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Records, p.Dialogues, nil
 }
 
 func importRouteLLM(_ context.Context, args []string, env *importEnv) ([]judgments.Judgment, error) {
@@ -160,7 +184,7 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 	if n := countOf(args, "-"); n > 1 {
 		return nil, fmt.Errorf("plain: - (stdin) named %d times", n)
 	}
-	cat := judgments.NewCatalog(env.DataDir)
+	cat := judgments.NewCatalog(env.requests)
 	var all []judgments.Judgment
 	for _, path := range args {
 		var bench string
@@ -271,10 +295,7 @@ func importLMEval(_ context.Context, args []string, env *importEnv) ([]judgments
 		}
 		*bench = b
 	}
-	if err := needData("lmeval", env); err != nil {
-		return nil, err
-	}
-	recs, err := datasets.Load(env.DataDir, *bench)
+	recs, _, err := env.requests(*bench)
 	if err != nil {
 		return nil, fmt.Errorf("lmeval: --bench: %v", err)
 	}
@@ -323,4 +344,51 @@ func lmevalBench(paths []string) (string, error) {
 		bench = b
 	}
 	return bench, nil
+}
+
+// importPack writes the pack of a user's own eval set, benchmark name,
+// from plain rows or dialogue turns in files.
+func importPack(e *env, name, format string, files []string, out, slm, llm string) int {
+	const prefix = "evalrun import"
+	if slices.Contains(pack.BuiltinNames(), name) {
+		return e.fail(prefix, fmt.Errorf("--bench-name %s: a built-in benchmark has that name; give your eval set another (without --bench-name, rows of %s are matched to its records)", name, name))
+	}
+	if len(files) == 0 {
+		return e.usageError(prefix, prefix, fmt.Errorf("%s: no file", format))
+	}
+	var p *pack.Pack
+	var err error
+	switch format {
+	case "plain":
+		p, err = pack.ImportPlain(name, files...)
+	case "dialogues":
+		p, err = pack.ImportDialogues(name, files...)
+	default:
+		return e.usageError(prefix, prefix, fmt.Errorf("--bench-name makes a pack from the plain or dialogues format, not %s", format))
+	}
+	if err != nil {
+		return e.fail(prefix, err)
+	}
+	for _, role := range []struct {
+		flag, model string
+		dst         *string
+	}{{"--slm", slm, &p.SLM}, {"--llm", llm, &p.LLM}} {
+		if role.model == "" {
+			continue
+		}
+		if !slices.Contains(p.Models, role.model) {
+			return e.fail(prefix, fmt.Errorf("%s %s: no judgments of that model (models: %s)", role.flag, role.model, strings.Join(p.Models, ", ")))
+		}
+		*role.dst = role.model
+	}
+	if err := pack.Write(out, p); err != nil {
+		return e.fail(prefix, err)
+	}
+	fmt.Fprintf(e.stderr, "%s: wrote %s: %s\n", prefix, out, p.Describe())
+	return exitOK
+}
+
+// importDialogues is the dialogues format without --bench-name.
+func importDialogues(context.Context, []string, *importEnv) ([]judgments.Judgment, error) {
+	return nil, errors.New("dialogues: the JSONL of your own dialogues becomes a pack: give --bench-name NAME")
 }

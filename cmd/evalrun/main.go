@@ -125,7 +125,7 @@ func runReplay(ctx context.Context, args []string, e *env) int {
 	}
 	cfg, out, err := flags.config(fs)
 	if err == nil {
-		cfg.DataDir, err = resolveData(ctx, cfg.DataDir, e.stdin, e.stderr)
+		cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", e.stderr)
 	}
 	if err != nil {
 		return e.fail("evalrun", err)

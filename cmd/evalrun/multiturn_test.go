@@ -113,11 +113,11 @@ func TestMTBench101WithWithout(t *testing.T) {
 		t.Fatal("two runs differ")
 	}
 	rep := replayJSON(t, args...)
-	var with, without map[string]float64
+	var with, without map[float64]float64
 	for _, r := range rep.Routers {
-		m := map[string]float64{}
-		for k, p := range r.AtShare {
-			m[k] = p.Latency
+		m := map[float64]float64{}
+		for _, p := range r.AtShare {
+			m[p.LLMShare] = p.Latency
 		}
 		if r.Context == "with" {
 			with = m
@@ -125,9 +125,9 @@ func TestMTBench101WithWithout(t *testing.T) {
 			without = m
 		}
 	}
-	for _, k := range []string{"25", "50", "75"} {
+	for _, k := range []float64{0.25, 0.5, 0.75} {
 		if !(with[k] < without[k]) {
-			t.Errorf("at %s%% LLM: with context %v, without %v", k, with[k], without[k])
+			t.Errorf("at %v LLM: with context %v, without %v", k, with[k], without[k])
 		}
 	}
 }

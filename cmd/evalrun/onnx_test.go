@@ -149,7 +149,7 @@ func TestPaperONNXErrorNamesPaperFlag(t *testing.T) {
 func TestPaperLearnedRoutersPairedWithRandom(t *testing.T) {
 	bert, encoder := sharedModel(t, "tiny-bert"), sharedModel(t, "use-lite")
 	out := t.TempDir()
-	msg, code := paperRun(t, "--data", "../../testdata/gsm8k40", "--out", out, "--bert", bert, "--encoder", encoder, "--cache", "off", "--bootstrap", "20", "--seeds", "2")
+	msg, code := paperRun(t, "--data", "../../testdata/gsm8k40", "--bench", "gsm8k", "--out", out, "--bert", bert, "--encoder", encoder, "--cache", "off", "--bootstrap", "20", "--seeds", "2")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

@@ -20,22 +20,27 @@ import (
 	"github.com/edgeroute/edgeroute/reports/paper"
 )
 
-// paperBench is a benchmark evalrun paper replays: the file whose absence
-// means "no data" (the benchmark is then skipped, or with --bench
-// refused), and whether the data carries judgments (so the oracle and the
-// encoder router can run).
+// paperBenches are the benchmarks evalrun paper replays, in the paper's
+// order, and whether they have judgments (so the oracle and the encoder
+// router can run).
+var paperBenches = []paperBench{
+	{"mmlu", true},
+	{"gsm8k", true},
+	{"mtbench101", false},
+	{"mtbench", true},
+}
+
 type paperBench struct {
 	bench string
-	file  string // relative to the data directory
 	judge bool
 }
 
-// paperBenches are the benchmarks of evalrun paper, in the paper's order.
-var paperBenches = []paperBench{
-	{"mmlu", "routellm/mmlu/responses", true},
-	{"gsm8k", "routellm/gsm8k/gsm8k_responses.csv", true},
-	{"mtbench101", "mtbench101/mtbench101.jsonl", false},
-	{"mtbench", "routellm/mt_bench/judgements.jsonl", true},
+func paperBenchNames() []string {
+	var out []string
+	for _, b := range paperBenches {
+		out = append(out, b.bench)
+	}
+	return out
 }
 
 // defaultPaperOut is where evalrun paper writes without --out: paper/ in
@@ -43,24 +48,46 @@ var paperBenches = []paperBench{
 // out of a checkout's changes).
 const defaultPaperOut = "paper"
 
-// benchValues is a repeatable bench=VALUE flag; a benchmark given twice is
-// an error (the flag package would keep the last).
+// benchValues is a repeatable bench=VALUE flag: one value per benchmark
+// (a second is an error: the flag package would keep the last).
 type benchValues map[string]string
 
 func (b benchValues) String() string { return "" }
 func (b benchValues) Set(s string) error {
-	k, v, ok := strings.Cut(s, "=")
-	if !ok || k == "" || v == "" {
-		return errors.New("want bench=value")
-	}
-	if !contains(replay.Benchmarks(), k) {
-		return fmt.Errorf("%s: unknown benchmark (want %s)%s", k, strings.Join(replay.Benchmarks(), ", "), suggest(k, replay.Benchmarks()))
+	k, v, err := benchValue(s)
+	if err != nil {
+		return err
 	}
 	if old, ok := b[k]; ok {
 		return fmt.Errorf("%s given twice (%s=%s and %s=%s)", k, k, old, k, v)
 	}
 	b[k] = v
 	return nil
+}
+
+// benchLists is a repeatable bench=VALUE flag that gathers every value of
+// a benchmark, in order.
+type benchLists map[string][]string
+
+func (b benchLists) String() string { return "" }
+func (b benchLists) Set(s string) error {
+	k, v, err := benchValue(s)
+	if err == nil {
+		b[k] = append(b[k], v)
+	}
+	return err
+}
+
+// benchValue parses bench=VALUE.
+func benchValue(s string) (bench, value string, err error) {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || v == "" {
+		return "", "", errors.New("want bench=value")
+	}
+	if !contains(replay.Benchmarks(), k) {
+		return "", "", fmt.Errorf("%s: unknown benchmark (want %s)%s", k, strings.Join(replay.Benchmarks(), ", "), suggest(k, replay.Benchmarks()))
+	}
+	return k, v, nil
 }
 
 // floats parses the values of a bench=VALUE flag as finite numbers.
@@ -76,17 +103,16 @@ func (b benchValues) floats(flagName string) (map[string]float64, error) {
 	return out, nil
 }
 
-// runPaper is `evalrun paper`: every benchmark with data (or those of
-// --bench), the paper profile, every router available; REPORT.md,
-// results.json, a CSV per curve and the figures in --out. Every flag is
-// checked, and every benchmark's data looked for, before the first
-// replay starts.
+// runPaper is `evalrun paper`: every benchmark (or those of --bench), the
+// paper profile, every router available (random, SLM and LLM alone, the
+// oracle where there are judgments, length, and the scores files given);
+// REPORT.md, results.json, a CSV per curve and the figures in --out.
+// Every flag is checked before the first replay starts.
 func runPaper(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun paper", flag.ContinueOnError)
 	d := replay.DefaultConfig()
-	data := fs.String("data", "", "data `directory` (default: as for a replay)")
+	data := fs.String("data", "", "data `directory` (default: as for a replay; builtin: the packs built into evalrun)")
 	out := fs.String("out", defaultPaperOut, "output `directory` (created if needed)")
-	benches := fs.String("bench", "", "comma-separated `benchmarks` to replay (default: every one with data): "+strings.Join(paperBenchNames(), ", "))
 	bert := fs.String("bert", "", "BERT router `directory` (model.onnx, tokenizer.json): adds the bert router")
 	encoder := fs.String("encoder", "", "sentence encoder `directory`: adds the encoder router where there are judgments")
 	seeds := fs.Int("seeds", d.Seeds, "random router: seeds averaged")
@@ -95,10 +121,13 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	conf := fs.Float64("confidence", d.Confidence, "confidence level of the intervals")
 	byDomain := fs.Bool("by-domain", false, "break each benchmark down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)")
 	cache := fs.String("cache", "", "score cache `directory` of ONNX routers (as for a replay)")
+	only := fs.String("bench", "", "comma-separated `benchmarks` to replay (default: all of "+strings.Join(paperBenchNames(), ", ")+")")
 	tg, judg, alpha := benchValues{}, benchValues{}, benchValues{}
 	fs.Var(tg, "target", "target quality of a benchmark, `bench=Q` (repeatable; default: midway between SLM and LLM)")
 	fs.Var(alpha, "alpha", "latency weight of a benchmark, `bench=A` (repeatable; default: the paper profile's, which has one for mmlu, gsm8k, mtbench101, mtbench)")
 	fs.Var(judg, "judgments", "judgments Parquet file of a benchmark, `bench=FILE` (repeatable; from evalrun import), instead of the upstream files")
+	scores := benchLists{}
+	fs.Var(scores, "scores", "scores file of a benchmark, `bench=FILE` (repeatable, several per benchmark): its routers are replayed too (see --router scores=FILE)")
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--bench LIST] [--target bench=Q ...] [flags]\n\n"+
@@ -114,10 +143,8 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	selected, err := selectBenches(*benches)
-	if err == nil {
-		err = checkPaperFlags(*seeds, *boot, *conf, map[string]string{"bert": *bert, "encoder": *encoder})
-	}
+	models := map[string]string{"bert": *bert, "encoder": *encoder}
+	err := checkPaperFlags(*seeds, *boot, *conf, models)
 	var targets, alphas map[string]float64
 	if err == nil {
 		targets, err = tg.floats("target")
@@ -128,34 +155,48 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if err == nil {
 		err = checkAlphas(alphas)
 	}
-	if err == nil {
-		err = checkPerBench(selected, *benches, map[string]benchValues{"target": tg, "alpha": alpha, "judgments": judg})
-	}
 	if err != nil {
 		return e.fail(prefix, err)
 	}
-	dir, err := resolveData(ctx, *data, e.stdin, e.stderr)
-	if err != nil {
+	benches := paperBenches
+	if *only != "" {
+		benches = nil
+		for _, name := range strings.Split(*only, ",") {
+			i := slices.IndexFunc(paperBenches, func(b paperBench) bool { return b.bench == name })
+			if i < 0 {
+				return e.usageError(prefix, prefix, fmt.Errorf("--bench %q: unknown benchmark (want %s)%s", name, strings.Join(paperBenchNames(), ", "), suggest(name, paperBenchNames())))
+			}
+			benches = append(benches, paperBenches[i])
+		}
+	}
+	perBench := map[string]benchLists{"target": tg.lists(), "alpha": alpha.lists(), "judgments": judg.lists(), "scores": scores}
+	if err := checkPerBench(benches, *only, perBench, judg); err != nil {
 		return e.fail(prefix, err)
 	}
-
-	// The replays to run, and the benchmarks left out for lack of data.
-	var cfgs []replay.Config
-	var skipped []string
-	for _, b := range selected {
+	dir := ""
+	if *data != builtinData {
+		var err error
+		if dir, err = datadir.Resolve(*data); err != nil && !errors.Is(err, datadir.ErrNotFound) {
+			return e.fail(prefix, err)
+		}
+	}
+	var reps []*eval.Report
+	var builtin []string
+	for i, b := range benches {
 		cfg := replay.DefaultConfig()
-		cfg.Bench, cfg.DataDir, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, dir, *seeds, *seed, *boot, *conf
+		cfg.Bench, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, *seeds, *seed, *boot, *conf
 		cfg.ByDomain, cfg.Cache, cfg.Stderr = *byDomain, *cache, e.stderr
+		// Each benchmark from its upstream files where the data directory
+		// has them, else from the pack built into evalrun.
+		_, ownJudgments := judg[b.bench]
+		if dir != "" && replay.MissingUpstream(dir, b.bench, ownJudgments) == "" {
+			cfg.DataDir = dir
+		} else {
+			builtin = append(builtin, b.bench)
+		}
 		judged := b.judge
 		if f, ok := judg[b.bench]; ok {
 			cfg.Judgments, judged = f, true
-		} else if _, err := os.Stat(filepath.Join(dir, b.file)); err != nil {
-			if *benches != "" {
-				return e.fail(prefix, fmt.Errorf("--bench %s: no data: %s is not in %s (%s fetches it)", b.bench, b.file, dir, datadir.FetchCommand))
-			}
-			skipped = append(skipped, fmt.Sprintf("%s (no %s in the data directory)", b.bench, b.file))
-			fmt.Fprintf(e.stderr, "%s: %s: no data (%s), skipped\n", prefix, b.bench, b.file)
-			continue
 		}
 		if q, ok := targets[b.bench]; ok {
 			cfg.Target = q
@@ -167,35 +208,31 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		if judged {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "oracle"})
 		}
+		cfg.Routers = append(cfg.Routers, replay.Router{Name: "length"})
+		for _, f := range scores[b.bench] {
+			cfg.Routers = append(cfg.Routers, replay.Router{Name: "scores", File: f})
+		}
 		if *bert != "" {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "bert", Model: *bert})
 		}
 		if *encoder != "" && judged {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "encoder", Model: *encoder})
 		}
-		cfgs = append(cfgs, cfg)
-	}
-	if len(cfgs) == 0 {
-		return e.fail(prefix, fmt.Errorf("no benchmark has data in %s (%s fetches it)", dir, datadir.FetchCommand))
-	}
-
-	var reps []*eval.Report
-	for i, cfg := range cfgs {
 		var names []string
 		for _, r := range cfg.Routers {
 			names = append(names, r.Name)
 		}
-		fmt.Fprintf(e.stderr, "%s: benchmark %d of %d: %s: replaying %s\n", prefix, i+1, len(cfgs), cfg.Bench, strings.Join(names, ", "))
+		fmt.Fprintf(e.stderr, "%s: benchmark %d of %d: %s: replaying %s\n", prefix, i+1, len(benches), b.bench, strings.Join(names, ", "))
 		start := time.Now()
 		rep, err := replay.Run(ctx, cfg)
 		if err != nil {
-			return e.fail(prefix, fmt.Errorf("%s: %v", cfg.Bench, paperFlagError(err, map[string]string{"bert": *bert, "encoder": *encoder})))
+			return e.fail(prefix, fmt.Errorf("%s: %v", b.bench, paperFlagError(err, models)))
 		}
 		unit := "requests"
 		if rep.Dialogues > 0 {
 			unit = "turns"
 		}
-		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results (%.1f s)\n", prefix, cfg.Bench, rep.N, unit, len(rep.Routers), time.Since(start).Seconds())
+		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results (%.1f s)\n", prefix, b.bench, rep.N, unit, len(rep.Routers), time.Since(start).Seconds())
 		reps = append(reps, rep)
 	}
 	if err := ctx.Err(); err != nil {
@@ -210,43 +247,20 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return e.fail(prefix, err)
 	}
+	switch len(builtin) {
+	case 0:
+		settings += " Data: the upstream files."
+	case len(benches):
+		settings += " Data: the packs built into evalrun."
+	default:
+		settings += fmt.Sprintf(" Data: the packs built into evalrun for %s, the upstream files for the others.", strings.Join(builtin, ", "))
+	}
 	fmt.Fprintf(e.stderr, "%s: writing the report, curves and figures to %s\n", prefix, *out)
-	if err := paper.Write(*out, reps, paper.Options{Settings: settings, Skipped: skipped}); err != nil {
+	if err := paper.Write(*out, reps, paper.Options{Settings: settings}); err != nil {
 		return e.fail(prefix, err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))
 	return exitOK
-}
-
-// selectBenches is --bench LIST: the benchmarks named, in the paper's
-// order; every one when LIST is empty.
-func selectBenches(list string) ([]paperBench, error) {
-	if list == "" {
-		return paperBenches, nil
-	}
-	want := map[string]bool{}
-	for _, name := range strings.Split(list, ",") {
-		name = strings.TrimSpace(name)
-		if !contains(paperBenchNames(), name) {
-			return nil, fmt.Errorf("--bench %q: unknown benchmark (want %s)%s", name, strings.Join(paperBenchNames(), ", "), suggest(name, paperBenchNames()))
-		}
-		want[name] = true
-	}
-	var out []paperBench
-	for _, b := range paperBenches {
-		if want[b.bench] {
-			out = append(out, b)
-		}
-	}
-	return out, nil
-}
-
-func paperBenchNames() []string {
-	var out []string
-	for _, b := range paperBenches {
-		out = append(out, b.bench)
-	}
-	return out
 }
 
 // checkPaperFlags checks what every replay of evalrun paper shares, so
@@ -290,21 +304,29 @@ func checkAlphas(alphas map[string]float64) error {
 	return nil
 }
 
-// checkPerBench refuses a bench=VALUE flag for a benchmark that --bench
-// leaves out (it would be silently ignored), and a judgments file that
-// is not there.
-func checkPerBench(selected []paperBench, list string, flags map[string]benchValues) error {
+// lists is b as a benchLists (one value per benchmark).
+func (b benchValues) lists() benchLists {
+	out := benchLists{}
+	for k, v := range b {
+		out[k] = []string{v}
+	}
+	return out
+}
+
+// checkPerBench refuses a bench=VALUE flag (by flag name) for a
+// benchmark that --bench list leaves out, which would be silently
+// ignored, and a judgments file that is not there.
+func checkPerBench(selected []paperBench, list string, flags map[string]benchLists, judg benchValues) error {
 	for _, name := range slices.Sorted(maps.Keys(flags)) {
 		for _, b := range slices.Sorted(maps.Keys(flags[name])) {
 			if !slices.ContainsFunc(selected, func(p paperBench) bool { return p.bench == b }) {
-				return fmt.Errorf("--%s %s=%s: %s is not among --bench %s", name, b, flags[name][b], b, list)
+				return fmt.Errorf("--%s %s=%s: %s is not among --bench %s", name, b, flags[name][b][0], b, list)
 			}
 		}
 	}
-	for _, b := range slices.Sorted(maps.Keys(flags["judgments"])) {
-		f := flags["judgments"][b]
-		if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() {
-			return fmt.Errorf("--judgments %s=%s: no such file", b, f)
+	for _, b := range slices.Sorted(maps.Keys(judg)) {
+		if st, err := os.Stat(judg[b]); err != nil || !st.Mode().IsRegular() {
+			return fmt.Errorf("--judgments %s=%s: no such file", b, judg[b])
 		}
 	}
 	return nil
@@ -314,9 +336,9 @@ func checkPerBench(selected []paperBench, list string, flags map[string]benchVal
 // router that flag added: the replay names its own flags ("--router
 // encoder: ..."), which evalrun paper does not have.
 func paperFlagError(err error, models map[string]string) error {
-	for name, dir := range models {
-		if rest, ok := strings.CutPrefix(err.Error(), "--router "+name+": "); ok && dir != "" {
-			return fmt.Errorf("--%s %s: %s", name, dir, rest)
+	for _, name := range slices.Sorted(maps.Keys(models)) {
+		if rest, ok := strings.CutPrefix(err.Error(), "--router "+name+": "); ok && models[name] != "" {
+			return fmt.Errorf("--%s %s: %s", name, models[name], rest)
 		}
 	}
 	return err

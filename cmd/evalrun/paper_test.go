@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,9 +20,22 @@ func paperRun(t *testing.T, args ...string) (string, int) {
 	return out + errs, code
 }
 
-// A data directory with only some benchmarks' files: the others are
-// skipped and named, the settings reach the report, and the files are
-// byte-identical twice.
+// withoutPaperProgress is paper's stderr without its progress lines (the
+// benchmark it starts, and what it found), which precede an error found
+// by a replay.
+func withoutPaperProgress(stderr string) string {
+	var out []string
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		if !regexp.MustCompile(`^evalrun paper: (benchmark \d+ of \d+: |\w+: \d+ (requests|turns), )`).MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "")
+}
+
+// A data directory with only some benchmarks' files: the others are read
+// from the built-in packs, which the report says; the settings reach the
+// report, and the files are byte-identical twice.
 func TestPaperFixture(t *testing.T) {
 	data := t.TempDir()
 	for _, f := range []string{"gsm8k/test.jsonl", "routellm/gsm8k/gsm8k_responses.csv", "mtbench101/mtbench101.jsonl"} {
@@ -34,35 +48,48 @@ func TestPaperFixture(t *testing.T) {
 	}
 	a, b := filepath.Join(t.TempDir(), "report"), filepath.Join(t.TempDir(), "report")
 	for _, out := range []string{a, b} {
-		msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "gsm8k=0.6", "--alpha", "gsm8k=0.125")
+		msg, code := paperRun(t, "--data", data, "--out", out, "--seeds", "3", "--bootstrap", "7", "--seed", "5", "--by-domain", "--target", "gsm8k=0.6", "--alpha", "gsm8k=0.125",
+			"--scores", "gsm8k=../../replay/testdata/gsm8k4.csv")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, msg)
-		}
-		for _, b := range []string{"mmlu", "mtbench"} {
-			if !strings.Contains(msg, b+": no data") {
-				t.Errorf("%s not reported as skipped: %s", b, msg)
-			}
 		}
 	}
 	md, err := os.ReadFile(filepath.Join(a, "REPORT.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Skipped: mmlu (no routellm/mmlu/responses in the data directory)", "## gsm8k in detail", "## mtbench101 in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
+	for _, s := range []string{"Data: the packs built into evalrun for mmlu, mtbench, the upstream files for the others.", "## gsm8k in detail", "## mtbench101 in detail", "averaged over 3 seeds from seed 5", "from 7 bootstrap resamples"} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("REPORT.md has no %q", s)
 		}
 	}
 	reps, err := regress.Load(filepath.Join(a, "results.json"))
-	if err != nil || len(reps) != 2 || reps[0].Bench != "gsm8k" || reps[0].Target != 0.6 || reps[0].Profile.Alpha != 0.125 {
+	if err != nil || len(reps) != 4 || reps[1].Bench != "gsm8k" || reps[1].N != 4 || reps[1].Target != 0.6 || reps[1].Profile.Alpha != 0.125 || reps[0].N != 14042 {
 		t.Fatalf("results.json: %v %+v", err, reps)
 	}
 	var routers []string
-	for _, r := range reps[0].Routers {
+	for _, r := range reps[1].Routers {
 		routers = append(routers, r.Router)
 	}
-	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle" || reps[0].Routers[0].Seeds != 3 || reps[0].Routers[3].CI.Resamples != 7 || reps[0].Routers[3].CI.VsRandom == nil {
-		t.Errorf("gsm8k routers %v: %+v", routers, reps[0].Routers)
+	if strings.Join(routers, ",") != "random,slm-only,llm-only,oracle,length,mine,costly" || reps[1].Routers[0].Seeds != 3 || reps[1].Routers[3].CI.Resamples != 7 || reps[1].Routers[3].CI.VsRandom == nil {
+		t.Errorf("gsm8k routers %v: %+v", routers, reps[1].Routers)
+	}
+	if r := reps[2].Routers; len(r) != 8 || r[6].Router != "length" || len(r[6].AtShare) != 3 {
+		t.Errorf("mtbench101 routers %+v", r)
+	}
+	// the new routers are in the tables and the figures' legends
+	for _, s := range []string{"| length ", "| mine ", "[length (with context)](curves/mtbench101_length_with.csv)"} {
+		if !strings.Contains(string(md), s) {
+			t.Errorf("REPORT.md has no %q", s)
+		}
+	}
+	for _, f := range []string{"gsm8k_quality_share.svg", "gsm8k_quality_latency.svg", "mtbench101_latency_share.svg"} {
+		svg, _ := os.ReadFile(filepath.Join(a, f))
+		for _, name := range []string{"oracle", "length", "mine"} {
+			if !strings.Contains(string(svg), ">"+name) && !(name != "length" && strings.HasPrefix(f, "mtbench101")) {
+				t.Errorf("%s has no %s in its legend", f, name)
+			}
+		}
 	}
 	for _, f := range []string{"gsm8k_quality_latency.png", "gsm8k_quality_share.svg", "curves/gsm8k_random.csv", "mtbench101_latency_share.png"} {
 		x, err := os.ReadFile(filepath.Join(a, f))
@@ -96,10 +123,10 @@ func TestPaperErrors(t *testing.T) {
 		{[]string{"--confidence", "1.5"}, "evalrun paper: --confidence 1.5: want a level in (0, 1)"},
 		{[]string{"--encoder", "nosuchdir"}, "evalrun paper: --encoder nosuchdir: not a directory"},
 		{[]string{"--bert", empty}, "evalrun paper: --bert " + empty + ": no model.onnx"},
-		{[]string{"--bench", "gsm8k,mmlx"}, `--bench "mmlx": unknown benchmark (want mmlu, gsm8k, mtbench101, mtbench) (did you mean "mmlu"?)`},
+		{[]string{"--bench", "gsm8k,mmlo"}, `--bench "mmlo": unknown benchmark (want mmlu, gsm8k, mtbench101, mtbench) (did you mean "mmlu"?)`},
 		{[]string{"--bench", "gsm8k", "--target", "mmlu=0.7"}, "--target mmlu=0.7: mmlu is not among --bench gsm8k"},
+		{[]string{"--bench", "gsm8k", "--scores", "mtbench=s.csv"}, "--scores mtbench=s.csv: mtbench is not among --bench gsm8k"},
 		{[]string{"--judgments", "gsm8k=" + filepath.Join(empty, "j.parquet")}, "--judgments gsm8k=" + filepath.Join(empty, "j.parquet") + ": no such file"},
-		{[]string{"--data", empty, "--bench", "mmlu"}, "--bench mmlu: no data: routellm/mmlu/responses is not in " + empty},
 	} {
 		args := append([]string{"--out", t.TempDir()}, c.args...)
 		if !slices.Contains(args, "--data") {
@@ -110,27 +137,25 @@ func TestPaperErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and one line with %q", c.args, code, out, errs, c.want)
 		}
 	}
-	if msg, code := paperRun(t, "--data", empty, "--out", t.TempDir()); code != 2 || !strings.Contains(msg, "no benchmark has data in "+empty) {
-		t.Errorf("no data: exit %d, %q", code, msg)
-	}
 	if msg, code := paperRun(t, "--help"); code != 0 || !strings.Contains(msg, "Usage: evalrun paper") {
 		t.Errorf("--help: exit %d, %q", code, msg)
 	}
 }
 
-// --bench replays the benchmarks named, in the paper's order whatever
-// the order given, and says on stderr which one it is at.
+// --bench replays the benchmarks named, and paper says on stderr which
+// one it is at (two routers per router on dialogues: with and without
+// context) and when it writes the files.
 func TestPaperBench(t *testing.T) {
 	out := t.TempDir()
-	stdout, errs, code := evalrun(t, "paper", "--data", "../../testdata/data", "--out", out, "--bench", "mtbench,gsm8k", "--bootstrap", "0", "--seeds", "2")
+	stdout, errs, code := evalrun(t, "paper", "--data", "../../testdata/data", "--out", out, "--bench", "gsm8k,mtbench", "--bootstrap", "0", "--seeds", "2")
 	if code != 0 || stdout != "wrote "+filepath.Join(out, "REPORT.md")+"\n" {
 		t.Fatalf("exit %d, stdout %q: %s", code, stdout, errs)
 	}
 	for _, want := range []string{
-		"evalrun paper: benchmark 1 of 2: gsm8k: replaying random, slm-only, llm-only, oracle\n",
-		"evalrun paper: gsm8k: 4 requests, 4 router results (",
-		"evalrun paper: benchmark 2 of 2: mtbench: replaying random, slm-only, llm-only, oracle\n",
-		"evalrun paper: mtbench: 6 turns, 8 router results (",
+		"evalrun paper: benchmark 1 of 2: gsm8k: replaying random, slm-only, llm-only, oracle, length\n",
+		"evalrun paper: gsm8k: 4 requests, 5 router results (",
+		"evalrun paper: benchmark 2 of 2: mtbench: replaying random, slm-only, llm-only, oracle, length\n",
+		"evalrun paper: mtbench: 6 turns, 10 router results (",
 		"evalrun paper: writing the report, curves and figures to " + out + "\n",
 	} {
 		if !strings.Contains(errs, want) {
@@ -140,9 +165,6 @@ func TestPaperBench(t *testing.T) {
 	reps, err := regress.Load(filepath.Join(out, "results.json"))
 	if err != nil || len(reps) != 2 || reps[0].Bench != "gsm8k" || reps[1].Bench != "mtbench" {
 		t.Fatalf("results.json: %v, %d reports", err, len(reps))
-	}
-	if md, _ := os.ReadFile(filepath.Join(out, "REPORT.md")); strings.Contains(string(md), "Skipped") {
-		t.Error("REPORT.md names benchmarks --bench left out as skipped")
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,12 +13,17 @@ import (
 	"github.com/edgeroute/edgeroute/eval"
 )
 
+// sharedDataDir is the upstream data beside the checkout (the
+// development and CI layout).
+var sharedDataDir = filepath.Join("..", "..", "..", "shared", "data")
+
+// sharedData skips tests that read the upstream files themselves, where
+// they are not.
 func sharedData(t *testing.T) string {
-	d := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("needs the benchmark data at %s (shared/ beside the checkout, the development and CI layout; from the checkout, bash scripts/fetch_data.sh ../shared/data fills it): %v", d, err)
+	if _, err := os.Stat(sharedDataDir); err != nil {
+		t.Skipf("reads the upstream files, and there are none at %s (shared/ beside the checkout, the development and CI layout; from the checkout, bash scripts/fetch_data.sh ../shared/data fills it): %v", sharedDataDir, err)
 	}
-	return d
+	return sharedDataDir
 }
 
 // replayJSON replays and parses the JSON report; without a --bootstrap
@@ -53,16 +59,7 @@ func TestRealDataBaselines(t *testing.T) {
 	read := func(paths ...string) stats {
 		var s stats
 		for _, p := range paths {
-			f, err := os.Open(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows, err := csv.NewReader(f).ReadAll()
-			f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range rows[1:] {
+			for _, r := range rawRows(t, p) {
 				s.n++
 				s.words += float64(len(strings.Fields(r[0])))
 				if r[1] == "True" {
@@ -112,7 +109,73 @@ func TestRealDataBaselines(t *testing.T) {
 	}
 }
 
+// rawRows are the data rows of a RouteLLM results CSV (prompt, the
+// weak model's correctness, the strong one's, ...), read with encoding/csv.
+func rawRows(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows[1:]
+}
+
 func within(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+
+// The oracle is the bound at alpha 0: it sends the a requests only the LLM
+// gets right first, then the b ties, then the c only the SLM gets right.
+// Its quality above the SLM's rises by 1/n per request over shares
+// [0, a/n], stays at a/n over the ties and falls by 1/n per request over
+// the last c/n, so the area between it and the SLM's quality is
+// (a^2/2 + a b + a c - c^2/2) / n^2, and with the gap q_LLM - q_SLM =
+// (a - c)/n,
+//
+//	APGR = (a^2/2 + a b + a c - c^2/2) / (n (a - c)),
+//
+// from the joint counts of the raw CSVs: GSM8K 1.125, MMLU 1.285 to 3
+// decimals (RouteLLM's files: a = 383, b = 841, c = 95; a = 2497, b =
+// 10803, c = 742).
+func TestRealDataOracleBound(t *testing.T) {
+	d := sharedData(t)
+	mmlu, _ := filepath.Glob(filepath.Join(d, "routellm", "mmlu", "responses", "mmlu_*.csv"))
+	for _, c := range []struct {
+		bench string
+		files []string
+		want  float64
+	}{
+		{"gsm8k", []string{filepath.Join(d, "routellm", "gsm8k", "gsm8k_responses.csv")}, 1.125},
+		{"mmlu", mmlu, 1.285},
+	} {
+		var a, b, cc float64
+		for _, f := range c.files {
+			for _, r := range rawRows(t, f) {
+				switch weak, strong := r[1] == "True", r[2] == "True"; {
+				case strong && !weak:
+					a++
+				case weak && !strong:
+					cc++
+				default:
+					b++
+				}
+			}
+		}
+		n := a + b + cc
+		bound := (a*a/2 + a*b + a*cc - cc*cc/2) / (n * (a - cc))
+		rep := replayJSON(t, "--bench", c.bench, "--router", "oracle,random", "--seeds", "2", "--data", d, "--alpha", "0")
+		oracle := rep.Routers[0]
+		if !within(oracle.APGR, bound, 1e-9) || math.Round(1000*oracle.APGR)/1000 != c.want || math.Round(1000*bound)/1000 != c.want {
+			t.Errorf("%s: oracle APGR %v, the bound from the joint counts %v (a %v, b %v, c %v); want %v to 3 decimals", c.bench, oracle.APGR, bound, a, b, cc, c.want)
+		}
+		if random := rep.Routers[1]; !(random.APGR < oracle.APGR) {
+			t.Errorf("%s: random's APGR %v beats the bound %v", c.bench, random.APGR, oracle.APGR)
+		}
+	}
+}
 
 // The oracle's peak: SLM quality plus the share where only the LLM is right
 // (GSM8K: (842 + 383)/1319; MMLU: (9560 + 2497)/14042 from the joint counts

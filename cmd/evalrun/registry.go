@@ -29,8 +29,10 @@ func commands() []command {
 	return []command{
 		{"check", "compare a run's JSON with a baseline; exit 1 on a routing regression", runCheck},
 		{"help", "show the help of evalrun or of one command", runHelp},
-		{"import", "convert other tools' results into a judgments Parquet file", runImport},
-		{"paper", "replay every benchmark with data and write the paper's tables and figures", runPaper},
+		{"import", "convert other tools' results into a judgments file, or your own eval set into a pack", runImport},
+		{"pack", "make a built-in benchmark's pack again from its upstream files", runPack},
+		{"packs", "list the benchmark packs built into evalrun", runPacks},
+		{"paper", "replay every benchmark and write the paper's tables and figures", runPaper},
 	}
 }
 
@@ -65,6 +67,12 @@ var formats = []format{
 	}},
 	{"json", func(w io.Writer, rep *eval.Report, points int) error {
 		return reports.WriteJSON(w, reports.Thinned(rep, points))
+	}},
+	{"scores", func(w io.Writer, rep *eval.Report, _ int) error {
+		if err := reports.WriteScores(w, rep); err != nil {
+			return fmt.Errorf("--format scores: %v", err)
+		}
+		return nil
 	}},
 }
 
@@ -108,11 +116,12 @@ type importFormat struct {
 }
 
 var importFormats = []importFormat{
+	{"dialogues", "FILE.jsonl... with --bench-name: your own dialogues, one line per turn and model (dialogue_id, turn, user, reference, model, quality, response)", importDialogues},
 	{"fastchat", "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)", importFastChat},
 	{"lmeval", "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output", importLMEval},
 	{"merge", "A.parquet B.parquet... [--out FILE] [--slm M] [--llm M]: judgments files of one benchmark (from evalrun import) combined into one; a request judged differently for one model in two files is an error", importMerge},
 	{"opencompass", "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs", importOpenCompass},
-	{"plain", "FILE.csv|FILE.jsonl|-...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); - reads stdin (CSV, or JSONL when it starts with {)", importPlain},
+	{"plain", "FILE.csv|FILE.jsonl|-...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); - reads stdin (CSV, or JSONL when it starts with {); with --bench-name, the rows of your own eval set (prompt, record_id, domain, model, quality, response)", importPlain},
 	{"routellm", "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory", importRouteLLM},
 }
 

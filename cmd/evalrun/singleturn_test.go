@@ -36,10 +36,11 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 // Quality: SLM 2/4 = 0.5, LLM 3/4 = 0.75.
 // Mean latency: SLM 0.04*13/4 + 0.08 = 0.21; LLM 0.065 + 1.625e-7 + 0.070000125 = 0.1350002875.
 //
-// Oracle: p = 1 for records 1 and 2 (only the LLM is right). T_e - T_s =
+// Oracle: p = 1/2 + gain/2: 1 for records 1 and 2 (only the LLM is right),
+// 1/2 for record 0 (both right), 0 for record 3 (only the SLM). T_e - T_s =
 // -0.02 L_p + L_p/2e7 - 0.009999875, so the fused scores are
 //
-//	0: 0 + 0.05*0.089999675 = 0.00449998375
+//	0: 0.5 + 0.05*0.089999675 = 0.50449998375
 //	1: 1 + 0.05*0.049999775 = 1.00249998875
 //	2: 1 + 0.05*0.129999575 = 1.00649997875
 //	3: 0 + 0.05*0.029999825 = 0.00149999125
@@ -71,7 +72,7 @@ func TestReplayHandWorked(t *testing.T) {
 	want := []eval.Point{
 		{Threshold: 1.00649997875, Quality: 0.5, Latency: 0.21, LLMShare: 0},
 		{Threshold: 1.00249998875, Quality: 0.75, Latency: 0.17750010625, LLMShare: 0.25},
-		{Threshold: 0.00449998375, Quality: 1, Latency: 0.1650001625, LLMShare: 0.5},
+		{Threshold: 0.50449998375, Quality: 1, Latency: 0.1650001625, LLMShare: 0.5},
 		{Threshold: 0.00149999125, Quality: 1, Latency: 0.14250024375, LLMShare: 0.75},
 		{Threshold: 0.00149999125, Quality: 0.75, Latency: 0.1350002875, LLMShare: 1},
 	}

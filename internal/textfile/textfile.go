@@ -15,8 +15,10 @@ package textfile
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,4 +82,76 @@ func (c *CSV) Read() ([]string, error) {
 		return nil, &csv.ParseError{StartLine: start, Line: line, Column: i + 1, Err: fmt.Errorf("field %d: %v", i+1, NotUTF8(f[off]))}
 	}
 	return rec, nil
+}
+
+// Records reads a CSV file with a header of known columns, in any order:
+// for each record after it, fn gets the record's line and its cells by
+// column name, a cell being absent (false) when the file has no such
+// column or the cell is empty. A header naming a column that is not
+// known, one twice, or lacking a required one is an error naming the
+// file (name) and its line 1; an error of fn is returned as "name line
+// N: ...".
+func (c *CSV) Records(name string, known, required []string, fn func(line int, cell func(column string) (string, bool)) error) error {
+	col, err := c.header(name, known, required)
+	if err != nil {
+		return err
+	}
+	for {
+		fields, err := c.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return CSVError(name, err)
+		}
+		line, _ := c.FieldPos(0)
+		cell := func(column string) (string, bool) {
+			i, ok := col[column]
+			if !ok || fields[i] == "" {
+				return "", false
+			}
+			return fields[i], true
+		}
+		if err := fn(line, cell); err != nil {
+			return fmt.Errorf("%s line %d: %v", name, line, err)
+		}
+	}
+}
+
+// header reads the header of Records: each column's index by name.
+func (c *CSV) header(name string, known, required []string) (map[string]int, error) {
+	header, err := c.Read()
+	if err != nil {
+		return nil, CSVError(name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if !slices.Contains(known, h) {
+			return nil, fmt.Errorf("%s line 1: unknown column %q (want %s)", name, h, strings.Join(known, ", "))
+		}
+		if _, dup := col[h]; dup {
+			return nil, fmt.Errorf("%s line 1: column %q twice", name, h)
+		}
+		col[h] = i
+	}
+	for _, need := range required {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s line 1: no %q column", name, need)
+		}
+	}
+	return col, nil
+}
+
+// CSVError names the file (name) and the line of an error reading a CSV
+// file; io.EOF, read where a record was due, is an empty file.
+func CSVError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s line %d: %v", name, pe.Line, pe.Err)
+	}
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file", name)
+	}
+	return fmt.Errorf("%s: %v", name, err)
 }

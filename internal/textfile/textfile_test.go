@@ -3,6 +3,7 @@ package textfile
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -78,6 +79,39 @@ func TestCSV(t *testing.T) {
 		var pe *csv.ParseError
 		if !errors.As(err, &pe) || pe.Line != c.line || pe.Column != c.col || !strings.Contains(pe.Err.Error(), c.byteHex+" is not UTF-8") {
 			t.Errorf("%q: %v, want line %d, field %d, byte %s", c.text, err, c.line, c.col, c.byteHex)
+		}
+	}
+}
+
+// Records hands each record's cells over by column, empty cells absent,
+// and names the file and line of every error.
+func TestRecords(t *testing.T) {
+	read := func(text string) (string, error) {
+		var got []string
+		err := NewCSV(strings.NewReader(text)).Records("f.csv", []string{"a", "b", "c"}, []string{"a"}, func(line int, cell func(string) (string, bool)) error {
+			a, _ := cell("a")
+			b, bok := cell("b")
+			if a == "bad" {
+				return errors.New("no good")
+			}
+			got = append(got, fmt.Sprintf("%d:%s/%s/%v", line, a, b, bok))
+			return nil
+		})
+		return strings.Join(got, " "), err
+	}
+	for _, c := range []struct{ text, want, err string }{
+		{"b, a\nx,1\n,2\n\"y\nz\",3\n", "2:1/x/true 3:2//false 4:3/y\nz/true", ""},
+		{"a\n1\n", "2:1//false", ""},
+		{"a\n1\nbad\n", "2:1//false", "f.csv line 3: no good"},
+		{"a,d\n", "", `f.csv line 1: unknown column "d" (want a, b, c)`},
+		{"a,b,a\n", "", `f.csv line 1: column "a" twice`},
+		{"b,c\n", "", `f.csv line 1: no "a" column`},
+		{"", "", "f.csv: empty file"},
+		{"a,b\n1\n", "", "f.csv line 2: wrong number of fields"},
+	} {
+		got, err := read(c.text)
+		if got != c.want || (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("%q: %q, %v; want %q, %q", c.text, got, err, c.want, c.err)
 		}
 	}
 }

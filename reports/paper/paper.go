@@ -39,8 +39,6 @@ import (
 type Options struct {
 	// Settings is one line saying how the replays ran (seeds, resamples).
 	Settings string
-	// Skipped lists benchmarks left out, each with the reason.
-	Skipped []string
 }
 
 // JSONPoints is the number of points per curve in results.json.
@@ -208,9 +206,6 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 		"with every available router. Every number is recomputable from the data files and the formulas in the README.\n")
 	if opt.Settings != "" {
 		fmt.Fprintf(w, "\n%s\n", opt.Settings)
-	}
-	for _, s := range opt.Skipped {
-		fmt.Fprintf(w, "\nSkipped: %s\n", s)
 	}
 
 	w.WriteString("\n## Latency profile (Table I)\n\n")

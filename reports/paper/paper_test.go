@@ -38,7 +38,7 @@ func testReports() []*eval.Report {
 					VsRandom: &eval.Paired{APGR: iv(-0.0001, 0.05), Latency: iv(math.NaN(), math.NaN()), LLMShare: iv(math.NaN(), math.NaN())}}},
 			{Router: "slm-only", Curve: line[:1], APGR: 0, AUC: 0.6, CPT: map[string]float64{}},
 		}}
-	share := map[string]eval.Point{"50": {Latency: 14, LLMShare: 0.5}}
+	share := []eval.Point{{Latency: 14, LLMShare: 0.5}}
 	multi := &eval.Report{Bench: "mtbench101", N: 6, Dialogues: 2, Profile: eval.Params{Profile: "paper", Alpha: 0.05},
 		SLM: eval.Baseline{Model: "SLM", Latency: 9.5}, LLM: eval.Baseline{Model: "LLM", Latency: 17.9},
 		Routers: []eval.RouterResult{
@@ -63,7 +63,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestWrite(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
-	opt := Options{Settings: "Settings: test.", Skipped: []string{"mmlu (no data)"}}
+	opt := Options{Settings: "Settings: test."}
 	for _, dir := range []string{a, b} {
 		if err := Write(dir, testReports(), opt); err != nil {
 			t.Fatal(err)
@@ -104,7 +104,6 @@ func TestWrite(t *testing.T) {
 	}
 	for _, line := range []string{
 		"Settings: test.",
-		"Skipped: mmlu (no data)",
 		"over 100 resamples",
 		"Without judgments, hence without quality, target and metrics: mtbench101",
 		"![gsm8k_quality_latency](gsm8k_quality_latency.png)",

@@ -1,0 +1,44 @@
+package eval
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// The radix order is the stable comparison sort's, on values of every
+// sign and magnitude with many ties.
+func TestAscendingIsStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	special := []float64{0, 1, -1, math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64, 1e-300, 2.5}
+	for trial := range 200 {
+		n := rng.IntN(300)
+		vs := make([]float64, n)
+		for i := range vs {
+			switch rng.IntN(3) {
+			case 0:
+				vs[i] = special[rng.IntN(len(special))]
+			case 1:
+				vs[i] = float64(rng.IntN(5)) - 2
+			default:
+				vs[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
+			}
+		}
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(vs[a], vs[b]) })
+		if got := ascending(vs); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %v\n got order %v\nwant order %v", trial, vs, got, want)
+		}
+	}
+	if got := ascending([]float64{0, math.Copysign(0, -1), -1e-320}); !slices.Equal(got, []int32{2, 1, 0}) {
+		t.Errorf("-1e-320, -0, 0: order %v, want [2 1 0]", got)
+	}
+	if got := ascending(nil); len(got) != 0 {
+		t.Errorf("empty: %v", got)
+	}
+}

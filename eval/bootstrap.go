@@ -127,6 +127,16 @@ type Weights []float64
 type Bootstrap struct {
 	N, R int
 	Seed int64
+	// Progress, when set, is told of each resample done. This package
+	// does no I/O: the caller decides what a step shows (a
+	// *progress.Bar on stderr in evalrun). Its Add is called from
+	// several goroutines at once.
+	Progress Progress
+}
+
+// Progress follows a long computation: Add(k) records k more steps done.
+type Progress interface {
+	Add(k int)
 }
 
 // Weights fills w (length N) with resample k: N draws with replacement.
@@ -182,6 +192,9 @@ func (b Bootstrap) run(conf float64, shares []float64, worker func() resampleMet
 				}
 				for i := range shares {
 					ci.shareValues[i][0][r], ci.shareValues[i][1][r] = out.quality[i], out.latency[i]
+				}
+				if b.Progress != nil {
+					b.Progress.Add(1)
 				}
 			}
 		}()

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -370,6 +371,40 @@ func TestBootstrapDialogues(t *testing.T) {
 	for k, iv := range []Interval{ci.Latency, ci.LLMShare, ci.APGR} {
 		if !(iv.Lo <= full[k] && full[k] <= iv.Hi) || iv.N != 100 {
 			t.Errorf("metric %d: %v outside its interval %+v", k, full[k], iv)
+		}
+	}
+}
+
+// stepCounter counts the steps reported to it (from several goroutines).
+type stepCounter struct{ n atomic.Int64 }
+
+func (c *stepCounter) Add(k int) { c.n.Add(int64(k)) }
+
+// A bootstrap reports one step per resample, single-turn or dialogues,
+// and its intervals are the same with and without a progress.
+func TestBootstrapProgress(t *testing.T) {
+	ds, p := smallDialogues(30)
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, KeepSums: true}
+	pts := rp.Sweep(ds, p, 20)
+	items := [][]Item{randomItems(100, 3), randomItems(100, 4)}
+	for _, c := range []struct {
+		name string
+		n    int
+		run  func(Bootstrap) *CI
+	}{
+		{"single-turn, two seeds", 100, func(b Bootstrap) *CI { return BootstrapSingle(items, 0.4, nil, b, 0.95) }},
+		{"dialogues", ds.Count(), func(b Bootstrap) *CI { return BootstrapDialogues([][]DialoguePoint{pts}, 5.5, nil, b, 0.95) }},
+	} {
+		b := Bootstrap{N: c.n, R: 37, Seed: 3}
+		plain := c.run(b)
+		var steps stepCounter
+		b.Progress = &steps
+		got := c.run(b)
+		if steps.n.Load() != 37 {
+			t.Errorf("%s: %d steps for 37 resamples", c.name, steps.n.Load())
+		}
+		if got.Latency != plain.Latency || got.LLMShare != plain.LLMShare || got.APGR != plain.APGR {
+			t.Errorf("%s: intervals %+v with a progress, %+v without", c.name, got.APGR, plain.APGR)
 		}
 	}
 }

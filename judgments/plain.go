@@ -1,6 +1,7 @@
 package judgments
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -72,6 +73,18 @@ func ReadPlainFile(path string, cat *Catalog, counter tokens.Counter) (bench str
 	}
 	defer f.Close()
 	return ReadPlain(f, path, jsonLines, cat, counter)
+}
+
+// ReadPlainStream reads plain-format judgments from a stream that has no
+// file name to tell the format by (stdin), named name in errors: JSONL
+// when its first character other than white space (after a byte order
+// mark) is '{', which no CSV header starts with; else CSV.
+func ReadPlainStream(r io.Reader, name string, cat *Catalog, counter tokens.Counter) (bench string, js []Judgment, err error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(4096) // what there is of the first 4 KiB
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte(textfile.BOM)), " \t\r\n")
+	jsonLines := len(head) > 0 && head[0] == '{'
+	return ReadPlain(br, name, jsonLines, cat, counter)
 }
 
 // ReadPlain reads plain-format judgments; jsonLines selects JSONL, else

@@ -13,7 +13,7 @@ import (
 func sharedData(t testing.TB) string {
 	d := filepath.Join("..", "..", "shared", "data")
 	if _, err := os.Stat(d); err != nil {
-		t.Skipf("no shared data at %s: %v", d, err)
+		t.Skipf("needs the benchmark data at %s (shared/ beside the checkout, the development and CI layout): %v", d, err)
 	}
 	return d
 }

@@ -3,9 +3,11 @@ package replay
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
@@ -34,17 +36,26 @@ type engine interface {
 }
 
 // resamples are the bootstrap settings of an engine (R = 0: none), and
-// the LLM shares whose operating points get intervals.
+// the LLM shares whose operating points get intervals, and where its
+// progress is shown.
 type resamples struct {
 	r      int
 	seed   int64
 	conf   float64
 	shares []float64
+	stderr io.Writer
+}
+
+// of is the bootstrap of n units for the named router replay, with a
+// progress bar on stderr; done ends the bar.
+func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
+	bar := progress.New(b.stderr, b.r, "bootstrap of "+what, "resamples")
+	return eval.Bootstrap{N: n, R: b.r, Seed: b.seed, Progress: bar}, bar.Finish
 }
 
 // newEngine builds the engine of a benchmark from its input, on the link.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l *link) (engine, error) {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil)}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil), stderr: cfg.Stderr}
 	if in.dialogues == nil {
 		st := newSingleTurn(cfg, in, alpha, mean, boot)
 		if l.tails {
@@ -115,7 +126,9 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	if seeds != nil {
-		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		bs, done := e.boot.of(len(e.reqs), sr.name)
+		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, bs, e.boot.conf)
+		done()
 	}
 	return r, nil
 }
@@ -240,7 +253,9 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 		r.Switches, r.Reprefill = &sw, &re
 	}
 	if v.KeepSums {
-		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		bs, done := e.boot.of(e.ds.Count(), sr.name+" ("+variant+" context)")
+		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, bs, e.boot.conf)
+		done()
 	}
 	return r, nil
 }

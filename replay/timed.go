@@ -209,7 +209,9 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 		r.AtShare = atShares(r.Curve, tails, e.boot.shares)
 	}
 	if seeds != nil {
-		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		bs, done := e.boot.of(len(e.reqs), sr.name)
+		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, bs, e.boot.conf)
+		done()
 	}
 	return r, nil
 }

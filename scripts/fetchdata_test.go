@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,10 @@ import (
 
 const shared = "../../shared/data"
 
-type entry struct{ path, sum, url string }
+type entry struct {
+	path, sum, url string
+	size           int64
+}
 
 // manifest reads scripts/MANIFEST.tsv independently of the script.
 func manifest(t *testing.T) []entry {
@@ -42,7 +46,11 @@ func manifest(t *testing.T) []entry {
 			t.Fatalf("MANIFEST.tsv line %d: %d columns, want 4", n, len(cols))
 		}
 		if n > 1 {
-			es = append(es, entry{cols[0], cols[2], cols[3]})
+			size, err := strconv.ParseInt(cols[1], 10, 64)
+			if err != nil {
+				t.Fatalf("MANIFEST.tsv line %d: size %q", n, cols[1])
+			}
+			es = append(es, entry{cols[0], cols[2], cols[3], size})
 		}
 	}
 	return es
@@ -51,7 +59,7 @@ func manifest(t *testing.T) []entry {
 func needShared(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("no shared data at %s", shared)
+		t.Skipf("needs the benchmark data at %s (the development layout, ../shared beside the checkout) to serve as a mirror: %v", shared, err)
 	}
 }
 
@@ -66,7 +74,12 @@ func fetch(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
-		t.Skip("no bash")
+		t.Skip("fetch_data.sh is a bash script, and bash is not installed")
+	}
+	// Reading the script makes go test's cache depend on its content (the
+	// cache sees the files a test opens, not those bash opens).
+	if _, err := os.ReadFile("fetch_data.sh"); err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.Command(bash, append([]string{"fetch_data.sh"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -225,27 +238,30 @@ func (m *mirrorServer) takeRequests() []string {
 	return r
 }
 
-// The whole manifest over HTTP from 127.0.0.1, as a user gets it from
-// upstream; then what later runs do: skip verified files, repair a damaged
-// one, refuse a corrupted download, fall back to wget, say that a
-// downloader is missing, and fetch and record the --hf files.
+// The whole manifest and the --hf files over HTTP from 127.0.0.1 into a
+// directory that does not exist yet, as a user gets them from upstream;
+// then what later runs do: skip verified files, repair a damaged one,
+// refuse a corrupted download, fall back to wget, say that a downloader
+// is missing, and verify the --hf files against their recorded checksums.
 func TestFetchOverHTTP(t *testing.T) {
 	needShared(t)
 	srv := newMirrorServer(t)
 	mirror := "FETCH_DATA_MIRROR=" + srv.URL + "/" // a trailing slash is allowed
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "new", "data")
 	es := manifest(t)
 	const victim = "gsm8k/test.jsonl"
 	victimPath := filepath.Join(dir, victim)
+	hfFiles, hfSums := serveHF(srv)
 
-	out, code := fetch(t, []string{mirror}, dir)
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d files verified (%d downloaded, 0 already present)", len(es), len(es))) {
+	out, code := fetch(t, []string{mirror}, "--hf", dir)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d files verified (%d downloaded, 0 already present)", len(es)+2, len(es)+2)) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	checkTree(t, dir, es)
+	checkHF(t, dir, hfFiles, hfSums)
 	reqs := srv.takeRequests()
-	if len(reqs) != len(es) {
-		t.Errorf("%d requests for %d files", len(reqs), len(es))
+	if len(reqs) != len(es)+2 {
+		t.Errorf("%d requests for %d files", len(reqs), len(es)+2)
 	}
 	if _, err := exec.LookPath("curl"); err == nil && !strings.Contains(reqs[0], " curl/") {
 		t.Errorf("curl is installed but the request came from %q", reqs[0])
@@ -308,7 +324,7 @@ func TestFetchOverHTTP(t *testing.T) {
 	t.Run("neither curl nor wget", func(t *testing.T) {
 		os.Remove(victimPath)
 		out, code := fetch(t, []string{mirror, restrictedPath(t)}, dir)
-		if code != 2 || !strings.Contains(out, "needs curl or wget to download "+srv.URL+"/"+victim) {
+		if code != 2 || !strings.Contains(out, "needs curl or wget to download "+srv.URL+"/"+victim+" (neither is installed)") {
 			t.Errorf("exit %d: %s", code, out)
 		}
 		noPartials(t, dir)
@@ -318,35 +334,15 @@ func TestFetchOverHTTP(t *testing.T) {
 	})
 
 	t.Run("hf", func(t *testing.T) {
-		files := map[string][]byte{
-			"mmlu/all/test-00000-of-00001.parquet":   []byte("stands for cais/mmlu all/test"),
-			"gsm8k/main/test-00000-of-00001.parquet": []byte("stands for openai/gsm8k main/test"),
+		out, code := fetch(t, []string{mirror}, "--hf", dir)
+		if want := fmt.Sprintf("(0 downloaded, %d already present)", len(es)+2); code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("exit %d, want %q: %s", code, want, out)
 		}
-		for name, b := range files {
-			srv.serve("hf/"+name, b)
-		}
-		wantSums := "" +
-			sha256Hex(files["mmlu/all/test-00000-of-00001.parquet"]) + "  mmlu/all/test-00000-of-00001.parquet\n" +
-			sha256Hex(files["gsm8k/main/test-00000-of-00001.parquet"]) + "  gsm8k/main/test-00000-of-00001.parquet\n"
-		sums := filepath.Join(dir, "hf", "SHA256SUMS")
-		for _, want := range []string{fmt.Sprintf("(2 downloaded, %d already present)", len(es)), fmt.Sprintf("(0 downloaded, %d already present)", len(es)+2)} {
-			out, code := fetch(t, []string{mirror}, "--hf", dir)
-			if code != 0 || !strings.Contains(out, want) {
-				t.Fatalf("exit %d, want %q: %s", code, want, out)
-			}
-			if b, _ := os.ReadFile(sums); string(b) != wantSums {
-				t.Errorf("SHA256SUMS:\n%s\nwant\n%s", b, wantSums)
-			}
-			for name, b := range files {
-				if got, _ := os.ReadFile(filepath.Join(dir, "hf", name)); string(got) != string(b) {
-					t.Errorf("%s: %q", name, got)
-				}
-			}
-		}
+		checkHF(t, dir, hfFiles, hfSums)
 		// Upstream changed: the recorded checksum no longer matches.
 		os.Remove(filepath.Join(dir, "hf", "gsm8k/main/test-00000-of-00001.parquet"))
 		srv.serve("hf/gsm8k/main/test-00000-of-00001.parquet", []byte("a new version"))
-		out, code := fetch(t, []string{mirror}, "--hf", dir)
+		out, code = fetch(t, []string{mirror}, "--hf", dir)
 		if code != 1 || !strings.Contains(out, "hf/gsm8k/main/test-00000-of-00001.parquet: checksum mismatch") {
 			t.Errorf("exit %d: %s", code, out)
 		}
@@ -354,8 +350,119 @@ func TestFetchOverHTTP(t *testing.T) {
 	})
 }
 
+// serveHF serves stand-ins for the two --hf files (at the paths the
+// script asks a mirror for) and returns them with the SHA256SUMS the
+// script must record for them.
+func serveHF(srv *mirrorServer) (map[string][]byte, string) {
+	files := map[string][]byte{
+		"mmlu/all/test-00000-of-00001.parquet":   []byte("stands for cais/mmlu all/test"),
+		"gsm8k/main/test-00000-of-00001.parquet": []byte("stands for openai/gsm8k main/test"),
+	}
+	for name, b := range files {
+		srv.serve("hf/"+name, b)
+	}
+	sums := "" +
+		sha256Hex(files["mmlu/all/test-00000-of-00001.parquet"]) + "  mmlu/all/test-00000-of-00001.parquet\n" +
+		sha256Hex(files["gsm8k/main/test-00000-of-00001.parquet"]) + "  gsm8k/main/test-00000-of-00001.parquet\n"
+	return files, sums
+}
+
+// checkHF asserts that dir/hf holds the files and their SHA256SUMS.
+func checkHF(t *testing.T, dir string, files map[string][]byte, wantSums string) {
+	t.Helper()
+	if b, _ := os.ReadFile(filepath.Join(dir, "hf", "SHA256SUMS")); string(b) != wantSums {
+		t.Errorf("SHA256SUMS:\n%s\nwant\n%s", b, wantSums)
+	}
+	for name, b := range files {
+		if got, _ := os.ReadFile(filepath.Join(dir, "hf", name)); string(got) != string(b) {
+			t.Errorf("%s: %q", name, got)
+		}
+	}
+}
+
+// A failed download says where else the data can come from: a mirror
+// (or, with one set, what the mirror must hold), and evalrun's --data and
+// $EDGEROUTE_DATA for data already at hand.
+func TestFetchFailureHints(t *testing.T) {
+	es := manifest(t)
+	// A downloader that fails as curl does without a network.
+	offline := restrictedPath(t)
+	bin := strings.TrimPrefix(offline, "PATH=")
+	os.WriteFile(filepath.Join(bin, "curl"), []byte("#!/bin/sh\necho 'curl: (6) Could not resolve host: raw.githubusercontent.com' >&2\nexit 6\n"), 0o755)
+	emptyMirror := t.TempDir()
+	const evalrunHint = "data you already have elsewhere needs no download: evalrun --data DIR, or EDGEROUTE_DATA=DIR"
+	for _, c := range []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"offline", []string{offline, "FETCH_DATA_MIRROR="}, []string{
+			es[0].path + ": download from " + es[0].url + " failed",
+			"no access to the upstream hosts? Set FETCH_DATA_MIRROR to a directory or an http(s) base URL",
+			evalrunHint}},
+		{"mirror without the files", []string{"FETCH_DATA_MIRROR=" + emptyMirror}, []string{
+			es[0].path + ": download from " + emptyMirror + "/" + es[0].path + " failed",
+			"FETCH_DATA_MIRROR=" + emptyMirror + " must hold the files under their manifest paths",
+			evalrunHint}},
+		{"no downloader", []string{restrictedPath(t), "FETCH_DATA_MIRROR=https://example.org/data"}, []string{
+			"needs curl or wget to download https://example.org/data/" + es[0].path + " (neither is installed), or FETCH_DATA_MIRROR set to a directory holding the files"}},
+	} {
+		dir := t.TempDir()
+		out, code := fetch(t, c.env, dir)
+		if code == 0 {
+			t.Errorf("%s: exit 0: %s", c.name, out)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", c.name, w, out)
+			}
+		}
+		noPartials(t, dir)
+	}
+}
+
+// At a terminal the script shows "file n of N, x of y MB: PATH" on one
+// line redrawn in place (N and y from the manifest), and no list of paths.
+func TestFetchProgressAtTerminal(t *testing.T) {
+	needShared(t)
+	scriptCmd, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("needs script(1) (util-linux) to run fetch_data.sh on a pseudo-terminal")
+	}
+	es := manifest(t)
+	var total int64
+	for _, e := range es {
+		total += e.size
+	}
+	mb := func(b int64) string { return fmt.Sprintf("%d.%d", b/1000000, b%1000000/100000) }
+	abs, _ := filepath.Abs(shared)
+	dir := t.TempDir()
+	cmd := exec.Command(scriptCmd, "-qec", "bash fetch_data.sh '"+dir+"'", "/dev/null")
+	cmd.Env = append(os.Environ(), "FETCH_DATA_MIRROR="+abs)
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	last := es[len(es)-1]
+	for _, want := range []string{
+		fmt.Sprintf("\r\x1b[Kfetch_data.sh: file 1 of %d, 0.0 of %s MB: %s", len(es), mb(total), es[0].path),
+		fmt.Sprintf("\r\x1b[Kfetch_data.sh: file %d of %d, %s of %s MB: %s", len(es), len(es), mb(total-last.size), mb(total), last.path),
+		fmt.Sprintf("\r\x1b[Kfetch_data.sh: %s: %d files verified (%d downloaded", dir, len(es), len(es)),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in the terminal's output", want)
+		}
+	}
+	if strings.Contains(out, "\n"+es[1].path+"\r\n") {
+		t.Errorf("the terminal shows the list of paths")
+	}
+	checkTree(t, dir, es)
+}
+
 // The shared data as a directory mirror, into the default directory: the
-// cache directory evalrun resolves.
+// cache directory evalrun resolves. Not at a terminal, the output lists
+// the files downloaded, with no progress line.
 func TestFetchFromDirectory(t *testing.T) {
 	needShared(t)
 	home := t.TempDir()
@@ -367,10 +474,14 @@ func TestFetchFromDirectory(t *testing.T) {
 	}
 	abs, _ := filepath.Abs(shared)
 	out, code := fetch(t, []string{"FETCH_DATA_MIRROR=" + abs})
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("%s: %d files verified", want, len(manifest(t)))) {
+	es := manifest(t)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%s: %d files verified", want, len(es))) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
-	checkTree(t, want, manifest(t))
+	if strings.Contains(out, "file 1 of") || strings.Contains(out, "\r") || !strings.HasPrefix(out, es[0].path+"\n"+es[1].path+"\n") {
+		t.Errorf("not at a terminal: output %.300q", out)
+	}
+	checkTree(t, want, es)
 }
 
 // A corrupted file in a directory mirror fails the run and leaves nothing

@@ -18,7 +18,7 @@ func toolDir(t *testing.T, npm string) string {
 	for _, tool := range []string{"uname", "sha256sum", "cut", "cp", "mkdir", "mktemp", "rm", "tar", "gzip", "chmod", "mv", "basename", "cat"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
-			t.Skipf("no %s", tool)
+			t.Skipf("install_onnxruntime.sh needs %s, which is not on PATH", tool)
 		}
 		os.Symlink(p, filepath.Join(dir, tool))
 	}
@@ -32,7 +32,7 @@ func install(t *testing.T, path string, env []string, args ...string) (stdout, s
 	t.Helper()
 	bash, lerr := exec.LookPath("bash")
 	if lerr != nil {
-		t.Skip("no bash")
+		t.Skip("install_onnxruntime.sh is a bash script, and bash is not installed")
 	}
 	cmd := exec.Command(bash, append([]string{"install_onnxruntime.sh"}, args...)...)
 	cmd.Env = append([]string{"PATH=" + path, "HOME=" + t.TempDir()}, env...)
@@ -60,7 +60,7 @@ func fakeTarball(t *testing.T, path string) {
 // with both sums, nothing installed, no temporary files left.
 func TestInstallRefusesWrongTarball(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
+		t.Skip("install_onnxruntime.sh is a bash script, and bash is not installed")
 	}
 	fake := filepath.Join(t.TempDir(), "onnxruntime-node-1.24.1.tgz")
 	fakeTarball(t, fake)
@@ -88,7 +88,7 @@ func TestInstallRefusesWrongTarball(t *testing.T) {
 func TestInstallReusesVerifiedLibrary(t *testing.T) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		t.Skip(err)
+		t.Skipf("no user cache directory, where the installed library would be: %v", err)
 	}
 	real, err := os.ReadFile(filepath.Join(cache, "edgeroute", "onnxruntime", "libonnxruntime.so.1"))
 	if err != nil {

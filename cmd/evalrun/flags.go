@@ -16,7 +16,8 @@ import (
 
 // replayFlags are the flags of a replay, as parsed.
 type replayFlags struct {
-	bench, routers, data, records, judgments, slm, llm, profile      *string
+	bench, routers, data, slm, llm, profile                          *string
+	records, judgments                                               *onceFlag
 	respLen, format, contexts, upload, model, head, cache, shares    *string
 	channel, arrival, decide, targetMetric                           *string
 	bytesPerToken                                                    *float64
@@ -24,7 +25,7 @@ type replayFlags struct {
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
 	confidence                                                       *float64
-	byDomain, dropContaminated, cacheOnly                            *bool
+	byDomain, dropContaminated, cacheOnly, version                   *bool
 	alpha, tauR, target, respSLM, respLLM                            *float64
 	gammaSLM, gammaLLM, prefillSLM, decodeSLM, prefillLLM, decodeLLM *float64
 	bandwidth, overhead                                              *float64
@@ -45,7 +46,7 @@ var flagGroups = []struct {
 	{"Latency profile (times in s, lengths in tokens)", []string{"profile", "alpha", "gamma-slm", "gamma-llm", "prefill-slm", "decode-slm", "prefill-llm", "decode-llm", "bandwidth", "overhead", "tau-r", "resp-slm", "resp-llm", "resp-len"}},
 	{"Routers", []string{"router", "seeds", "seed", "model", "head", "folds", "cache", "cache-only"}},
 	{"Quality target and uncertainty", []string{"target", "llm-share", "bootstrap", "confidence", "by-domain"}},
-	{"Output", []string{"format", "points"}},
+	{"Output", []string{"format", "points", "version"}},
 	{"Wireless channel and latency tails", []string{"channel", "bytes-per-token", "arrival", "decide", "target-metric", "percentiles"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
 }
@@ -56,8 +57,8 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 	return &replayFlags{
 		bench:            fs.String("bench", "", "`benchmark` to replay: "+strings.Join(replay.Benchmarks(), ", ")+", or a pack file (evalrun import --bench-name)"),
 		data:             fs.String("data", "", "`directory` of the upstream files (default: $EDGEROUTE_DATA, ../shared/data beside the module, or the cache directory "+datadir.FetchCommand+" fills; none there: the packs built into evalrun; builtin: those packs always)"),
-		records:          fs.String("records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
-		judgments:        fs.String("judgments", "", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
+		records:          onceString(fs, "records", "", "read the records from a Hugging Face Parquet `file` (cais/mmlu, openai/gsm8k) instead of the upstream CSV/JSONL"),
+		judgments:        onceString(fs, "judgments", "; a replay reads one judgments file: combine several with evalrun import merge", "read the models' results from a judgments Parquet `file` (written by evalrun import) instead of the upstream files"),
 		slm:              fs.String("slm", "", "SLM `model` name in the judgments (default: the file's SLM role)"),
 		llm:              fs.String("llm", "", "LLM `model` name in the judgments (default: the file's LLM role)"),
 		dropContaminated: fs.Bool("drop-contaminated", false, "drop the prompts RouteLLM lists as contaminated (routellm/*/contaminated_prompts.jsonl)"),
@@ -90,6 +91,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		byDomain:         fs.Bool("by-domain", false, "also break the results down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)"),
 		format:           fs.String("format", "table", "output `format`: "+strings.Join(formatNames(), ", ")),
 		points:           fs.Int("points", 101, "curve points in csv and json, evenly spaced in LLM share (0: the exact curve)"),
+		version:          fs.Bool("version", false, "print evalrun's module version and the VCS revision it was built from, and exit"),
 		contexts:         fs.String("context", "with,without", "decision `variants`: with and/or without context costs"),
 		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router (each is a full replay: decisions depend on the path)"),
 		channel:          fs.String("channel", d.Channel, "wireless `link`: paper (the profile's fixed bandwidth and overhead), trace:ucc5g-static, trace:ucc5g-driving (measured 5G, from the data directory) or trace:FILE (a CSV of t_s, rtt_ms, down_kbps, up_kbps)"),
@@ -135,7 +137,7 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	cfg := replay.DefaultConfig()
-	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, *f.records, *f.judgments
+	cfg.Bench, cfg.DataDir, cfg.Records, cfg.Judgments = *f.bench, *f.data, f.records.value, f.judgments.value
 	cfg.SLM, cfg.LLM, cfg.DropContaminated = *f.slm, *f.llm, *f.dropContaminated
 	cfg.Seeds, cfg.Seed, cfg.Folds, cfg.Cache, cfg.CacheOnly = *f.seeds, *f.seed, *f.folds, *f.cache, *f.cacheOnly
 	cfg.Bootstrap, cfg.Confidence, cfg.ByDomain = *f.bootstrap, *f.confidence, *f.byDomain
@@ -268,4 +270,54 @@ func (f *optionalFloat) Set(s string) error {
 	}
 	*f = optionalFloat(v)
 	return nil
+}
+
+// onceFlag is a string flag that may be given once. The flag package keeps
+// the last of repeated values, and for a file to read instead of the
+// upstream one that silently replays something else than was asked.
+type onceFlag struct {
+	value string
+	set   bool
+	hint  string // appended to the error of a repeat
+}
+
+// onceString defines a onceFlag; hint follows the error of a repeat.
+func onceString(fs *flag.FlagSet, name, hint, usage string) *onceFlag {
+	f := &onceFlag{hint: hint}
+	fs.Var(f, name, usage)
+	return f
+}
+
+func (f *onceFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.value
+}
+
+func (f *onceFlag) Set(s string) error {
+	if f.set {
+		return fmt.Errorf("given twice (%s, then %s)%s", f.value, s, f.hint)
+	}
+	f.value, f.set = s, true
+	return nil
+}
+
+// parseInterleaved parses fs's flags wherever they are among args, and
+// returns the other arguments in order; after "--" every argument is one.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		// Parse stops at a non-flag, which it leaves first in fs.Args(),
+		// or after "--", which it consumes.
+		if used := len(args) - fs.NArg(); used > 0 && args[used-1] == "--" || fs.NArg() == 0 {
+			return append(rest, fs.Args()...), nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return rest, nil
 }

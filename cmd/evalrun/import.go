@@ -60,7 +60,7 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	if *benchName != "" {
 		return importPack(e, *benchName, format.name, fs.Args()[1:], *out, *slm, *llm)
 	}
-	env := &importEnv{Tokens: tokens.Words{}, Stderr: e.stderr}
+	env := &importEnv{Tokens: tokens.Words{}, Stdin: e.stdin, Stderr: e.stderr, Flags: fs}
 	if dir, err := datadir.Resolve(*data); err == nil {
 		env.DataDir = dir
 	} else if !errors.Is(err, datadir.ErrNotFound) {
@@ -69,6 +69,9 @@ func runImport(ctx context.Context, args []string, e *env) int {
 	js, err := format.run(ctx, fs.Args()[1:], env)
 	if err != nil {
 		return fail(err)
+	}
+	if *out == "" { // again: merge parses the import's flags after its files
+		return fail(errors.New("--out: empty file name"))
 	}
 	f := &judgments.File{Bench: env.Bench, SLM: env.SLM, LLM: env.LLM, Judgments: js}
 	if *slm != "" {
@@ -178,10 +181,20 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 	if len(args) == 0 {
 		return nil, errors.New("plain: no FILE")
 	}
+	if n := countOf(args, "-"); n > 1 {
+		return nil, fmt.Errorf("plain: - (stdin) named %d times", n)
+	}
 	cat := judgments.NewCatalog(env.requests)
 	var all []judgments.Judgment
 	for _, path := range args {
-		bench, js, err := judgments.ReadPlainFile(path, cat, env.Tokens)
+		var bench string
+		var js []judgments.Judgment
+		var err error
+		if path == "-" {
+			bench, js, err = judgments.ReadPlainStream(env.Stdin, "stdin", cat, env.Tokens)
+		} else {
+			bench, js, err = judgments.ReadPlainFile(path, cat, env.Tokens)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -192,6 +205,39 @@ func importPlain(_ context.Context, args []string, env *importEnv) ([]judgments.
 		env.Bench = bench
 	}
 	return all, nil
+}
+
+// importMerge combines judgments files (judgments.Merge). Merge has no
+// flags of its own, so the import's may follow the files: merge A B --out
+// C. Roles chosen with --slm or --llm override the files' own.
+func importMerge(_ context.Context, args []string, env *importEnv) ([]judgments.Judgment, error) {
+	paths, err := parseInterleaved(env.Flags, args)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %v", err)
+	}
+	if len(paths) < 2 {
+		return nil, fmt.Errorf("merge: %d judgments files; want two or more", len(paths))
+	}
+	given := map[string]bool{}
+	env.Flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	files := make([]*judgments.File, len(paths))
+	for i, p := range paths {
+		if files[i], err = judgments.ReadParquet(p); err != nil {
+			return nil, err
+		}
+		if given["slm"] {
+			files[i].SLM = ""
+		}
+		if given["llm"] {
+			files[i].LLM = ""
+		}
+	}
+	m, err := judgments.Merge(paths, files)
+	if err != nil {
+		return nil, err
+	}
+	env.Bench, env.SLM, env.LLM = m.Bench, m.SLM, m.LLM
+	return m.Judgments, nil
 }
 
 // readFile opens path and reads it with read.

@@ -22,10 +22,12 @@ func importFastChat(_ context.Context, args []string, env *importEnv) ([]judgmen
 	fs.SetOutput(io.Discard)
 	var answers repeated
 	fs.Var(&answers, "answers", "FastChat model-answer file: response lengths from it replace those counted in the judge prompts (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	// --answers may come before or after the judgment files.
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
 		return nil, fmt.Errorf("fastchat: %v", err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		return nil, errors.New("fastchat: no judgment file")
 	}
 	lens := map[judgments.ModelTurn]int{}
@@ -44,7 +46,7 @@ func importFastChat(_ context.Context, args []string, env *importEnv) ([]judgmen
 		}
 	}
 	var all []judgments.Judgment
-	for _, path := range fs.Args() {
+	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err

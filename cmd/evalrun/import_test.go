@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,11 +166,11 @@ func TestImportRejects(t *testing.T) {
 		{[]string{"import", "--out", x, "excel"}, `format "excel": unknown`},
 		{[]string{"import", "--out", "", "plain", good}, "--out: empty file name"},
 		{[]string{"import", "--out", x, "plain"}, "plain: no FILE"},
-		{[]string{"import", "--out", x, "plain", bad}, `bad.csv line 2: quality "lots" is not a number`},
-		{[]string{"import", "--out", x, "plain", filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
-		{[]string{"import", "--out", x, "plain", twice}, "gsm8k/test/0 is judged twice for model m"},
-		{[]string{"import", "--out", x, "plain", good, mmlu}, `mmlu.csv: bench "mmlu", but earlier files are "gsm8k"`},
-		{[]string{"import", "--out", x, "--slm", "A", "plain", good}, "--slm A: no judgments of that model (models: a, b)"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "plain", bad}, `bad.csv line 2: quality "lots" is not a number`},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "plain", filepath.Join(dir, "none.csv")}, "none.csv: no such file"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "plain", twice}, "gsm8k/test/0 is judged twice for model m"},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "plain", good, mmlu}, `mmlu.csv: bench "mmlu", but earlier files are "gsm8k"`},
+		{[]string{"import", "--data", "../../testdata/data", "--out", x, "--slm", "A", "plain", good}, "--slm A: no judgments of that model (models: a, b)"},
 		{[]string{"import", "--out", x, "--data", filepath.Join(dir, "nodata"), "plain", good}, "nodata: not a directory"},
 		{[]string{"import", "--data", "../../testdata/data", "--out", x, "routellm", "--bench", "arc"}, `no records for bench "arc"`},
 		{[]string{"import", "--data", "../../testdata/data", "--out", x, "routellm", "--bench", "gsm8k", "extra.csv"}, `routellm: unexpected argument "extra.csv"`},
@@ -216,16 +219,26 @@ func TestReplayRejectsJudgmentsMismatch(t *testing.T) {
 // Two "models" from lm-evaluation-harness samples (the fixture read with
 // its two filters), imported in one go and replayed: the baselines are the
 // fixture's exact_match means and response lengths.
-func TestImportLMEval(t *testing.T) {
-	dir := t.TempDir()
-	// A data directory whose GSM8K is the fixture's three questions.
-	data := filepath.Join(dir, "data")
+// lmevalSamples is the lm-evaluation-harness GSM8K fixture.
+const lmevalSamples = "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
+
+// lmevalData is a data directory whose GSM8K is the three questions of
+// lmevalSamples.
+func lmevalData(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
 	os.MkdirAll(filepath.Join(data, "gsm8k"), 0o755)
 	os.WriteFile(filepath.Join(data, "gsm8k", "test.jsonl"), []byte(`{"question": "Mia has 12 marbles and gives away 5. How many marbles does she have left?", "answer": "#### 7"}
 {"question": "A farmer has 6 cows. Each cow gives 9 liters of milk. How many liters of milk does he get?", "answer": "#### 54"}
 {"question": "Leo buys 3 books at $7 each. How much does he spend?", "answer": "#### 21"}
 `), 0o644)
-	samples := "../../judgments/testdata/lmeval/samples_gsm8k_2024-06-28T13-08-51.006327.jsonl"
+	return data
+}
+
+func TestImportLMEval(t *testing.T) {
+	dir := t.TempDir()
+	data := lmevalData(t)
+	samples := lmevalSamples
 	out := filepath.Join(dir, "j.parquet")
 	_, errs, code := evalrun(t, "import", "--data", data, "--out", out, "--slm", "small", "--llm", "large",
 		"lmeval", "--model", "small", samples, "--model", "large", "--filter", "flexible-extract", samples)
@@ -249,5 +262,100 @@ func TestImportLMEval(t *testing.T) {
 	const third, twoThirds, meanLen = 1.0 / 3, 2.0 / 3, (20.0 + 17 + 9) / 3
 	if rep.N != 3 || !near(rep.SLM.Quality, third) || !near(rep.LLM.Quality, twoThirds) || !near(rep.Profile.MeanResponse.SLM, meanLen) || !near(rep.Profile.MeanResponse.LLM, meanLen) {
 		t.Errorf("n %d, quality %v / %v, mean response %+v; want 3, 1/3 / 2/3, %v", rep.N, rep.SLM.Quality, rep.LLM.Quality, rep.Profile.MeanResponse, meanLen)
+	}
+}
+
+// `import plain -` reads stdin, CSV or JSONL as its first character says
+// (after a byte order mark and white space); - twice is an error.
+func TestImportPlainStdin(t *testing.T) {
+	want := []judgments.Judgment{
+		{RecordID: "gsm8k/test/0", Model: "a", Quality: 1, ResponseTokens: 3},
+		{RecordID: "gsm8k/test/0", Model: "b", Quality: 0, ResponseTokens: -1},
+	}
+	for _, c := range []struct{ name, stdin string }{
+		{"csv", "bench,record_id,model,quality,response_tokens\ngsm8k,gsm8k/test/0,a,1,3\ngsm8k,gsm8k/test/0,b,0,\n"},
+		{"jsonl", "\ufeff \n" + `{"bench": "gsm8k", "record_id": "gsm8k/test/0", "model": "a", "quality": 1, "response_tokens": 3}` + "\n" +
+			`{"bench": "gsm8k", "record_id": "gsm8k/test/0", "model": "b", "quality": 0}` + "\n"},
+	} {
+		out := filepath.Join(t.TempDir(), "j.parquet")
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), []string{"import", "--data", "../../testdata/data", "--out", out, "plain", "-"}, strings.NewReader(c.stdin), &stdout, &stderr)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, stderr.String())
+		}
+		f, err := judgments.ReadParquet(out)
+		if err != nil || f.Bench != "gsm8k" || !slices.Equal(f.Judgments, want) {
+			t.Errorf("%s: %+v %v; want %+v", c.name, f, err, want)
+		}
+	}
+	_, errs, code := evalrun(t, "import", "--data", "../../testdata/data", "--out", filepath.Join(t.TempDir(), "j.parquet"), "plain", "-", "-")
+	if code != 2 || errs != "evalrun import: plain: - (stdin) named 2 times\n" {
+		t.Errorf("- twice: exit %d, %q", code, errs)
+	}
+}
+
+// merge combines one-model files into a pair that replays, takes the
+// import's flags after its files, lets --slm/--llm settle roles the files
+// disagree on, and refuses a request judged differently by two files.
+func TestImportMerge(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, f *judgments.File) string {
+		p := filepath.Join(dir, name)
+		if err := judgments.WriteParquet(p, f); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rows := func(model string, q ...float64) []judgments.Judgment {
+		var js []judgments.Judgment
+		for i, x := range q {
+			js = append(js, judgments.Judgment{RecordID: fmt.Sprintf("gsm8k/test/%d", i), Model: model, Quality: x, ResponseTokens: -1})
+		}
+		return js
+	}
+	small := write("small.parquet", &judgments.File{Bench: "gsm8k", SLM: "small", Judgments: rows("small", 1, 0, 0, 1)})
+	large := write("large.parquet", &judgments.File{Bench: "gsm8k", LLM: "large", Judgments: rows("large", 1, 1, 1, 0)})
+	other := write("other.parquet", &judgments.File{Bench: "gsm8k", SLM: "large", Judgments: rows("small", 1, 0, 1, 1)})
+	alsoSmall := write("also-small.parquet", &judgments.File{Bench: "gsm8k", SLM: "large", Judgments: rows("small", 1, 0, 0, 1)})
+
+	out := filepath.Join(dir, "pair.parquet")
+	_, errs, code := evalrun(t, "import", "merge", small, large, "--out", out)
+	if code != 0 || errs != "evalrun import: wrote "+out+": gsm8k, 8 judgments of 4 requests by large (4), small (4)\n" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// The fixtures' GSM8K, whose RouteLLM results are these qualities:
+	// the pair replays as RouteLLM's files do, lengths aside.
+	rep := replayJSON(t, "--bench", "gsm8k", "--router", "oracle", "--data", "../../testdata/data", "--judgments", out)
+	if rep.SLM.Model != "small" || rep.LLM.Model != "large" || rep.SLM.Quality != 0.5 || rep.LLM.Quality != 0.75 {
+		t.Errorf("SLM %+v, LLM %+v; want small at 0.5, large at 0.75", rep.SLM, rep.LLM)
+	}
+
+	// also-small names large its SLM; --slm and --llm choose instead.
+	if _, errs, code := evalrun(t, "import", "--slm", "small", "--llm", "large", "merge", small, alsoSmall, large, "--out", out); code != 0 {
+		t.Errorf("roles given: exit %d: %s", code, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"merge", small, alsoSmall, "--out", out}, "merge: " + small + " names the SLM small, " + alsoSmall + " names large: choose the pair with --slm and --llm"},
+		{[]string{"--slm", "small", "merge", small, other, "--out", out}, "merge: gsm8k/test/2, model small: " + small + " has quality 0 and unknown response tokens, " + other + " has 1 and unknown"},
+		{[]string{"merge", small, "--out", out}, "merge: 1 judgments files; want two or more"},
+		{[]string{"merge", small, filepath.Join(dir, "none.parquet")}, "none.parquet"},
+	} {
+		_, errs, code := evalrun(t, append([]string{"import"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// A replay reads one judgments file: a second --judgments is an error
+// naming the flag, not a silent choice of the last.
+func TestReplayJudgmentsOnce(t *testing.T) {
+	out, errs, code := evalrun(t, "--bench", "gsm8k", "--data", "../../testdata/data", "--judgments", "a.parquet", "--judgments", "b.parquet")
+	want := `evalrun: invalid value "b.parquet" for flag -judgments: given twice (a.parquet, then b.parquet); a replay reads one judgments file: combine several with evalrun import merge`
+	if code != 2 || out != "" || !strings.HasPrefix(errs, want) || strings.Count(errs, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, want)
 	}
 }

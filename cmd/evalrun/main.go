@@ -136,6 +136,10 @@ func runReplay(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return e.usageError("evalrun", "evalrun", fmt.Errorf("unexpected argument %q%s", fs.Arg(0), suggest(fs.Arg(0), commandNames())))
 	}
+	if *flags.version {
+		fmt.Fprintln(e.stdout, versionLine(buildInfo()))
+		return exitOK
+	}
 	cfg, out, err := flags.config(fs)
 	if err == nil {
 		cfg.ChannelData, err = channelData(cfg.DataDir, cfg.Channel)

@@ -18,10 +18,10 @@ func sharedModel(t *testing.T, name string) string {
 	t.Helper()
 	dir := filepath.Join("..", "..", "..", "shared", "models", name)
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no %s model", name)
+		t.Skipf("needs the %s test model at %s (shared/ beside the checkout, the development and CI layout): %v", name, dir, err)
 	}
 	if err := onnxrt.Init(); err != nil {
-		t.Skipf("ONNX Runtime is missing (%s installs it): %v", onnxrt.InstallCommand, err)
+		t.Skipf("needs ONNX Runtime: %v", err) // err says how to install it
 	}
 	return dir
 }
@@ -131,6 +131,16 @@ func TestONNXRouterCorruptCache(t *testing.T) {
 	var rep map[string]any
 	if json.Unmarshal([]byte(out), &rep) != nil {
 		t.Error("not JSON")
+	}
+}
+
+// A model evalrun paper's replay cannot use is reported under paper's
+// own flag, not the replay's --router/--model.
+func TestPaperONNXErrorNamesPaperFlag(t *testing.T) {
+	tiny := sharedModel(t, "tiny-bert") // logits only: no encoder
+	msg, code := paperRun(t, "--data", "../../testdata/data", "--out", t.TempDir(), "--bench", "gsm8k", "--encoder", tiny, "--cache", "off", "--bootstrap", "0")
+	if want := "evalrun paper: gsm8k: --encoder " + tiny + ": "; code != 2 || !strings.Contains(msg, want) || !strings.Contains(msg, "outputs are logits") || strings.Contains(msg, "--router") {
+		t.Errorf("exit %d, %q; want 2 and %q", code, msg, want)
 	}
 }
 

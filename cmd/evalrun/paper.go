@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/datadir"
@@ -42,16 +43,26 @@ func paperBenchNames() []string {
 	return out
 }
 
-// benchValues is a repeatable bench=VALUE flag: one value per benchmark.
+// defaultPaperOut is where evalrun paper writes without --out: paper/ in
+// the working directory, where a user looks for it (.gitignore keeps it
+// out of a checkout's changes).
+const defaultPaperOut = "paper"
+
+// benchValues is a repeatable bench=VALUE flag: one value per benchmark
+// (a second is an error: the flag package would keep the last).
 type benchValues map[string]string
 
 func (b benchValues) String() string { return "" }
 func (b benchValues) Set(s string) error {
 	k, v, err := benchValue(s)
-	if err == nil {
-		b[k] = v
+	if err != nil {
+		return err
 	}
-	return err
+	if old, ok := b[k]; ok {
+		return fmt.Errorf("%s given twice (%s=%s and %s=%s)", k, k, old, k, v)
+	}
+	b[k] = v
+	return nil
 }
 
 // benchLists is a repeatable bench=VALUE flag that gathers every value of
@@ -74,7 +85,7 @@ func benchValue(s string) (bench, value string, err error) {
 		return "", "", errors.New("want bench=value")
 	}
 	if !contains(replay.Benchmarks(), k) {
-		return "", "", fmt.Errorf("%s: unknown benchmark (want %s)", k, strings.Join(replay.Benchmarks(), ", "))
+		return "", "", fmt.Errorf("%s: unknown benchmark (want %s)%s", k, strings.Join(replay.Benchmarks(), ", "), suggest(k, replay.Benchmarks()))
 	}
 	return k, v, nil
 }
@@ -92,15 +103,16 @@ func (b benchValues) floats(flagName string) (map[string]float64, error) {
 	return out, nil
 }
 
-// runPaper is `evalrun paper`: every benchmark with data, the paper
-// profile, every router available (random, SLM and LLM alone, the oracle
-// where there are judgments, length, and the scores files given); REPORT.md, results.json, a CSV per
-// curve and the figures in --out.
+// runPaper is `evalrun paper`: every benchmark (or those of --bench), the
+// paper profile, every router available (random, SLM and LLM alone, the
+// oracle where there are judgments, length, and the scores files given);
+// REPORT.md, results.json, a CSV per curve and the figures in --out.
+// Every flag is checked before the first replay starts.
 func runPaper(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun paper", flag.ContinueOnError)
 	d := replay.DefaultConfig()
 	data := fs.String("data", "", "data `directory` (default: as for a replay; builtin: the packs built into evalrun)")
-	out := fs.String("out", "paper", "output `directory` (created if needed)")
+	out := fs.String("out", defaultPaperOut, "output `directory` (created if needed)")
 	bert := fs.String("bert", "", "BERT router `directory` (model.onnx, tokenizer.json): adds the bert router")
 	encoder := fs.String("encoder", "", "sentence encoder `directory`: adds the encoder router where there are judgments")
 	seeds := fs.Int("seeds", d.Seeds, "random router: seeds averaged")
@@ -118,7 +130,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	fs.Var(scores, "scores", "scores file of a benchmark, `bench=FILE` (repeatable, several per benchmark): its routers are replayed too (see --router scores=FILE)")
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--target bench=Q ...] [flags]\n\n"+
+		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--bench LIST] [--target bench=Q ...] [flags]\n\n"+
 			"Replays every benchmark that has data under the paper's latency profile with every available router and\n"+
 			"writes REPORT.md (the paper's tables with bootstrap intervals), results.json (a baseline for evalrun check),\n"+
 			"curves/*.csv and the figures (PNG and SVG) to --out. Same inputs and seed: byte-identical files.\n\nFlags:\n")
@@ -131,18 +143,20 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	targets, err := tg.floats("target")
+	models := map[string]string{"bert": *bert, "encoder": *encoder}
+	err := checkPaperFlags(*seeds, *boot, *conf, models)
+	var targets, alphas map[string]float64
+	if err == nil {
+		targets, err = tg.floats("target")
+	}
+	if err == nil {
+		alphas, err = alpha.floats("alpha")
+	}
+	if err == nil {
+		err = checkAlphas(alphas)
+	}
 	if err != nil {
 		return e.fail(prefix, err)
-	}
-	alphas, err := alpha.floats("alpha")
-	if err != nil {
-		return e.fail(prefix, err)
-	}
-	for b, a := range alphas {
-		if a < 0 {
-			return e.fail(prefix, fmt.Errorf("--alpha %s=%v: want a number >= 0", b, a))
-		}
 	}
 	benches := paperBenches
 	if *only != "" {
@@ -155,6 +169,10 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 			benches = append(benches, paperBenches[i])
 		}
 	}
+	perBench := map[string]benchLists{"target": tg.lists(), "alpha": alpha.lists(), "judgments": judg.lists(), "scores": scores}
+	if err := checkPerBench(benches, *only, perBench, judg); err != nil {
+		return e.fail(prefix, err)
+	}
 	dir := ""
 	if *data != builtinData {
 		var err error
@@ -164,7 +182,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	}
 	var reps []*eval.Report
 	var builtin []string
-	for _, b := range benches {
+	for i, b := range benches {
 		cfg := replay.DefaultConfig()
 		cfg.Bench, cfg.Seeds, cfg.Seed, cfg.Bootstrap, cfg.Confidence = b.bench, *seeds, *seed, *boot, *conf
 		cfg.ByDomain, cfg.Cache, cfg.Stderr = *byDomain, *cache, e.stderr
@@ -200,15 +218,21 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		if *encoder != "" && judged {
 			cfg.Routers = append(cfg.Routers, replay.Router{Name: "encoder", Model: *encoder})
 		}
+		var names []string
+		for _, r := range cfg.Routers {
+			names = append(names, r.Name)
+		}
+		fmt.Fprintf(e.stderr, "%s: benchmark %d of %d: %s: replaying %s\n", prefix, i+1, len(benches), b.bench, strings.Join(names, ", "))
+		start := time.Now()
 		rep, err := replay.Run(ctx, cfg)
 		if err != nil {
-			return e.fail(prefix, fmt.Errorf("%s: %v", b.bench, err))
+			return e.fail(prefix, fmt.Errorf("%s: %v", b.bench, paperFlagError(err, models)))
 		}
 		unit := "requests"
 		if rep.Dialogues > 0 {
 			unit = "turns"
 		}
-		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results\n", prefix, b.bench, rep.N, unit, len(rep.Routers))
+		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results (%.1f s)\n", prefix, b.bench, rep.N, unit, len(rep.Routers), time.Since(start).Seconds())
 		reps = append(reps, rep)
 	}
 	if err := ctx.Err(); err != nil {
@@ -231,9 +255,91 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	default:
 		settings += fmt.Sprintf(" Data: the packs built into evalrun for %s, the upstream files for the others.", strings.Join(builtin, ", "))
 	}
+	fmt.Fprintf(e.stderr, "%s: writing the report, curves and figures to %s\n", prefix, *out)
 	if err := paper.Write(*out, reps, paper.Options{Settings: settings}); err != nil {
 		return e.fail(prefix, err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))
 	return exitOK
+}
+
+// checkPaperFlags checks what every replay of evalrun paper shares, so
+// that a mistake is reported, naming paper's flag, before the first
+// replay rather than by it. models are the ONNX model directories by
+// flag name ("" when not given); the replay checks their content when it
+// opens them.
+func checkPaperFlags(seeds, bootstrap int, confidence float64, models map[string]string) error {
+	switch {
+	case seeds < 1:
+		return fmt.Errorf("--seeds %d: want at least 1", seeds)
+	case bootstrap < 0:
+		return fmt.Errorf("--bootstrap %d: want 0 (no intervals) or more resamples", bootstrap)
+	case !(confidence > 0 && confidence < 1):
+		return fmt.Errorf("--confidence %v: want a level in (0, 1)", confidence)
+	}
+	for _, name := range slices.Sorted(maps.Keys(models)) {
+		dir := models[name]
+		if dir == "" {
+			continue
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("--%s %s: not a directory", name, dir)
+		}
+		for _, f := range []string{"model.onnx", "tokenizer.json"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				return fmt.Errorf("--%s %s: no %s (want a Hugging Face ONNX export: model.onnx and tokenizer.json; the README says how to make one)", name, dir, f)
+			}
+		}
+	}
+	return nil
+}
+
+// checkAlphas refuses latency weights no replay accepts.
+func checkAlphas(alphas map[string]float64) error {
+	for _, b := range slices.Sorted(maps.Keys(alphas)) {
+		if a := alphas[b]; a < 0 {
+			return fmt.Errorf("--alpha %s=%v: want a number >= 0", b, a)
+		}
+	}
+	return nil
+}
+
+// lists is b as a benchLists (one value per benchmark).
+func (b benchValues) lists() benchLists {
+	out := benchLists{}
+	for k, v := range b {
+		out[k] = []string{v}
+	}
+	return out
+}
+
+// checkPerBench refuses a bench=VALUE flag (by flag name) for a
+// benchmark that --bench list leaves out, which would be silently
+// ignored, and a judgments file that is not there.
+func checkPerBench(selected []paperBench, list string, flags map[string]benchLists, judg benchValues) error {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
+		for _, b := range slices.Sorted(maps.Keys(flags[name])) {
+			if !slices.ContainsFunc(selected, func(p paperBench) bool { return p.bench == b }) {
+				return fmt.Errorf("--%s %s=%s: %s is not among --bench %s", name, b, flags[name][b][0], b, list)
+			}
+		}
+	}
+	for _, b := range slices.Sorted(maps.Keys(judg)) {
+		if st, err := os.Stat(judg[b]); err != nil || !st.Mode().IsRegular() {
+			return fmt.Errorf("--judgments %s=%s: no such file", b, judg[b])
+		}
+	}
+	return nil
+}
+
+// paperFlagError names paper's flag in an error of a replay about a
+// router that flag added: the replay names its own flags ("--router
+// encoder: ..."), which evalrun paper does not have.
+func paperFlagError(err error, models map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(models)) {
+		if rest, ok := strings.CutPrefix(err.Error(), "--router "+name+": "); ok && models[name] != "" {
+			return fmt.Errorf("--%s %s: %s", name, models[name], rest)
+		}
+	}
+	return err
 }

@@ -19,7 +19,7 @@ import (
 func BenchmarkPaper(b *testing.B) {
 	d := filepath.Join("..", "..", "..", "shared", "data")
 	if _, err := os.Stat(d); err != nil {
-		b.Skip("no shared data")
+		b.Skipf("needs the benchmark data at %s (shared/ beside the checkout, the development and CI layout): %v", d, err)
 	}
 	paper := func(b *testing.B, args ...string) {
 		var stderr bytes.Buffer
@@ -39,7 +39,7 @@ func BenchmarkPaper(b *testing.B) {
 	b.Run("bootstrap=1000/bert", func(b *testing.B) {
 		model := filepath.Join("..", "..", "..", "shared", "models", "tiny-bert")
 		if _, err := os.Stat(model); err != nil {
-			b.Skip("no tiny-bert model")
+			b.Skipf("needs the tiny-bert test model at %s (shared/ beside the checkout, the development and CI layout): %v", model, err)
 		}
 		out, cache := b.TempDir(), b.TempDir()
 		var stderr bytes.Buffer

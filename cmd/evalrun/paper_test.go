@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +18,19 @@ func paperRun(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	out, errs, code := evalrun(t, append([]string{"paper"}, args...)...)
 	return out + errs, code
+}
+
+// withoutPaperProgress is paper's stderr without its progress lines (the
+// benchmark it starts, and what it found), which precede an error found
+// by a replay.
+func withoutPaperProgress(stderr string) string {
+	var out []string
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		if !regexp.MustCompile(`^evalrun paper: (benchmark \d+ of \d+: |\w+: \d+ (requests|turns), )`).MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "")
 }
 
 // A data directory with only some benchmarks' files: the others are read
@@ -84,31 +100,95 @@ func TestPaperFixture(t *testing.T) {
 	}
 }
 
+// Bad flags are refused in one line naming paper's own flag, before any
+// replay starts (the fixture data would let every benchmark replay).
 func TestPaperErrors(t *testing.T) {
-	data := t.TempDir()
+	empty := t.TempDir()
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--target", "nosuch=0.5"}, "nosuch: unknown benchmark"},
+		{[]string{"--target", "gsmk=0.5"}, `(did you mean "gsm8k"?)`},
 		{[]string{"--target", "gsm8k=abc"}, "--target gsm8k=abc: not a number"},
 		{[]string{"--target", "gsm8k"}, "want bench=value"},
+		{[]string{"--target", "gsm8k=0.7", "--target", "gsm8k=0.8"}, "gsm8k given twice (gsm8k=0.7 and gsm8k=0.8)"},
 		{[]string{"--alpha", "gsm8k=-"}, "--alpha gsm8k=-: not a number"},
-		{[]string{"--data", filepath.Join(data, "missing")}, "missing"},
+		{[]string{"--alpha", "gsm8k=-1"}, "--alpha gsm8k=-1: want a number >= 0"},
+		{[]string{"--data", filepath.Join(empty, "missing")}, "missing"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"--alpha", "gsm8k=-1"}, "evalrun paper: --alpha gsm8k=-1: want a number >= 0"},
+		{[]string{"--seeds", "0"}, "evalrun paper: --seeds 0: want at least 1"},
+		{[]string{"--seeds", "1.5"}, `invalid value "1.5" for flag -seeds`},
+		{[]string{"--bootstrap", "-1"}, "evalrun paper: --bootstrap -1: want 0 (no intervals) or more resamples"},
+		{[]string{"--confidence", "1.5"}, "evalrun paper: --confidence 1.5: want a level in (0, 1)"},
+		{[]string{"--encoder", "nosuchdir"}, "evalrun paper: --encoder nosuchdir: not a directory"},
+		{[]string{"--bert", empty}, "evalrun paper: --bert " + empty + ": no model.onnx"},
 		{[]string{"--bench", "gsm8k,mmlo"}, `--bench "mmlo": unknown benchmark (want mmlu, gsm8k, mtbench101, mtbench) (did you mean "mmlu"?)`},
+		{[]string{"--bench", "gsm8k", "--target", "mmlu=0.7"}, "--target mmlu=0.7: mmlu is not among --bench gsm8k"},
+		{[]string{"--bench", "gsm8k", "--scores", "mtbench=s.csv"}, "--scores mtbench=s.csv: mtbench is not among --bench gsm8k"},
+		{[]string{"--judgments", "gsm8k=" + filepath.Join(empty, "j.parquet")}, "--judgments gsm8k=" + filepath.Join(empty, "j.parquet") + ": no such file"},
 	} {
 		args := append([]string{"--out", t.TempDir()}, c.args...)
 		if !slices.Contains(args, "--data") {
-			args = append(args, "--data", data)
+			args = append(args, "--data", "../../testdata/data")
 		}
-		if msg, code := paperRun(t, args...); code != 2 || !strings.Contains(msg, c.want) {
-			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, msg, c.want)
+		out, errs, code := evalrun(t, append([]string{"paper"}, args...)...)
+		if code != 2 || out != "" || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and one line with %q", c.args, code, out, errs, c.want)
 		}
 	}
 	if msg, code := paperRun(t, "--help"); code != 0 || !strings.Contains(msg, "Usage: evalrun paper") {
 		t.Errorf("--help: exit %d, %q", code, msg)
+	}
+}
+
+// --bench replays the benchmarks named, and paper says on stderr which
+// one it is at (two routers per router on dialogues: with and without
+// context) and when it writes the files.
+func TestPaperBench(t *testing.T) {
+	out := t.TempDir()
+	stdout, errs, code := evalrun(t, "paper", "--data", "../../testdata/data", "--out", out, "--bench", "gsm8k,mtbench", "--bootstrap", "0", "--seeds", "2")
+	if code != 0 || stdout != "wrote "+filepath.Join(out, "REPORT.md")+"\n" {
+		t.Fatalf("exit %d, stdout %q: %s", code, stdout, errs)
+	}
+	for _, want := range []string{
+		"evalrun paper: benchmark 1 of 2: gsm8k: replaying random, slm-only, llm-only, oracle, length\n",
+		"evalrun paper: gsm8k: 4 requests, 5 router results (",
+		"evalrun paper: benchmark 2 of 2: mtbench: replaying random, slm-only, llm-only, oracle, length\n",
+		"evalrun paper: mtbench: 6 turns, 10 router results (",
+		"evalrun paper: writing the report, curves and figures to " + out + "\n",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr has no %q:\n%s", want, errs)
+		}
+	}
+	reps, err := regress.Load(filepath.Join(out, "results.json"))
+	if err != nil || len(reps) != 2 || reps[0].Bench != "gsm8k" || reps[1].Bench != "mtbench" {
+		t.Fatalf("results.json: %v, %d reports", err, len(reps))
+	}
+}
+
+// Without --out, paper writes paper/ in the working directory, and in a
+// checkout .gitignore keeps that directory out of git's changes.
+func TestPaperDefaultOut(t *testing.T) {
+	// check-ignore exits 1 for a path no rule ignores, 128 outside a
+	// work tree.
+	out, err := exec.Command("git", "-C", "../..", "check-ignore", "--no-index", defaultPaperOut+"/REPORT.md").CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		t.Errorf(".gitignore does not cover %s/, where evalrun paper writes by default", defaultPaperOut)
+	case err != nil:
+		t.Logf("not checking .gitignore (needs git and a checkout): %v: %s", err, out)
+	}
+	data, _ := filepath.Abs("../../testdata/data")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if msg, code := paperRun(t, "--data", data, "--bench", "gsm8k", "--bootstrap", "0"); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if _, err := os.Stat(filepath.Join(dir, defaultPaperOut, "REPORT.md")); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -21,7 +21,7 @@ var sharedDataDir = filepath.Join("..", "..", "..", "shared", "data")
 // they are not.
 func sharedData(t *testing.T) string {
 	if _, err := os.Stat(sharedDataDir); err != nil {
-		t.Skipf("reads the upstream files, and there are none at %s", sharedDataDir)
+		t.Skipf("reads the upstream files, and there are none at %s (shared/ beside the checkout, the development and CI layout; from the checkout, bash scripts/fetch_data.sh ../shared/data fills it): %v", sharedDataDir, err)
 	}
 	return sharedDataDir
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -97,9 +98,13 @@ func formatNames() []string {
 // what it knows of the models' roles and the benchmark (the --slm, --llm
 // and --bench flags of `evalrun import` override it).
 type importEnv struct {
-	DataDir  string // resolved data directory ("" when none was found)
-	Tokens   tokens.Counter
-	Stderr   io.Writer // counts and warnings
+	DataDir string // resolved data directory ("" when none was found)
+	Tokens  tokens.Counter
+	Stdin   io.Reader // the file named -
+	Stderr  io.Writer // counts and warnings
+	// Flags are the import's own flags (--out, --slm, ...), for a format
+	// whose arguments may include them (merge).
+	Flags    *flag.FlagSet
 	Bench    string
 	SLM, LLM string
 }
@@ -116,8 +121,9 @@ var importFormats = []importFormat{
 	{"dialogues", "FILE.jsonl... with --bench-name: your own dialogues, one line per turn and model (dialogue_id, turn, user, reference, model, quality, response)", importDialogues},
 	{"fastchat", "JUDGMENTS.jsonl [--answers model_answer/M.jsonl ...]: FastChat MT-Bench single grading (RouteLLM's mt_bench/judgements.jsonl)", importFastChat},
 	{"lmeval", "[--bench mmlu|gsm8k] --model M [--filter F] [--metric K] samples_<task>_<datetime>.jsonl... [--model M2 FILE...]: lm-evaluation-harness --log_samples output", importLMEval},
+	{"merge", "A.parquet B.parquet... [--out FILE] [--slm M] [--llm M]: judgments files of one benchmark (from evalrun import) combined into one; a request judged differently for one model in two files is an error", importMerge},
 	{"opencompass", "--model M --results results/M_judged-by--J/mtbench101.json [--predictions predictions/M/mtbench101.json], once per model: MT-Bench-101's OpenCompass outputs", importOpenCompass},
-	{"plain", "FILE.csv|FILE.jsonl...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); with --bench-name, the rows of your own eval set (prompt, record_id, domain, model, quality, response)", importPlain},
+	{"plain", "FILE.csv|FILE.jsonl|-...: one judgment per row (bench, record_id or prompt, turn, model, quality, response_tokens or response); - reads stdin (CSV, or JSONL when it starts with {); with --bench-name, the rows of your own eval set (prompt, record_id, domain, model, quality, response)", importPlain},
 	{"routellm", "--bench mmlu|gsm8k: RouteLLM's per-question results in the data directory", importRouteLLM},
 }
 
@@ -138,6 +144,16 @@ func importFormatNames() []string {
 }
 
 func contains(names []string, name string) bool { return slices.Contains(names, name) }
+
+func countOf(names []string, name string) int {
+	n := 0
+	for _, x := range names {
+		if x == name {
+			n++
+		}
+	}
+	return n
+}
 
 // suggest is ` (did you mean "X"?)` for the known name closest to an
 // unknown one, when it is close (an edit distance of at most a third of

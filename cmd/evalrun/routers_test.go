@@ -252,6 +252,7 @@ func TestScoresBadInput(t *testing.T) {
 	}
 	m := write("m.csv", all)
 	out, errs, code := evalrun(t, "paper", "--data", data, "--out", t.TempDir(), "--bootstrap", "0", "--scores", "gsm8k="+m, "--scores", "mmlu="+m)
+	errs = withoutPaperProgress(errs)
 	if code != 2 || out != "" || !strings.Contains(errs, m+" line 2: router m scores gsm8k/test/0, which is not a mmlu request") || strings.Count(errs, "\n") != 1 {
 		t.Errorf("paper --scores of another benchmark: exit %d, stdout %q, stderr %q", code, out, errs)
 	}

@@ -15,10 +15,10 @@ const tinyBERT = "../../../shared/models/tiny-bert/model.onnx"
 func needRuntime(t *testing.T) {
 	t.Helper()
 	if err := Init(); err != nil {
-		t.Skipf("ONNX Runtime is not installed (CI installs it with %s): %v", InstallCommand, err)
+		t.Skipf("needs ONNX Runtime: %v", err) // err says how to install it
 	}
 	if _, err := os.Stat(tinyBERT); err != nil {
-		t.Skipf("no tiny-bert test model: %v", err)
+		t.Skipf("needs the tiny-bert test model at %s (shared/ beside the checkout, the development and CI layout): %v", tinyBERT, err)
 	}
 }
 
@@ -93,7 +93,7 @@ func TestMetadata(t *testing.T) {
 	needRuntime(t)
 	useLite := "../../../shared/models/use-lite/model.onnx"
 	if _, err := os.Stat(useLite); err != nil {
-		t.Skip(err)
+		t.Skipf("needs the use-lite test model at %s (shared/ beside the checkout, the development and CI layout): %v", useLite, err)
 	}
 	// The use-lite README lists max_tokens=128 in metadata_props.
 	if got := Metadata(useLite, "max_tokens"); got != "128" {

@@ -24,7 +24,7 @@ func references(t *testing.T, model string) []reference {
 	t.Helper()
 	f, err := os.Open(filepath.Join(models, model, "reference.jsonl"))
 	if err != nil {
-		t.Skipf("no %s test model (../shared/models): %v", model, err)
+		t.Skipf("needs the %s test model's reference.jsonl in %s (shared/ beside the checkout, the development and CI layout): %v", model, models, err)
 	}
 	defer f.Close()
 	var refs []reference
@@ -44,7 +44,7 @@ func load(t testing.TB, model string, maxLen int) *Tokenizer {
 	t.Helper()
 	path := filepath.Join(models, model, "tokenizer.json")
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("no %s test model (../shared/models): %v", model, err)
+		t.Skipf("needs the %s test model's tokenizer.json in %s (shared/ beside the checkout, the development and CI layout): %v", model, models, err)
 	}
 	tk, err := Load(path, maxLen)
 	if err != nil {
@@ -59,7 +59,7 @@ func bertVocab(t *testing.T) func(...string) []int64 {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(models, "tiny-bert", "vocab.txt"))
 	if err != nil {
-		t.Skip(err)
+		t.Skipf("needs tiny-bert's vocab.txt in %s (shared/ beside the checkout, the development and CI layout): %v", models, err)
 	}
 	ids := map[string]int64{}
 	for i, w := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {

@@ -1,11 +1,15 @@
 // Package figures draws a replay's curves as the paper does: quality
 // against mean latency (Figs. 3 and 4; for dialogues Fig. 6, decisions
 // with context solid, without context dashed) and quality against the
-// share of requests sent to the LLM (Fig. 5, as RouteLLM draws it: the
-// oracle's curve when it was replayed, and the SLM and LLM alone as
-// horizontal lines). The target quality is a dotted line and each
-// router's at-target point a dot, so a figure shows where the
-// at-target table's numbers come from.
+// share of requests (or dialogue turns) sent to the LLM (Fig. 5, as
+// RouteLLM draws it: the oracle's curve when it was replayed, and the SLM
+// and LLM alone as horizontal lines, dash-dotted and long-dashed). The
+// target quality is a dotted line and each router's at-target point a
+// dot, so a figure shows where the at-target table's numbers come from.
+//
+// The legend goes inside the plot, at the free place nearest a corner,
+// where it covers no curve, line or marker; when there is none, in
+// columns below the plot. Axes have at least five labelled round ticks.
 //
 // Each figure is written as PNG and SVG under a predictable name,
 // <bench>_quality_latency and <bench>_quality_share, or, for a replay
@@ -19,6 +23,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/edgeroute/edgeroute/eval"
@@ -31,13 +36,20 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Size of the plot area of every figure; the legend is drawn in a strip
-// of legendWidth to its right, so it never covers a curve. PNGs have
-// dpi dots per inch.
+// Size of every figure (PNGs have dpi dots per inch), the margin above
+// the title, and the legend's geometry: it sits inside the plot area,
+// inset from its edges, where it covers no curve, line or marker by
+// clearance; when no such place exists it goes below the plot, in
+// columns.
 const (
-	width, height = 16 * vg.Centimeter, 11 * vg.Centimeter
-	legendWidth   = 5.5 * vg.Centimeter
+	width, height = 18 * vg.Centimeter, 12 * vg.Centimeter
 	dpi           = 150
+	topMargin     = vg.Length(8)  // points (a vg.Length is one), above the title
+	rightMargin   = vg.Length(14) // right of the plot, for the last tick label and glyphs at the edge
+	legendInset   = vg.Length(6)  // between the legend's box and the plot area's edges
+	legendPad     = vg.Length(4)  // inside the legend's box
+	clearance     = vg.Length(3)  // between the legend's box and what it must not cover
+	markerRadius  = vg.Length(4)  // of the baselines' and at-target glyphs
 )
 
 // displayPoints is the most points of a curve drawn (more do not show at
@@ -51,6 +63,16 @@ var palette = []color.RGBA{
 	{0xd6, 0x27, 0x28, 0xff}, {0x94, 0x67, 0xbd, 0xff}, {0x8c, 0x56, 0x4b, 0xff},
 	{0xe3, 0x77, 0xc2, 0xff}, {0x7f, 0x7f, 0x7f, 0xff},
 }
+
+// Line styles that tell things apart in grey print too: decisions
+// without context dashed, the target dotted, the SLM alone dash-dotted
+// and the LLM alone long-dashed (the router curves are solid).
+var (
+	withoutContextDashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	targetDashes         = []vg.Length{vg.Points(1), vg.Points(2.5)}
+	slmAloneDashes       = []vg.Length{vg.Points(7), vg.Points(2.5), vg.Points(1.5), vg.Points(2.5)}
+	llmAloneDashes       = []vg.Length{vg.Points(11), vg.Points(3)}
+)
 
 // axis is what a figure shows on one axis.
 type axis struct {
@@ -113,13 +135,13 @@ func figuresOf(rep *eval.Report) []figure {
 func Write(dir string, rep *eval.Report) ([]string, error) {
 	var files []string
 	for _, f := range figuresOf(rep) {
-		p, err := draw1(rep, f)
+		ch, err := draw1(rep, f)
 		if err != nil {
 			return nil, fmt.Errorf("figure %s: %v", f.name, err)
 		}
 		for _, ext := range []string{"png", "svg"} {
 			path := filepath.Join(dir, f.name+"."+ext)
-			if err := save(p, path, ext); err != nil {
+			if err := save(ch, path, ext); err != nil {
 				return nil, err
 			}
 			files = append(files, path)
@@ -128,9 +150,41 @@ func Write(dir string, rep *eval.Report) ([]string, error) {
 	return files, nil
 }
 
+// chart is a figure ready to render: the plot, its legend entries (drawn
+// by render, not by the plot, where they cover nothing), and what the
+// legend must not cover, in data coordinates.
+type chart struct {
+	p       *plot.Plot
+	entries []legendEntry
+	lines   []plotter.XYs // polylines: curves, the baselines' and the target's lines
+	points  plotter.XYs   // glyphs: baselines, at-target points
+}
+
+type legendEntry struct {
+	label string
+	thumb plot.Thumbnailer
+}
+
+func (ch *chart) legend(label string, thumb plot.Thumbnailer) {
+	ch.entries = append(ch.entries, legendEntry{label, thumb})
+}
+
+// line adds a polyline to the plot.
+func (ch *chart) line(pts plotter.XYs, c color.Color, w vg.Length, dashes []vg.Length) (*plotter.Line, error) {
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width, l.Dashes = c, w, dashes
+	ch.p.Add(l)
+	ch.lines = append(ch.lines, pts)
+	return l, nil
+}
+
 // draw1 builds one figure.
-func draw1(rep *eval.Report, f figure) (*plot.Plot, error) {
+func draw1(rep *eval.Report, f figure) (*chart, error) {
 	p := plot.New()
+	ch := &chart{p: p}
 	unit := "requests"
 	if rep.Dialogues > 0 {
 		unit = fmt.Sprintf("turns of %d dialogues", rep.Dialogues)
@@ -141,24 +195,21 @@ func draw1(rep *eval.Report, f figure) (*plot.Plot, error) {
 	p.X.Label.Text, p.Y.Label.Text = f.x.label, f.y.label
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.TickerFunc(niceTicks), plot.TickerFunc(niceTicks)
 	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(10), vg.Points(10)
-	p.Legend.TextStyle.Font.Size = vg.Points(10)
-	p.Legend.Padding = vg.Points(3)
 	p.Add(plotter.NewGrid())
 
-	var over []plot.Plotter // drawn last, over the at-target points
+	var over []*plotter.Scatter // drawn last, over the curves
 	if f.modelLines {
 		for _, b := range []struct {
-			label string
-			b     eval.Baseline
-			c     color.Gray
-		}{{"SLM alone", rep.SLM, color.Gray{0x90}}, {"LLM alone", rep.LLM, color.Gray{0x30}}} {
-			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: b.b.Quality}, {X: 100, Y: b.b.Quality}})
+			label  string
+			b      eval.Baseline
+			c      color.Gray
+			dashes []vg.Length
+		}{{"SLM alone", rep.SLM, color.Gray{0x70}, slmAloneDashes}, {"LLM alone", rep.LLM, color.Gray{0x20}, llmAloneDashes}} {
+			l, err := ch.line(plotter.XYs{{X: 0, Y: b.b.Quality}, {X: 100, Y: b.b.Quality}}, b.c, vg.Points(1.2), b.dashes)
 			if err != nil {
 				return nil, err
 			}
-			l.Color, l.Width, l.Dashes = b.c, vg.Points(1), []vg.Length{vg.Points(4), vg.Points(2)}
-			p.Add(l)
-			p.Legend.Add(b.label, l)
+			ch.legend(b.label, l)
 		}
 	} else {
 		for _, b := range []struct {
@@ -167,13 +218,15 @@ func draw1(rep *eval.Report, f figure) (*plot.Plot, error) {
 			llm   bool
 			shape draw.GlyphDrawer
 		}{{"SLM alone", rep.SLM, false, draw.BoxGlyph{}}, {"LLM alone", rep.LLM, true, draw.TriangleGlyph{}}} {
-			s, err := plotter.NewScatter(plotter.XYs{{X: f.x.base(b.b, b.llm), Y: f.y.base(b.b, b.llm)}})
+			pt := plotter.XY{X: f.x.base(b.b, b.llm), Y: f.y.base(b.b, b.llm)}
+			s, err := plotter.NewScatter(plotter.XYs{pt})
 			if err != nil {
 				return nil, err
 			}
-			s.GlyphStyle.Color, s.GlyphStyle.Radius, s.GlyphStyle.Shape = color.Black, vg.Points(4), b.shape
+			s.GlyphStyle.Color, s.GlyphStyle.Radius, s.GlyphStyle.Shape = color.Black, markerRadius, b.shape
 			over = append(over, s)
-			p.Legend.Add(b.label, s)
+			ch.points = append(ch.points, pt)
+			ch.legend(b.label, s)
 		}
 	}
 
@@ -192,20 +245,19 @@ func draw1(rep *eval.Report, f figure) (*plot.Plot, error) {
 		for i, pt := range c {
 			pts[i].X, pts[i].Y = f.x.of(pt), f.y.of(pt)
 		}
-		l, err := plotter.NewLine(pts)
+		var dashes []vg.Length
+		if r.Context == "without" {
+			dashes = withoutContextDashes
+		}
+		l, err := ch.line(pts, colour[r.Router], vg.Points(1.5), dashes)
 		if err != nil {
 			return nil, fmt.Errorf("router %s: %v", r.Router, err)
 		}
-		l.Color, l.Width = colour[r.Router], vg.Points(1.5)
 		label := r.Router
 		if r.Context != "" {
 			label += " (" + r.Context + " context)"
 		}
-		if r.Context == "without" {
-			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
-		p.Add(l)
-		p.Legend.Add(label, l)
+		ch.legend(label, l)
 		if rep.Quality && r.AtTarget != nil {
 			marks = append(marks, plotter.XY{X: f.x.of(*r.AtTarget), Y: f.y.of(*r.AtTarget)})
 			markColours = append(markColours, colour[r.Router])
@@ -214,35 +266,33 @@ func draw1(rep *eval.Report, f figure) (*plot.Plot, error) {
 	if rep.Quality {
 		xmin, xmax := p.X.Min, p.X.Max // of what was added so far
 		for _, o := range over {
-			lo, hi, _, _ := o.(plot.DataRanger).DataRange()
+			lo, hi, _, _ := o.DataRange()
 			xmin, xmax = min(xmin, lo), max(xmax, hi)
 		}
 		if xmax > xmin && !math.IsNaN(rep.Target) {
-			l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: rep.Target}, {X: xmax, Y: rep.Target}})
+			l, err := ch.line(plotter.XYs{{X: xmin, Y: rep.Target}, {X: xmax, Y: rep.Target}}, color.Black, vg.Points(1), targetDashes)
 			if err != nil {
 				return nil, err
 			}
-			l.Color, l.Width, l.Dashes = color.Black, vg.Points(0.75), []vg.Length{vg.Points(1), vg.Points(2)}
-			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("target %.4g", rep.Target), l)
+			ch.legend(fmt.Sprintf("target %.4g", rep.Target), l)
 		}
 		if len(marks) > 0 {
 			s, err := plotter.NewScatter(plotter.XYs(marks))
 			if err != nil {
 				return nil, err
 			}
-			s.GlyphStyle.Radius, s.GlyphStyle.Shape = vg.Points(4), draw.CircleGlyph{}
 			s.GlyphStyleFunc = func(i int) draw.GlyphStyle {
-				return draw.GlyphStyle{Color: markColours[i], Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+				return draw.GlyphStyle{Color: markColours[i], Radius: markerRadius, Shape: draw.CircleGlyph{}}
 			}
 			p.Add(s)
-			legend := s.GlyphStyle
-			legend.Color = color.Black
-			p.Legend.Add("at target (per router)", glyphThumb(legend))
+			ch.points = append(ch.points, marks...)
+			ch.legend("at target (per router)", glyphThumb{Color: color.Black, Radius: markerRadius, Shape: draw.CircleGlyph{}})
 		}
 	}
-	p.Add(over...)
-	return p, nil
+	for _, o := range over {
+		p.Add(o)
+	}
+	return ch, nil
 }
 
 // glyphThumb draws a glyph as a legend entry.
@@ -252,21 +302,31 @@ func (g glyphThumb) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle(g), c.Center())
 }
 
-// niceTicks labels 4 to 8 round values (steps of 1, 2, 2.5 or 5 times a
-// power of ten) with as many decimals as the step needs, and puts
-// unlabelled minor ticks between them.
+// minLabels is the fewest labelled ticks on an axis.
+const minLabels = 5
+
+// niceTicks labels round values (steps of 1, 2, 2.5 or 5 times a power
+// of ten): the widest step that gives at least minLabels labels in
+// [lo, hi] (so at most about 11), with as many decimals as the step
+// needs, and unlabelled minor ticks between them.
 func niceTicks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
 		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
 	}
-	exp := math.Floor(math.Log10((hi - lo) / 6))
 	var step, minor float64
 	decimals := 0
-	for _, m := range []struct{ step, minor, exp float64 }{{1, 5, 0}, {2, 4, 0}, {2.5, 5, -1}, {5, 5, 0}, {10, 5, 1}} {
-		step, minor = m.step*math.Pow(10, exp), m.step*math.Pow(10, exp)/m.minor
-		// decimals of the step: 2.5e-2 needs 3, 1e1 none
-		decimals = max(0, -int(exp+m.exp))
-		if (hi-lo)/step <= 8 {
+	// From the span's decade down: 5, 2.5, 2 and 1 times 10^e.
+	for e := math.Floor(math.Log10(hi - lo)); ; e-- {
+		found := false
+		for _, m := range []struct{ step, minors, extra float64 }{{5, 5, 0}, {2.5, 5, 1}, {2, 4, 0}, {1, 5, 0}} {
+			step, minor = m.step*math.Pow(10, e), m.step*math.Pow(10, e)/m.minors
+			decimals = max(0, int(m.extra-e)) // 2.5e-2 needs 3, 1e1 none
+			if math.Floor(hi/step+1e-9)-math.Ceil(lo/step-1e-9)+1 >= minLabels {
+				found = true
+				break
+			}
+		}
+		if found {
 			break
 		}
 	}
@@ -283,31 +343,159 @@ func niceTicks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// render draws p with its legend in the strip to the right of the plot,
-// and a margin above the title.
-func render(p *plot.Plot, c draw.Canvas) {
-	top := vg.Points(4)
-	leg := p.Legend
-	p.Legend = plot.NewLegend()
-	p.Draw(draw.Crop(c, 0, -legendWidth, 0, -top))
-	p.Legend = leg
-	leg.Top, leg.Left = true, true
-	leg.YOffs = -vg.Points(40)
-	leg.Draw(draw.Crop(c, c.Max.X-c.Min.X-legendWidth+vg.Points(8), 0, 0, 0))
+// newLegend is a legend of the entries, in the figures' text style,
+// drawn from the top left of the canvas it is given.
+func newLegend(entries []legendEntry) *plot.Legend {
+	l := plot.NewLegend()
+	l.TextStyle.Font.Size = vg.Points(10)
+	l.Padding = vg.Points(2)
+	l.Top, l.Left = true, true
+	for _, e := range entries {
+		l.Add(e.label, e.thumb)
+	}
+	return &l
 }
 
-// save renders p as PNG or SVG to path atomically.
-func save(p *plot.Plot, path, ext string) error {
+// legendSize is the size of a legend's box, padding included.
+func legendSize(l *plot.Legend) vg.Point {
+	sz := l.Rectangle(draw.Canvas{}).Size()
+	return vg.Point{X: sz.X + 2*legendPad, Y: sz.Y + 2*legendPad}
+}
+
+// freeSpot is where in the plot area dc a legend box of the given size
+// covers nothing of ch (with clearance): the free place nearest a corner
+// of the area, on a 9 x 9 grid of places inset from its edges; ties go to
+// the corners in the order bottom right, top right, top left, bottom left.
+func (ch *chart) freeSpot(dc draw.Canvas, size vg.Point) (vg.Rectangle, bool) {
+	inset := legendInset
+	area := vg.Rectangle{Min: vg.Point{X: dc.Min.X + inset, Y: dc.Min.Y + inset}, Max: vg.Point{X: dc.Max.X - inset, Y: dc.Max.Y - inset}}
+	free := vg.Point{X: area.Size().X - size.X, Y: area.Size().Y - size.Y}
+	if free.X < 0 || free.Y < 0 {
+		return vg.Rectangle{}, false
+	}
+	tx, ty := ch.p.Transforms(&dc)
+	var segs [][2]vg.Point
+	for _, l := range ch.lines {
+		for i := 1; i < len(l); i++ {
+			segs = append(segs, [2]vg.Point{{X: tx(l[i-1].X), Y: ty(l[i-1].Y)}, {X: tx(l[i].X), Y: ty(l[i].Y)}})
+		}
+	}
+	for _, p := range ch.points {
+		c := vg.Point{X: tx(p.X), Y: ty(p.Y)}
+		segs = append(segs, [2]vg.Point{c, c})
+	}
+	corners := []vg.Point{{X: area.Max.X, Y: area.Min.Y}, area.Max, {X: area.Min.X, Y: area.Max.Y}, area.Min}
+	const n = 9
+	best, bestCost := vg.Rectangle{}, math.Inf(1)
+	for i := range n {
+		for j := range n {
+			min := vg.Point{X: area.Min.X + free.X*vg.Length(i)/(n-1), Y: area.Min.Y + free.Y*vg.Length(j)/(n-1)}
+			r := vg.Rectangle{Min: min, Max: min.Add(size)}
+			grown := vg.Rectangle{Min: r.Min.Sub(vg.Point{X: clearance, Y: clearance}), Max: r.Max.Add(vg.Point{X: clearance, Y: clearance})}
+			if slices.ContainsFunc(segs, func(s [2]vg.Point) bool { return segmentHits(s[0], s[1], grown, markerRadius) }) {
+				continue
+			}
+			// The distance from each box corner to the area's, the
+			// corners' order breaking ties.
+			boxCorners := []vg.Point{{X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}, r.Min}
+			for k, c := range corners {
+				d := boxCorners[k].Sub(c)
+				if cost := math.Hypot(float64(d.X), float64(d.Y)) + 1e-3*float64(k); cost < bestCost {
+					best, bestCost = r, cost
+				}
+			}
+		}
+	}
+	return best, !math.IsInf(bestCost, 1)
+}
+
+// segmentHits reports whether the segment from a to b comes within pad
+// of r when a == b (a glyph), or crosses or touches r (Liang-Barsky
+// clipping).
+func segmentHits(a, b vg.Point, r vg.Rectangle, pad vg.Length) bool {
+	if a == b {
+		return a.X >= r.Min.X-pad && a.X <= r.Max.X+pad && a.Y >= r.Min.Y-pad && a.Y <= r.Max.Y+pad
+	}
+	t0, t1 := 0.0, 1.0
+	dx, dy := float64(b.X-a.X), float64(b.Y-a.Y)
+	for _, e := range [4][2]float64{
+		{-dx, float64(a.X - r.Min.X)}, {dx, float64(r.Max.X - a.X)},
+		{-dy, float64(a.Y - r.Min.Y)}, {dy, float64(r.Max.Y - a.Y)},
+	} {
+		p, q := e[0], e[1]
+		switch {
+		case p == 0:
+			if q < 0 {
+				return false // parallel to this edge, outside it
+			}
+		case p < 0:
+			t0 = max(t0, q/p)
+		default:
+			t1 = min(t1, q/p)
+		}
+		if t0 > t1 {
+			return false
+		}
+	}
+	return true
+}
+
+// render draws the chart on c: margins above the title and right of the
+// plot, the plot, and the legend inside the plot area where it covers
+// nothing, else in columns below the plot.
+func render(ch *chart, c draw.Canvas) {
+	c = draw.Crop(c, 0, -rightMargin, 0, -topMargin)
+	if len(ch.entries) == 0 {
+		ch.p.Draw(c)
+		return
+	}
+	leg := newLegend(ch.entries)
+	size := legendSize(leg)
+	if r, ok := ch.freeSpot(ch.p.DataCanvas(c), size); ok {
+		ch.p.Draw(c)
+		drawLegend(c, leg, r)
+		return
+	}
+	// Below, centred: as many columns as fit the width, filled top to
+	// bottom.
+	colWidth := vg.Length(0)
+	for _, e := range ch.entries {
+		colWidth = max(colWidth, legendSize(newLegend([]legendEntry{e})).X)
+	}
+	cols := max(1, int((c.Max.X-c.Min.X)/colWidth))
+	rows := (len(ch.entries) + cols - 1) / cols
+	band := legendSize(newLegend(ch.entries[:rows])).Y
+	ch.p.Draw(draw.Crop(c, 0, 0, band, 0))
+	used := (len(ch.entries) + rows - 1) / rows // columns
+	left := c.Min.X + (c.Max.X-c.Min.X-vg.Length(used)*colWidth)/2
+	for k := range used {
+		col := newLegend(ch.entries[k*rows : min(len(ch.entries), (k+1)*rows)])
+		min := vg.Point{X: left + vg.Length(k)*colWidth, Y: c.Min.Y}
+		drawLegend(c, col, vg.Rectangle{Min: min, Max: min.Add(legendSize(col))})
+	}
+}
+
+// drawLegend draws l in the box r of c, on white (the grid lines it sits
+// on do not cross its text).
+func drawLegend(c draw.Canvas, l *plot.Legend, r vg.Rectangle) {
+	c.SetColor(color.White)
+	c.Fill(r.Path())
+	pad := vg.Point{X: legendPad, Y: legendPad}
+	l.Draw(draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{Min: r.Min.Add(pad), Max: r.Max.Sub(pad)}})
+}
+
+// save renders the chart as PNG or SVG to path atomically.
+func save(ch *chart, path, ext string) error {
 	var buf bytes.Buffer
 	var err error
 	switch ext {
 	case "png":
-		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width+legendWidth, height), vgimg.UseDPI(dpi))}
-		render(p, draw.New(c))
+		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi))}
+		render(ch, draw.New(c))
 		_, err = c.WriteTo(&buf)
 	default:
-		c := vgsvg.New(width+legendWidth, height)
-		render(p, draw.New(c))
+		c := vgsvg.New(width, height)
+		render(ch, draw.New(c))
 		_, err = c.WriteTo(&buf)
 	}
 	if err != nil {

@@ -2,13 +2,22 @@ package figures
 
 import (
 	"bytes"
+	"image"
+	"image/color"
 	"image/png"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // report is a hand-made replay: SLM 0.6 in 10 s, LLM 0.8 in 15 s, a
@@ -44,16 +53,17 @@ func TestWrite(t *testing.T) {
 	noQuality := report(true)
 	noQuality.Quality = false
 	for _, c := range []struct {
-		rep   *eval.Report
-		names []string
-		texts []string // in every SVG of the report
+		rep    *eval.Report
+		names  []string
+		texts  []string // in every SVG of the report
+		absent []string // in none
 	}{
 		{report(false), []string{"gsm8k_quality_latency", "gsm8k_quality_share"},
-			[]string{"accuracy", "random", "oracle", "SLM alone", "LLM alone", "target 0.7", "at target", "4 requests, profile paper"}},
+			[]string{"accuracy", "random", "oracle", "SLM alone", "LLM alone", "target 0.7", "at target", "4 requests, profile paper"}, nil},
 		{report(true), []string{"mtbench_quality_latency", "mtbench_quality_share"},
-			[]string{"mean judge score per turn (1-10)", "random (with context)", "random (without context)", "turns of 2 dialogues"}},
+			[]string{"mean judge score per turn (1-10)", "random (with context)", "random (without context)", "turns of 2 dialogues"}, []string{"request"}},
 		{noQuality, []string{"mtbench_latency_share"},
-			[]string{"mean latency per turn (s)", "turns sent to the LLM (%)", "no judgments"}},
+			[]string{"mean latency per turn (s)", "turns sent to the LLM (%)", "no judgments"}, []string{"request"}},
 	} {
 		a, b := t.TempDir(), t.TempDir()
 		files, err := Write(a, c.rep)
@@ -83,14 +93,19 @@ func TestWrite(t *testing.T) {
 							t.Errorf("%s has no %q", name+ext, s)
 						}
 					}
+					for _, s := range append([]string{"((", "))", ") ("}, c.absent...) {
+						if bytes.Contains(x, []byte(s)) {
+							t.Errorf("%s has %q", name+ext, s)
+						}
+					}
 					continue
 				}
 				img, err := png.Decode(bytes.NewReader(x))
 				if err != nil {
 					t.Fatalf("%s: %v", f, err)
 				}
-				// (16 + 5.5) cm x 11 cm at 150 dpi
-				if sz := img.Bounds().Size(); sz.X != 1270 || sz.Y != 650 {
+				// 18 cm x 12 cm at 150 dpi, rounded
+				if sz := img.Bounds().Size(); sz.X != 1063 || sz.Y != 709 {
 					t.Errorf("%s: %v pixels", f, sz)
 				}
 			}
@@ -123,26 +138,215 @@ func TestNiceTicks(t *testing.T) {
 		lo, hi float64
 		labels string
 	}{
-		// span 100: 100/6 ~ 16.7, magnitude 10; steps 10 (10 labels) and
-		// 20 (5): 20
-		{0, 100, "0 20 40 60 80 100"},
-		// span 0.18: magnitude 0.01; 0.01 and 0.02 give more than 8
-		// labels, 0.025 gives 7, with one more decimal
+		// span 100: steps 500, 250, 200 and 100 give 1 or 2 labels, 50
+		// gives 3, 25 gives 5
+		{0, 100, "0 25 50 75 100"},
+		// span 0.18: 0.5 to 0.1 give at most 2, 0.05 gives 4, 0.025 gives
+		// 7, with one more decimal than 0.01
 		{0.68, 0.86, "0.700 0.725 0.750 0.775 0.800 0.825 0.850"},
 		// a range just below 0: no "-0"
-		{-0.4, 100, "0 20 40 60 80 100"},
-		// magnitude 0.1; steps 0.1 to 0.5 give more than 8 labels: 1
-		{6.03, 10.5, "7 8 9 10"},
+		{-0.4, 100, "0 25 50 75 100"},
+		// span 4.47: 5 to 1 give at most 4 (7 8 9 10), 0.5 gives 9
+		{6.03, 10.5, "6.5 7.0 7.5 8.0 8.5 9.0 9.5 10.0 10.5"},
+		// span 8.3: 5, 2.5 and 2 give 2 to 4, 1 gives 8
+		{9.5, 17.8, "10 11 12 13 14 15 16 17"},
 		{3, 3, "3"},
 	} {
-		var labels []string
-		for _, tk := range niceTicks(c.lo, c.hi) {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
+		if got := strings.Join(tickLabels(c.lo, c.hi), " "); got != c.labels {
+			t.Errorf("[%v, %v]: %q, want %q", c.lo, c.hi, got, c.labels)
+		}
+	}
+	// Any range: at least 5 labels and at most 11, evenly spaced.
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		lo := (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(9)-4))
+		hi := lo + r.Float64()*math.Pow(10, float64(r.IntN(9)-4))
+		if hi-lo < 1e-6*max(math.Abs(lo), math.Abs(hi)) {
+			continue // a span at the limit of float64's precision
+		}
+		labels := tickLabels(lo, hi)
+		if len(labels) < minLabels || len(labels) > 11 {
+			t.Errorf("[%v, %v]: %d labels %q", lo, hi, len(labels), labels)
+		}
+	}
+}
+
+func tickLabels(lo, hi float64) []string {
+	var labels []string
+	for _, tk := range niceTicks(lo, hi) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	return labels
+}
+
+// crowded is a report whose oracle curve zigzags over the whole plot, so
+// that no place inside it is free for the legend.
+func crowded() *eval.Report {
+	rep := report(false)
+	var zig eval.Curve
+	for i := range 41 {
+		q := 0.6 + 0.2*float64(i%2)
+		zig = append(zig, eval.Point{Quality: q, Latency: 10 + 5*float64(i)/40, LLMShare: float64(i) / 40})
+	}
+	rep.Routers[1].Curve = zig
+	return rep
+}
+
+// pixels renders ch as a PNG image.
+func pixels(t *testing.T, ch *chart) image.Image {
+	t.Helper()
+	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi))
+	render(ch, draw.New(c))
+	return c.Image()
+}
+
+// coloured reports a pixel of a router's colour: the palette's colours
+// are far from grey, the axes, text, grid and baselines are grey.
+func coloured(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return max(r, g, b)-min(r, g, b) > 0x5000
+}
+
+// The legend covers no curve: every pixel the legend changes (its box,
+// its text and thumbnails) was not of a curve's colour without it. In
+// the hand-made report it sits inside the plot; in the crowded one, where
+// no place inside is free, below it.
+func TestLegendCoversNoCurve(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		rep    *eval.Report
+		inside bool
+	}{{"hand-made", report(false), true}, {"crowded", crowded(), false}, {"dialogues", report(true), true}} {
+		for _, f := range figuresOf(c.rep) {
+			ch, err := draw1(c.rep, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			with := pixels(t, ch)
+			entries := ch.entries
+			ch.entries = nil
+			without := pixels(t, ch)
+			ch.entries = entries
+			if inside := with.Bounds() == without.Bounds() && sameAxes(with, without); inside != c.inside {
+				t.Errorf("%s %s: legend inside the plot %v, want %v", c.name, f.name, inside, c.inside)
+			}
+			if !c.inside {
+				continue // the plot itself moved up: nothing to compare
+			}
+			covered := 0
+			b := with.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					if with.At(x, y) != without.At(x, y) && coloured(without.At(x, y)) {
+						covered++
+					}
+				}
+			}
+			if covered > 0 {
+				t.Errorf("%s %s: the legend covers %d pixels of curves", c.name, f.name, covered)
 			}
 		}
-		if got := strings.Join(labels, " "); got != c.labels {
-			t.Errorf("[%v, %v]: %q, want %q", c.lo, c.hi, got, c.labels)
+	}
+}
+
+// sameAxes reports whether the plot is where it is without the legend:
+// the bottom row of the images (the x axis label's band) is the same.
+func sameAxes(a, b image.Image) bool {
+	r := a.Bounds()
+	for y := r.Max.Y - r.Dy()/10; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Every figure fills its canvas: each cell of a 4 x 4 grid over the PNG
+// holds ink (no blank strip for the legend, no empty quarter), while the
+// margin above the title and right of the plot stays white.
+func TestCanvasFilled(t *testing.T) {
+	for _, rep := range []*eval.Report{report(false), report(true), crowded()} {
+		for _, f := range figuresOf(rep) {
+			ch, err := draw1(rep, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := pixels(t, ch)
+			b := img.Bounds()
+			ink := func(x0, y0, x1, y1 int) int {
+				n := 0
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						if r, g, bl, _ := img.At(x, y).RGBA(); r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+							n++
+						}
+					}
+				}
+				return n
+			}
+			for i := range 4 {
+				for j := range 4 {
+					x0, y0 := b.Min.X+i*b.Dx()/4, b.Min.Y+j*b.Dy()/4
+					if n := ink(x0, y0, x0+b.Dx()/4, y0+b.Dy()/4); n < b.Dx()*b.Dy()/16/200 {
+						t.Errorf("%s: cell (%d, %d) of the canvas holds %d dots of ink", f.name, i, j, n)
+					}
+				}
+			}
+			// 8 points at 150 dpi are 16 dots; the title starts below them.
+			if n := ink(b.Min.X, b.Min.Y, b.Max.X, b.Min.Y+12); n > 0 {
+				t.Errorf("%s: %d dots of ink in the top margin", f.name, n)
+			}
+		}
+	}
+}
+
+// The SLM and LLM alone are lines of their own style: dashed unlike each
+// other, unlike the router curves (solid, or dashed without context) and
+// unlike the target's dots, not only of another grey.
+func TestBaselineLinesDistinct(t *testing.T) {
+	rep := report(true)
+	ch, err := draw1(rep, figuresOf(rep)[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dashes := map[string][]vg.Length{}
+	for _, e := range ch.entries {
+		if l, ok := e.thumb.(*plotter.Line); ok {
+			dashes[e.label] = l.Dashes
+		}
+	}
+	slm, llm := dashes["SLM alone"], dashes["LLM alone"]
+	if slm == nil || llm == nil {
+		t.Fatalf("no SLM or LLM line in %v", dashes)
+	}
+	for label, d := range dashes {
+		if label != "SLM alone" && slices.Equal(d, slm) || label != "LLM alone" && slices.Equal(d, llm) {
+			t.Errorf("%s is drawn like a baseline: dashes %v (SLM %v, LLM %v)", label, d, slm, llm)
+		}
+	}
+}
+
+// A legend box finds the free corner; segmentHits tells crossing from
+// passing by.
+func TestSegmentHits(t *testing.T) {
+	r := vg.Rectangle{Min: vg.Point{X: 10, Y: 10}, Max: vg.Point{X: 20, Y: 20}}
+	for _, c := range []struct {
+		a, b vg.Point
+		want bool
+	}{
+		{vg.Point{X: 0, Y: 0}, vg.Point{X: 30, Y: 30}, true},   // through the box
+		{vg.Point{X: 0, Y: 15}, vg.Point{X: 12, Y: 15}, true},  // ends inside
+		{vg.Point{X: 0, Y: 25}, vg.Point{X: 30, Y: 25}, false}, // above, parallel
+		{vg.Point{X: 0, Y: 18}, vg.Point{X: 8, Y: 30}, false},  // beside the corner
+		{vg.Point{X: 15, Y: 22}, vg.Point{X: 15, Y: 22}, true}, // a glyph within its radius (4)
+		{vg.Point{X: 15, Y: 25}, vg.Point{X: 15, Y: 25}, false},
+	} {
+		if got := segmentHits(c.a, c.b, r, 4); got != c.want {
+			t.Errorf("%v-%v: %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }

@@ -40,6 +40,19 @@ type Fitting struct {
 	Judged []bool
 	Folds  int
 	Seed   int64
+	// Progress, when set, is told of each step of CrossFit (Steps of
+	// them: the records' moments, each fit, the final head); evalrun
+	// passes a *progress.Bar.
+	Progress interface{ Add(k int) }
+}
+
+// Steps is the number of steps CrossFit reports to Progress.
+func (f *Fitting) Steps(final bool) int {
+	n := 1 + f.Folds*(len(L2Grid)+1)
+	if final {
+		n++
+	}
+	return n
 }
 
 // CrossFitResult is what cross-fitting gives.
@@ -53,6 +66,12 @@ type CrossFitResult struct {
 }
 
 func (f *Fitting) judged(i int) bool { return f.Judged == nil || f.Judged[i] }
+
+func (f *Fitting) step() {
+	if f.Progress != nil {
+		f.Progress.Add(1)
+	}
+}
 
 // cells deals the records: fold and group of each, from the seed.
 func (f *Fitting) cells() (fold, group []int) {
@@ -91,6 +110,7 @@ func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
 	}
 	cellMoments := make([]*moments, len(cellRows))
 	parallel(len(cellRows), func(c int) { cellMoments[c] = ds.moments(cellRows[c]) })
+	f.step()
 	gather := func(in func(fold, group int) bool) ([]int, *moments) {
 		var rows []int
 		m := newMoments(ds.d)
@@ -120,6 +140,7 @@ func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
 		w, b := make([]float64, ds.d), 0.0
 		for j, l2 := range L2Grid {
 			w, b = inner.fit(tm.bound(inner.mean, inner.scale, l2), l2, w, b)
+			f.step()
 			loss := vp.logLoss(vp.margins(w, b))
 			valLoss[j] += loss
 			if loss < bestLoss {
@@ -131,6 +152,7 @@ func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
 			return nil, err
 		}
 		h := fitHead(ds, outer, om, L2Grid[best])
+		f.step()
 		for i := range n {
 			if fold[i] == k {
 				res.Scores[i] = h.P(f.Vecs[i], f.Lps[i])
@@ -148,6 +170,7 @@ func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
 		all, am := gather(func(int, int) bool { return true })
 		res.Final = fitHead(ds, all, am, L2Grid[best])
 		res.Final.Folds, res.Final.Seed = f.Folds, f.Seed
+		f.step()
 	}
 	return res, nil
 }

@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -264,6 +266,41 @@ func TestHeadFile(t *testing.T) {
 		os.WriteFile(path, []byte(bad), 0o644)
 		if _, err := LoadHead(path); err == nil {
 			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+// counter counts the steps reported to it (from several goroutines).
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) Add(k int) { c.n.Add(int64(k)) }
+
+// Cross-fitting reports every step it takes, as many as Steps says (so a
+// progress bar ends full): the moments, each fold's fits over the L2
+// grid and its refit, and the final head; the scores are the same with
+// and without a progress.
+func TestCrossFitProgress(t *testing.T) {
+	for _, final := range []bool{false, true} {
+		f := synthetic(300, 4, 0.5)
+		plain, err := f.CrossFit(final)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c counter
+		f.Progress = &c
+		res, err := f.CrossFit(final)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1 + 5*(len(L2Grid)+1) // moments, then per fold the grid and the refit
+		if final {
+			want++
+		}
+		if c.n.Load() != int64(want) || f.Steps(final) != want {
+			t.Errorf("final %v: %d steps reported, Steps %d; want %d", final, c.n.Load(), f.Steps(final), want)
+		}
+		if !slices.Equal(res.Scores, plain.Scores) {
+			t.Errorf("final %v: the scores change with a progress", final)
 		}
 	}
 }

@@ -26,7 +26,7 @@ const models = "../../../shared/models"
 func needRuntime(t testing.TB) {
 	t.Helper()
 	if err := onnxrt.Init(); err != nil {
-		t.Skipf("ONNX Runtime is missing (%s installs it): %v", onnxrt.InstallCommand, err)
+		t.Skipf("needs ONNX Runtime: %v", err) // err says how to install it
 	}
 }
 
@@ -34,7 +34,7 @@ func needModel(t testing.TB, name string) string {
 	t.Helper()
 	dir := filepath.Join(models, name)
 	if _, err := os.Stat(filepath.Join(dir, "model.onnx")); err != nil {
-		t.Skipf("no %s test model (../shared/models): %v", name, err)
+		t.Skipf("needs the %s test model in %s (shared/ beside the checkout, the development and CI layout): %v", name, models, err)
 	}
 	needRuntime(t)
 	return dir
@@ -138,7 +138,7 @@ func TestTinyBertPaddedBatch(t *testing.T) {
 	dir := needModel(t, "tiny-bert")
 	raw, err := os.ReadFile(filepath.Join(dir, "reference_batch.json"))
 	if err != nil {
-		t.Skip(err)
+		t.Skipf("needs tiny-bert's PyTorch reference batch (reference_batch.json in %s): %v", dir, err)
 	}
 	var ref struct {
 		InputIDs      [][]int64   `json:"input_ids"`

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/internal/scorecache"
 	"github.com/edgeroute/edgeroute/routers"
 )
@@ -104,7 +105,11 @@ func (l *Logistic) Score(ctx context.Context, reqs []routers.Request) ([]float64
 		return nil, fmt.Errorf("no judgments to fit a head on; give --head FILE with a fitted head")
 	}
 	f := &Fitting{Vecs: vecs, Lps: lps, Label: l.LLMBetter, Judged: l.Judged, Folds: l.Folds, Seed: l.Seed}
-	res, err := f.CrossFit(l.HeadPath != "")
+	final := l.HeadPath != ""
+	bar := progress.New(l.Stderr, f.Steps(final), "fitting "+l.Router+" heads", "fits")
+	f.Progress = bar
+	res, err := f.CrossFit(final)
+	bar.Finish()
 	if err != nil {
 		return nil, err
 	}

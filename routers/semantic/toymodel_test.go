@@ -161,7 +161,7 @@ func toyDir(t *testing.T, g toyGraph) string {
 	for _, f := range []string{"tokenizer.json", "tokenizer_config.json"} {
 		b, err := os.ReadFile(filepath.Join(models, "tiny-bert", f))
 		if err != nil {
-			t.Skipf("no tiny-bert tokenizer: %v", err)
+			t.Skipf("needs tiny-bert's tokenizer files in %s (shared/ beside the checkout, the development and CI layout): %v", models, err)
 		}
 		os.WriteFile(filepath.Join(dir, f), b, 0o644)
 	}

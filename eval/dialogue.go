@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/edgeroute/edgeroute/channel"
 )
 
 // Multi-turn replay (paper sections II-B and III-C). In a dialogue each
@@ -60,6 +62,16 @@ type DialogueReplay struct {
 	UploadNew bool
 	// KeepSums keeps each point's per-dialogue totals.
 	KeepSums bool
+	// Link, when set, prices edge turns on a measured link (Over): turn i
+	// starts at Starts[i], and the decision knows the link as Decide.
+	// Without it, the paper's B and delta in Model.
+	Link   channel.Channel
+	Starts []float64
+	Decide channel.Decide
+	// Tails computes each replay's distribution of turn latencies and
+	// times to first token (DialoguePoint.Tail); it needs Link (the
+	// paper's as channel.Fixed).
+	Tails bool
 }
 
 // DialoguePoint is one operating point of a multi-turn replay.
@@ -79,9 +91,9 @@ type replayState struct {
 }
 
 // turn prices and decides turn i, accounts for it in st, and updates the
-// caches and the context. It returns the model chosen and the fused score
-// the decision used.
-func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cached *[2]float64, ctx *float64, st *replayState) (Model, float64) {
+// caches and the context. It returns the model chosen, the fused score
+// the decision used, its accounted latency and the turn as accounted.
+func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cached *[2]float64, ctx *float64, st *replayState) (Model, float64, float64, Turn) {
 	c, lp := *ctx, ds.Prompt[i]
 	re := [2]float64{c - cached[SLM], c - cached[LLM]}
 	for k := range re {
@@ -96,11 +108,18 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	// The decision prices both options with the mean response lengths;
 	// unless Actual, that is also the accounted price of the chosen one.
 	var t [2]float64
-	priced := rp.WithContext
+	// On a measured link the decision's price of the edge is not the
+	// accounted one.
+	priced := rp.WithContext && rp.Link == nil
 	fused := fused0
-	if priced {
+	if rp.WithContext {
 		t[SLM] = rp.Model.totalSLM(Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
-		t[LLM] = rp.Model.totalLLM(Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM})
+		dec := Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM}
+		if rp.Link == nil {
+			t[LLM] = rp.Model.totalLLM(dec)
+		} else {
+			t[LLM] = rp.Model.Over(channel.View(rp.Link, rp.Decide, rp.Starts[i]), rp.Starts[i], LLM, dec).Total
+		}
 		fused = Fuse(p, rp.Alpha, t[SLM], t[LLM])
 	}
 	k, resp := SLM, rp.Mean.SLM
@@ -111,12 +130,15 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	if rp.Actual {
 		resp, priced = ds.Gen[k][i], false
 	}
+	turn := Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}
 	if !priced {
-		turn := Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}
-		if k == SLM {
+		switch {
+		case k == SLM:
 			t[k] = rp.Model.totalSLM(turn)
-		} else {
+		case rp.Link == nil:
 			t[k] = rp.Model.totalLLM(turn)
+		default:
+			t[k] = rp.Model.Over(rp.Link, rp.Starts[i], LLM, turn).Total
 		}
 	}
 	st.t.add(t[k])
@@ -128,7 +150,7 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	} else {
 		*ctx = c + lp + ds.Gen[k][i]
 	}
-	return k, fused
+	return k, fused, t[k], turn
 }
 
 // FusedWithout is each turn's fused score when the decision ignores the
@@ -138,7 +160,12 @@ func (rp *DialogueReplay) FusedWithout(ds *Dialogues, p []float64) []float64 {
 	f := make([]float64, ds.Len())
 	for i := range f {
 		ts := rp.Model.Total(SLM, SingleTurn(ds.Prompt[i], rp.Mean.SLM))
-		te := rp.Model.Total(LLM, SingleTurn(ds.Prompt[i], rp.Mean.LLM))
+		var te float64
+		if rp.Link == nil {
+			te = rp.Model.Total(LLM, SingleTurn(ds.Prompt[i], rp.Mean.LLM))
+		} else {
+			te = rp.Model.Over(channel.View(rp.Link, rp.Decide, rp.Starts[i]), rp.Starts[i], LLM, SingleTurn(ds.Prompt[i], rp.Mean.LLM)).Total
+		}
 		f[i] = Fuse(p[i], rp.Alpha, ts, te)
 	}
 	return f
@@ -161,6 +188,9 @@ type DialogueRun struct {
 	// on this path.
 	PerDialogue []DialogueSums
 	Fused       []float64
+	// Latency and FirstToken, when not nil, receive each turn's accounted
+	// latency and time to first token (with Tails).
+	Latency, FirstToken []float64
 }
 
 // Replay replays all dialogues at run.Threshold.
@@ -169,6 +199,10 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 	if fused0 == nil {
 		fused0 = rp.FusedWithout(ds, run.P)
 	}
+	lat, first := run.Latency, run.FirstToken
+	if rp.Tails && (lat == nil || first == nil) {
+		lat, first = make([]float64, ds.Len()), make([]float64, ds.Len())
+	}
 	var st replayState
 	for d := 0; d < ds.Count(); d++ {
 		var cached [2]float64
@@ -176,7 +210,10 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 		prev := Model(-1)
 		before := st
 		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
-			k, f := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &cached, &ctx, &st)
+			k, f, t, turn := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &cached, &ctx, &st)
+			if lat != nil {
+				lat[i], first[i] = t, rp.Model.Over(rp.Link, rp.Starts[i], k, turn).FirstToken
+			}
 			if prev >= 0 && k != prev {
 				st.switches++
 			}
@@ -203,11 +240,16 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 	if ds.Judged > 0 {
 		nq = float64(ds.Judged)
 	}
-	return DialoguePoint{
+	pt := DialoguePoint{
 		Point:     Point{Threshold: run.Threshold, Quality: st.q.value() / nq, Latency: st.t.value() / n, LLMShare: st.llm / n},
 		Switches:  st.switches / float64(ds.Count()),
 		Reprefill: st.refill / n,
 	}
+	if rp.Tails {
+		t := mixedTail(lat, first, lat, first, 0)
+		pt.Tail = &t
+	}
+	return pt
 }
 
 // Thresholds picks at most n thresholds (n >= 3) for a multi-turn sweep:

@@ -106,7 +106,8 @@ func distinctDescending(xs []float64) []float64 {
 	sort.Sort(sort.Reverse(sort.Float64Slice(out)))
 	k := 0
 	for i, x := range out {
-		if i == 0 || x != out[k-1] {
+		// NaN (the threshold of a router that ignores it) appears once.
+		if i == 0 || x != out[k-1] && !(x != x && out[k-1] != out[k-1]) {
 			out[k] = x
 			k++
 		}

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"math"
 
@@ -63,10 +62,19 @@ func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l 
 		}
 		return st, nil
 	}
+	d := newDialogues(cfg, in, alpha, mean, boot)
 	if l.tails {
-		return nil, fmt.Errorf("--channel %s, --percentiles and --target-metric: dialogues are replayed on the paper's fixed link only", cfg.Channel)
+		d.link = l
+		d.rp.Link, d.rp.Decide, d.rp.Tails = l.ch, l.decide, true
+		draws := 1
+		if l.trace != nil {
+			draws = cfg.Seeds
+		}
+		for s := range draws {
+			d.starts = append(d.starts, l.starts(d.ds.Len(), cfg.Seed+int64(s)))
+		}
 	}
-	return newDialogues(cfg, in, alpha, mean, boot), nil
+	return d, nil
 }
 
 // singleTurn is the exact sweep of single-turn requests.
@@ -151,6 +159,10 @@ type dialogues struct {
 	boot       resamples
 	// step, when set, is called after each sweep (progress).
 	step func()
+	// link, when set, is the link with tails: each router is replayed
+	// once per draw of the turns' start times (starts).
+	link   *link
+	starts [][]float64
 }
 
 func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *dialogues {
@@ -199,10 +211,34 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 
 func (e *dialogues) baselines() (eval.Point, eval.Point) {
 	zero := make([]float64, e.ds.Len())
-	slm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(1), Fused0: zero})
-	llm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(-1), Fused0: zero})
-	return slm.Point, llm.Point
+	if e.link == nil {
+		slm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(1), Fused0: zero})
+		llm := e.rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: math.Inf(-1), Fused0: zero})
+		return slm.Point, llm.Point
+	}
+	// With tails, the means over the draws; the qualities, and the
+	// device's latency, do not depend on the link: the first draw's.
+	var sums [2]tailSum
+	var first [2]eval.Point
+	for d, st := range e.starts {
+		rp := e.rp
+		rp.Starts = st
+		for k, th := range []float64{math.Inf(1), math.Inf(-1)} {
+			pt := rp.Replay(e.ds, eval.DialogueRun{P: zero, Threshold: th, Fused0: zero})
+			sums[k].add(pt.Point, *pt.Tail)
+			if d == 0 {
+				first[k] = pt.Point
+			}
+		}
+	}
+	for k := range first {
+		t := sums[k].tail()
+		first[k].Tail = &t
+	}
+	first[1].Latency = sums[1].mean().Latency // the edge's: over the draws
+	return first[0], first[1]
 }
+
 
 func (e *dialogues) variants() []string { return e.contexts }
 
@@ -219,9 +255,19 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	v.KeepSums = e.quality && e.boot.r > 0 && !sr.fixed
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
-	for _, p := range sr.scores {
+	runs := len(sr.scores)
+	if e.link != nil {
+		// One run per draw of the link and per seed of the router, paired.
+		runs = max(len(e.starts), len(sr.scores))
+	}
+	var at []atTail
+	for s := range runs {
 		if err := ctx.Err(); err != nil {
 			return eval.RouterResult{}, err
+		}
+		p := sr.scores[min(s, len(sr.scores)-1)]
+		if e.link != nil {
+			v.Starts = e.starts[min(s, len(e.starts)-1)]
 		}
 		var pts []eval.DialoguePoint
 		if sr.fixed {
@@ -232,8 +278,19 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 			pt := v.Replay(e.ds, eval.DialogueRun{P: p, Threshold: th})
 			pt.Threshold = math.NaN()
 			pts = []eval.DialoguePoint{pt}
+			if e.link != nil {
+				at = append(at, atTail{pt.Point, *pt.Tail, pt.Quality >= target})
+			}
 		} else {
 			pts = v.Sweep(e.ds, p, e.thresholds)
+			if e.link != nil {
+				pt, ok := v.DialogueAtTarget(e.ds, p, pts, target, e.link.metric)
+				var t eval.Tail
+				if ok {
+					t = *pt.Tail
+				}
+				at = append(at, atTail{pt, t, ok})
+			}
 		}
 		sets = append(sets, pts)
 		curves = append(curves, eval.DialogueCurve(pts))
@@ -243,6 +300,17 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	r.Context = variant
+	if e.link != nil {
+		summarizeAtTarget(&r, at)
+		if sr.fixed {
+			fixedTail(&r, at)
+		} else {
+			e.tails(&r, v, sr, sets)
+		}
+		if e.link.metric != eval.MeanLatency {
+			v.KeepSums = false // the intervals are of the mean-latency metrics
+		}
+	}
 	if r.AtTarget != nil {
 		var sw, re float64
 		for _, pts := range sets {
@@ -260,7 +328,61 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	return r, nil
 }
 
+// tails sets the tails of a router's reported points on a link: at the
+// curve's points that reports keep and at the LLM shares, the means of
+// the runs' tails (a run's point at a mean curve's threshold is its own
+// replay there; at a share, the mixture between its sweep's two points
+// around it).
+func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, sr *scored, sets [][]eval.DialoguePoint) {
+	runs := len(sets)
+	kept := r.Curve.Thin(e.link.points)
+	k := 0
+	for i := range r.Curve {
+		if k == len(kept) || r.Curve[i].Threshold != kept[k].Threshold {
+			continue
+		}
+		k++
+		if runs == 1 && r.Curve[i].Tail != nil {
+			continue // the sweep's own replay
+		}
+		var sum tailSum
+		for s := range runs {
+			v.Starts = e.starts[min(s, len(e.starts)-1)]
+			th := r.Curve[i].Threshold
+			sum.add(eval.Point{}, v.TailBetween(e.ds, sr.scores[min(s, len(sr.scores)-1)], nil, th, th, 0))
+		}
+		t := sum.tail()
+		r.Curve[i].Tail = &t
+	}
+	if len(r.AtShare) > 0 {
+		return
+	}
+	r.AtShare = r.Curve.AtShares(e.boot.shares)
+	for i := range r.AtShare {
+		var sum tailSum
+		for s := range runs {
+			v.Starts = e.starts[min(s, len(e.starts)-1)]
+			p := sr.scores[min(s, len(sr.scores)-1)]
+			if pt, ok := v.DialogueAtShare(e.ds, p, sets[s], r.AtShare[i].LLMShare); ok {
+				sum.add(eval.Point{}, *pt.Tail)
+			}
+		}
+		if sum.n == runs {
+			t := sum.tail()
+			r.AtShare[i].Tail = &t
+		}
+	}
+}
+
 func (e *dialogues) domain(units []int) (engine, []int) {
 	sub, turns := eval.SubsetDialogues(e.ds, units)
-	return &dialogues{rp: e.rp, ds: sub, contexts: e.contexts, thresholds: e.thresholds, quality: e.quality}, turns
+	d := &dialogues{rp: e.rp, ds: sub, contexts: e.contexts, thresholds: e.thresholds, quality: e.quality, link: e.link}
+	for _, st := range e.starts {
+		s := make([]float64, len(turns))
+		for k, i := range turns {
+			s[k] = st[i]
+		}
+		d.starts = append(d.starts, s)
+	}
+	return d, turns
 }

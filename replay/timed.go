@@ -187,7 +187,7 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 			tail := tl.AtThresholds([]float64{th})[0]
 			pt.Threshold, pt.Tail = math.NaN(), &tail
 			c = eval.Curve{pt}
-			at = append(at, atTail{pt, tail, true})
+			at = append(at, atTail{pt, tail, pt.Quality >= target})
 		} else {
 			pt, tail, ok := tl.AtTarget(target, e.link.metric)
 			at = append(at, atTail{pt, tail, ok})
@@ -204,7 +204,9 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
 	summarizeAtTarget(&r, at)
-	if !sr.fixed {
+	if sr.fixed {
+		fixedTail(&r, at)
+	} else {
 		e.tailCurve(&r, tails)
 		r.AtShare = atShares(r.Curve, tails, e.boot.shares)
 	}
@@ -295,6 +297,17 @@ func summarizeAtTarget(r *eval.RouterResult, at []atTail) {
 			}
 		}
 	}
+}
+
+// fixedTail sets the tail of a fixed router's one point: the mean of the
+// runs' (its point is the same at any threshold).
+func fixedTail(r *eval.RouterResult, at []atTail) {
+	var s tailSum
+	for _, a := range at {
+		s.add(a.p, a.tail)
+	}
+	t := s.tail()
+	r.Curve[0].Tail = &t
 }
 
 // tailSum sums points and their tails over draws, for their means.

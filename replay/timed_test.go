@@ -104,7 +104,6 @@ func TestLinkErrors(t *testing.T) {
 		{func(c *Config) { c.TargetMetric = "p42" }, "--target-metric: "},
 		{func(c *Config) { c.Channel = "trace:testdata/none.csv" }, "--channel: "},
 		{func(c *Config) { c.Channel = "wifi" }, "--channel: "},
-		{func(c *Config) { c.Bench = "mtbench"; c.Percentiles = true }, "dialogues are replayed on the paper's fixed link only"},
 	} {
 		cfg := config("gsm8k", "random")
 		c.edit(&cfg)
@@ -130,5 +129,53 @@ func TestTargetMetric(t *testing.T) {
 	}
 	if !(at[1].P95 <= at[0].P95) || !(at[1].Latency >= at[0].Latency) || at[1].Quality < 0.76-1e-12 {
 		t.Errorf("mean-chosen %+v %+v, p95-chosen %+v %+v", *at[0], *at[0].Tail, *at[1], *at[1].Tail)
+	}
+}
+
+// Dialogues on the constant trace are the paper's model too: baselines,
+// the curves' points and the at-target points with their tails, for both
+// decision variants.
+func TestConstantTraceDialogues(t *testing.T) {
+	paper := config("mtbench", "random", "oracle", "llm-only")
+	paper.Profile.Overhead, paper.Profile.Bandwidth = 0.05, 50000
+	paper.Seeds, paper.Percentiles = 2, true
+	want, err := Run(context.Background(), paper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config("mtbench", "random", "oracle", "llm-only")
+	cfg.Channel, cfg.Seeds = "trace:testdata/constant.csv", 2
+	got, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close := func(what string, a, b float64) {
+		if math.Abs(a-b) > 1e-9*math.Max(1, math.Abs(b)) {
+			t.Errorf("%s %v, paper model %v", what, a, b)
+		}
+	}
+	close("LLM alone", got.LLM.Latency, want.LLM.Latency)
+	close("LLM alone p99", got.LLM.P99, want.LLM.P99)
+	close("SLM alone TTFT", got.SLM.TTFT, want.SLM.TTFT)
+	for i, r := range got.Routers {
+		w := want.Routers[i]
+		name := r.Router + " (" + r.Context + ")"
+		if (r.AtTarget == nil) != (w.AtTarget == nil) {
+			t.Fatalf("%s: at target %v, paper model %v", name, r.AtTarget, w.AtTarget)
+		}
+		if r.AtTarget != nil {
+			close(name+" latency at target", r.AtTarget.Latency, w.AtTarget.Latency)
+			close(name+" p95 at target", r.AtTarget.P95, w.AtTarget.P95)
+			close(name+" TTFT p95 at target", r.AtTarget.TTFTP95, w.AtTarget.TTFTP95)
+		}
+		if len(r.Curve) != len(w.Curve) || r.Curve[len(r.Curve)-1].Tail == nil {
+			t.Fatalf("%s: %d points, paper model %d", name, len(r.Curve), len(w.Curve))
+		}
+		for j := range r.Curve {
+			close(name+" curve latency", r.Curve[j].Latency, w.Curve[j].Latency)
+			if r.Curve[j].Tail != nil {
+				close(name+" curve p50", r.Curve[j].P50, w.Curve[j].P50)
+			}
+		}
 	}
 }

@@ -1,0 +1,104 @@
+package eval
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/edgeroute/edgeroute/channel"
+)
+
+// randomDialogues are n dialogues of 1-4 turns with random lengths and
+// qualities.
+func randomDialogues(r *rand.Rand, n int) *Dialogues {
+	ds := &Dialogues{Start: []int{0}}
+	for range n {
+		for range 1 + r.IntN(4) {
+			ds.Prompt = append(ds.Prompt, float64(1+r.IntN(30)))
+			ds.Golden = append(ds.Golden, -1)
+			for k := range 2 {
+				ds.Gen[k] = append(ds.Gen[k], float64(1+r.IntN(40)))
+				ds.Q[k] = append(ds.Q[k], float64(r.IntN(11)))
+			}
+		}
+		ds.Start = append(ds.Start, ds.Len())
+	}
+	return ds
+}
+
+// nearestRank is the q-quantile of xs by sorting: the value of rank
+// ceil(q n) - 1.
+func nearestRank(xs []float64, q float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return s[int(math.Ceil(q*float64(len(s))))-1]
+}
+
+// A replay's tail is its turns' latencies and times to first token,
+// sorted; halfway between two thresholds it is the multiset of both
+// replays' values (each turn once at each), as a mixture with f = 1/2
+// weighs them.
+func TestDialogueTailsByBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	ds := randomDialogues(r, 40)
+	rp := handReplay()
+	rp.Alpha, rp.WithContext, rp.Tails = 0.05, true, true
+	rp.Link, rp.Starts = channel.Fixed{Bandwidth: 1000, Overhead: 0.5}, make([]float64, ds.Len())
+	p := make([]float64, ds.Len())
+	for i := range p {
+		p[i] = r.Float64()
+	}
+	n := ds.Len()
+	run := func(th float64) (lat, first []float64, pt DialoguePoint) {
+		lat, first = make([]float64, n), make([]float64, n)
+		pt = rp.Replay(ds, DialogueRun{P: p, Threshold: th, Latency: lat, FirstToken: first})
+		return lat, first, pt
+	}
+	latA, firstA, a := run(0.2)
+	latB, firstB, _ := run(-0.3)
+	for _, c := range []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"p50", a.P50, nearestRank(latA, 0.5)},
+		{"p95", a.P95, nearestRank(latA, 0.95)},
+		{"p99", a.P99, nearestRank(latA, 0.99)},
+		{"ttft p95", a.TTFTP95, nearestRank(firstA, 0.95)},
+		{"mean latency", a.Tail.Latency, a.Latency},
+	} {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("at one threshold: %s %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	mid := rp.TailBetween(ds, p, nil, 0.2, -0.3, 0.5)
+	both := slices.Concat(latA, latB)
+	firsts := slices.Concat(firstA, firstB)
+	var sumA, sumB float64
+	for i := range latA {
+		sumA += latA[i]
+		sumB += latB[i]
+	}
+	for _, c := range []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"p50", mid.P50, nearestRank(both, 0.5)},
+		{"p95", mid.P95, nearestRank(both, 0.95)},
+		{"p99", mid.P99, nearestRank(both, 0.99)},
+		{"ttft p95", mid.TTFTP95, nearestRank(firsts, 0.95)},
+		{"mean", mid.Latency, (sumA + sumB) / float64(2*n)},
+	} {
+		if math.Abs(c.got-c.want) > 1e-9 {
+			t.Errorf("halfway: %s %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// The time to first token on the device is router + prefill + one
+	// decode step: the first turn of the first dialogue, on the SLM at
+	// +Inf, has no context to re-prefill.
+	_, first, _ := run(math.Inf(1))
+	if want := 0.04*ds.Prompt[0] + 0.04; math.Abs(first[0]-want) > 1e-12 {
+		t.Errorf("first token on the device %v, want %v", first[0], want)
+	}
+}

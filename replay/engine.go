@@ -239,7 +239,6 @@ func (e *dialogues) baselines() (eval.Point, eval.Point) {
 	return first[0], first[1]
 }
 
-
 func (e *dialogues) variants() []string { return e.contexts }
 
 func (e *dialogues) check(tauR float64) error {

@@ -121,6 +121,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	conf := fs.Float64("confidence", d.Confidence, "confidence level of the intervals")
 	byDomain := fs.Bool("by-domain", false, "break each benchmark down by domain (MMLU subject, MT-Bench category, MT-Bench-101 task)")
 	cache := fs.String("cache", "", "score cache `directory` of ONNX routers (as for a replay)")
+	links := fs.String("links", "", "comma-separated measured `links` (trace:ucc5g-static, trace:ucc5g-driving, trace:FILE) on which the single-turn benchmarks are replayed too, with latency tails: a section and a figure each")
 	only := fs.String("bench", "", "comma-separated `benchmarks` to replay (default: all of "+strings.Join(paperBenchNames(), ", ")+")")
 	tg, judg, alpha := benchValues{}, benchValues{}, benchValues{}
 	fs.Var(tg, "target", "target quality of a benchmark, `bench=Q` (repeatable; default: midway between SLM and LLM)")
@@ -181,6 +182,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		}
 	}
 	var reps []*eval.Report
+	var linkReps [][]*eval.Report
 	var builtin []string
 	for i, b := range benches {
 		cfg := replay.DefaultConfig()
@@ -234,6 +236,13 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		}
 		fmt.Fprintf(e.stderr, "%s: %s: %d %s, %d router results (%.1f s)\n", prefix, b.bench, rep.N, unit, len(rep.Routers), time.Since(start).Seconds())
 		reps = append(reps, rep)
+		if *links != "" && rep.Dialogues == 0 {
+			group, err := replayLinks(ctx, e, cfg, *links, *data)
+			if err != nil {
+				return e.fail(prefix, fmt.Errorf("--links: %s: %v", b.bench, err))
+			}
+			linkReps = append(linkReps, group)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return e.fail(prefix, err)
@@ -256,7 +265,7 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 		settings += fmt.Sprintf(" Data: the packs built into evalrun for %s, the upstream files for the others.", strings.Join(builtin, ", "))
 	}
 	fmt.Fprintf(e.stderr, "%s: writing the report, curves and figures to %s\n", prefix, *out)
-	if err := paper.Write(*out, reps, paper.Options{Settings: settings}); err != nil {
+	if err := paper.Write(*out, reps, paper.Options{Settings: settings, Links: linkReps}); err != nil {
 		return e.fail(prefix, err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*out, "REPORT.md"))
@@ -342,4 +351,27 @@ func paperFlagError(err error, models map[string]string) error {
 		}
 	}
 	return err
+}
+
+// replayLinks replays a benchmark's configuration on each measured link
+// of the list (the random, oracle and length routers, and any learned
+// or scores router given), without intervals, with tails.
+func replayLinks(ctx context.Context, e *env, cfg replay.Config, list, data string) ([]*eval.Report, error) {
+	var group []*eval.Report
+	for _, spec := range strings.Split(list, ",") {
+		c := cfg
+		c.Channel, c.Bootstrap, c.ByDomain = strings.TrimSpace(spec), 0, false
+		c.Routers = slices.DeleteFunc(slices.Clone(cfg.Routers), func(r replay.Router) bool { return r.Name == "slm-only" || r.Name == "llm-only" })
+		var err error
+		if c.ChannelData, err = channelData(data, c.Channel); err != nil {
+			return nil, err
+		}
+		rep, err := replay.Run(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(e.stderr, "evalrun paper: %s on %s: %d router results\n", rep.Bench, c.Channel, len(rep.Routers))
+		group = append(group, rep)
+	}
+	return group, nil
 }

@@ -225,3 +225,36 @@ func TestPaperRealData(t *testing.T) {
 		t.Errorf("check of results.json against itself: exit %d: %s", code, errs)
 	}
 }
+
+// evalrun paper --links replays the single-turn benchmarks on each link
+// too: a section with each router's tail at the target per link, and the
+// figure, the same bytes twice.
+func TestPaperLinks(t *testing.T) {
+	links := "trace:../../replay/testdata/constant.csv,trace:../../replay/testdata/outage.csv"
+	var outs [2]string
+	for i := range outs {
+		outs[i] = t.TempDir()
+		if msg, code := paperRun(t, "--data", "../../testdata/data", "--bench", "gsm8k,mtbench", "--bootstrap", "0", "--seeds", "2", "--links", links, "--out", outs[i]); code != 0 {
+			t.Fatalf("exit %d: %s", code, msg)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(outs[0], "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## gsm8k on measured links", "| oracle | ../../replay/testdata/constant.csv (gap:10, decide mean, 2 draws)", "| length | ../../replay/testdata/outage.csv (gap:10, decide mean, 2 draws)", "![gsm8k_links](gsm8k_links.png)"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("REPORT.md has no %q", want)
+		}
+	}
+	if strings.Contains(string(md), "mtbench on measured links") {
+		t.Error("a dialogue benchmark has a links section")
+	}
+	for _, f := range []string{"gsm8k_links.png", "gsm8k_links.svg"} {
+		a, err := os.ReadFile(filepath.Join(outs[0], f))
+		b, _ := os.ReadFile(filepath.Join(outs[1], f))
+		if err != nil || string(a) != string(b) {
+			t.Errorf("%s: %v, or it differs between runs", f, err)
+		}
+	}
+}

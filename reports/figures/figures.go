@@ -141,7 +141,7 @@ func Write(dir string, rep *eval.Report) ([]string, error) {
 		}
 		for _, ext := range []string{"png", "svg"} {
 			path := filepath.Join(dir, f.name+"."+ext)
-			if err := save(ch, path, ext); err != nil {
+			if err := save(path, ext, ch); err != nil {
 				return nil, err
 			}
 			files = append(files, path)
@@ -484,18 +484,25 @@ func drawLegend(c draw.Canvas, l *plot.Legend, r vg.Rectangle) {
 	l.Draw(draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{Min: r.Min.Add(pad), Max: r.Max.Sub(pad)}})
 }
 
-// save renders the chart as PNG or SVG to path atomically.
-func save(ch *chart, path, ext string) error {
+// save renders the charts side by side, each width wide, as PNG or SVG
+// to path atomically.
+func save(path, ext string, charts ...*chart) error {
 	var buf bytes.Buffer
 	var err error
+	w := width * vg.Length(len(charts))
+	tile := func(dc draw.Canvas) {
+		for i, ch := range charts {
+			render(ch, draw.Crop(dc, width*vg.Length(i), -width*vg.Length(len(charts)-1-i), 0, 0))
+		}
+	}
 	switch ext {
 	case "png":
-		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi))}
-		render(ch, draw.New(c))
+		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, height), vgimg.UseDPI(dpi))}
+		tile(draw.New(c))
 		_, err = c.WriteTo(&buf)
 	default:
-		c := vgsvg.New(width, height)
-		render(ch, draw.New(c))
+		c := vgsvg.New(w, height)
+		tile(draw.New(c))
 		_, err = c.WriteTo(&buf)
 	}
 	if err != nil {

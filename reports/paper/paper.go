@@ -35,10 +35,16 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// Options describe how the reports were made, for REPORT.md's preamble.
+// Options describe how the reports were made, for REPORT.md's preamble,
+// and what else it shows.
 type Options struct {
 	// Settings is one line saying how the replays ran (seeds, resamples).
 	Settings string
+	// Links are single-turn benchmarks replayed on measured links, each
+	// the reports of one benchmark on several links (with tails): a
+	// section per benchmark, with the figure of package figures'
+	// WriteLinks.
+	Links [][]*eval.Report
 }
 
 // JSONPoints is the number of points per curve in results.json.
@@ -71,8 +77,19 @@ func Write(dir string, reps []*eval.Report, opt Options) error {
 			return err
 		}
 	}
+	var linkFigs []string
+	for _, group := range opt.Links {
+		files, err := figures.WriteLinks(dir, group)
+		if err != nil {
+			return err
+		}
+		linkFigs = append(linkFigs, filepath.Base(files[0]))
+	}
 	var md bytes.Buffer
 	if err := markdown(&md, reps, figs, opt); err != nil {
+		return err
+	}
+	if err := linksMarkdown(&md, opt.Links, linkFigs); err != nil {
 		return err
 	}
 	thin := make([]*eval.Report, len(reps))
@@ -364,6 +381,45 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 		w.WriteString(".\n")
 	}
 	return nil
+}
+
+// linksMarkdown writes a section per benchmark replayed on measured
+// links: each router's point at the target on each link, with its
+// latency tail, and the figure.
+func linksMarkdown(w *bytes.Buffer, links [][]*eval.Report, figs []string) error {
+	for i, group := range links {
+		first := group[0]
+		fmt.Fprintf(w, "\n## %s on measured links\n\n", first.Bench)
+		fmt.Fprintf(w, "The point of lowest mean latency reaching quality %.4g, on each link; latencies in s, time to first token (TTFT) too; "+
+			"means over the draws of the requests' start times.\n\n", first.Target)
+		var rows [][]string
+		for _, rep := range group {
+			for _, r := range rep.Routers {
+				row := []string{r.Router, linkOf(rep)}
+				if a := r.AtTarget; a == nil || a.Tail == nil {
+					row = append(row, "unreachable", "-", "-", "-", "-", "-", "-")
+				} else {
+					row = append(row, fmt.Sprintf("%.1f%%", 100*a.LLMShare), fmt.Sprintf("%.3f", a.Latency), fmt.Sprintf("%.3f", a.P50),
+						fmt.Sprintf("%.3f", a.P95), fmt.Sprintf("%.3f", a.P99), fmt.Sprintf("%.3f", a.TTFT), fmt.Sprintf("%.3f", a.TTFTP95))
+				}
+				rows = append(rows, row)
+			}
+		}
+		if err := table(w, 2, []string{"router", "link", "LLM share", "mean", "p50", "p95", "p99", "TTFT", "TTFT p95"}, rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n![%s](%s)\n", strings.TrimSuffix(figs[i], ".png"), figs[i])
+	}
+	return nil
+}
+
+// linkOf names a report's link.
+func linkOf(rep *eval.Report) string {
+	if rep.Link == nil {
+		return "paper"
+	}
+	l := rep.Link
+	return fmt.Sprintf("%s (%s, decide %s, %d draws)", l.Channel, l.Arrival, l.Decide, l.Draws)
 }
 
 // benchesWithout lists the benchmarks replayed without judgments.

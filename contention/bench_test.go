@@ -1,6 +1,7 @@
 package contention
 
 import (
+	"github.com/edgeroute/edgeroute/channel"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -36,7 +37,7 @@ func mmluLike(oracle bool) Requests {
 func benchConfig() Config {
 	m, ch := paperLink()
 	return Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 64, EdgeSlots: 16, EdgeSlowdown: DefaultEdgeSlowdown,
-		Arrival: Arrival{Value: 600}, Seed: 1}
+		Arrival: channel.Arrival{Gap: 600}, Seed: 1}
 }
 
 // BenchmarkSimulate is one replay of an MMLU-sized input, setup included

@@ -3,8 +3,6 @@ package contention
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/edgeroute/edgeroute/channel"
 	"github.com/edgeroute/edgeroute/eval"
@@ -44,47 +42,21 @@ func ParseDecision(s string) (Decision, error) {
 	return 0, fmt.Errorf("decide %q: want static or load", s)
 }
 
-// Arrival is when a device starts its dialogues (its requests, for a
-// single-turn workload): a fixed gap apart, or as a Poisson process. The
-// first one starts at a seeded offset per device: uniform in [0, gap), or
-// exponential with the Poisson rate.
-type Arrival struct {
-	Poisson bool    // false: a fixed gap
-	Value   float64 // the gap in seconds, or the rate per second
-}
-
-// ParseArrival reads "gap:SECONDS" or "poisson:RATE" (per device, per
-// second).
-func ParseArrival(s string) (Arrival, error) {
-	kind, v, ok := strings.Cut(s, ":")
-	x, err := strconv.ParseFloat(v, 64)
-	a := Arrival{Poisson: kind == "poisson", Value: x}
-	if !ok || err != nil || (kind != "gap" && kind != "poisson") {
-		return Arrival{}, fmt.Errorf("arrival %q: want gap:SECONDS or poisson:RATE", s)
+// arrivalRate is the dialogues a device starts per second: 1/gap, or the
+// Poisson rate (channel.Arrival; per device here, as the device issues
+// its own requests). A gap of 0 is refused: it is no rate.
+func arrivalRate(a channel.Arrival) (float64, error) {
+	switch {
+	case a.Rate > 0 && !math.IsInf(a.Rate, 0):
+		return a.Rate, nil
+	case a.Rate == 0 && a.Gap > 0 && !math.IsInf(a.Gap, 0):
+		return 1 / a.Gap, nil
 	}
-	return a, a.validate()
-}
-
-func (a Arrival) String() string {
-	if a.Poisson {
-		return fmt.Sprintf("poisson:%g", a.Value)
+	spec := fmt.Sprintf("gap:%g", a.Gap)
+	if a.Rate != 0 {
+		spec = fmt.Sprintf("poisson:%g", a.Rate)
 	}
-	return fmt.Sprintf("gap:%g", a.Value)
-}
-
-func (a Arrival) validate() error {
-	if !(a.Value > 0) || math.IsInf(a.Value, 0) {
-		return fmt.Errorf("arrival %v: want a finite number > 0", a)
-	}
-	return nil
-}
-
-// rate is the dialogues a device starts per second.
-func (a Arrival) rate() float64 {
-	if a.Poisson {
-		return a.Value
-	}
-	return 1 / a.Value
+	return 0, fmt.Errorf("arrival %s: want a gap or a rate, a finite number > 0", spec)
 }
 
 // Config describes the devices, the edge and the load of a simulation.
@@ -97,11 +69,11 @@ type Config struct {
 	Channel channel.Channel
 	Alpha   float64 // eq. 11's latency weight
 
-	Devices      int     // phones, each with its own SLM
-	EdgeSlots    int     // K: streams the edge serves at once
-	EdgeSlowdown float64 // s(a) = 1 + EdgeSlowdown (a - 1)
-	Think        float64 // seconds between an answer and the next turn of its dialogue
-	Arrival      Arrival
+	Devices      int             // phones, each with its own SLM
+	EdgeSlots    int             // K: streams the edge serves at once
+	EdgeSlowdown float64         // s(a) = 1 + EdgeSlowdown (a - 1)
+	Think        float64         // seconds between an answer and the next turn of its dialogue
+	Arrival      channel.Arrival // per device
 	Decide       Decision
 	Seed         uint64 // the deal, the order on each device, offsets and Poisson gaps
 }
@@ -125,7 +97,7 @@ func (c Config) Validate() error {
 	case c.Decide != Static && c.Decide != Load:
 		return fmt.Errorf("decide is %d, want Static or Load", c.Decide)
 	}
-	if err := c.Arrival.validate(); err != nil {
+	if _, err := arrivalRate(c.Arrival); err != nil {
 		return err
 	}
 	return c.Model.Validate()

@@ -49,17 +49,17 @@ func newSchedule(cfg *Config, w Workload) (*schedule, error) {
 	sc.first = make([]int, cfg.Devices+1)
 	a := cfg.Arrival
 	gap := func() float64 {
-		if a.Poisson {
-			return r.ExpFloat64() / a.Value
+		if a.Rate > 0 {
+			return r.ExpFloat64() / a.Rate
 		}
-		return a.Value
+		return a.Gap
 	}
 	for j := range cfg.Devices {
 		sc.first[j] = len(sc.order)
 		// The offset: uniform over one gap, or the Poisson process's first
 		// arrival from 0.
-		t := a.Value * r.Float64()
-		if a.Poisson {
+		t := a.Gap * r.Float64()
+		if a.Rate > 0 {
 			t = gap()
 		}
 		for i := j; i < nd; i += cfg.Devices {

@@ -64,7 +64,7 @@ func TestSingleDeviceEqualsPaperModel(t *testing.T) {
 			m, ch := paperLink()
 			m.TauR = c.tauR
 			cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 1, EdgeSlots: 4, EdgeSlowdown: 0.3,
-				Arrival: Arrival{Value: 5000}, Decide: c.decide, Seed: 3}
+				Arrival: channel.Arrival{Gap: 5000}, Decide: c.decide, Seed: 3}
 			const th = -0.8
 			run, err := Simulate(cfg, w, th)
 			if err != nil {
@@ -145,7 +145,7 @@ func TestSingleTurnMatchesReplay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 1, EdgeSlots: 1, Arrival: Arrival{Value: 2000}, Seed: 1}
+		cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 1, EdgeSlots: 1, Arrival: channel.Arrival{Gap: 2000}, Seed: 1}
 		for _, want := range []eval.Point{curve[0], curve[len(curve)/3], curve[len(curve)/2], curve[len(curve)-1]} {
 			run, err := Simulate(cfg, w, want.Threshold)
 			if err != nil {
@@ -222,7 +222,7 @@ func TestTwoRequestsHandWorked(t *testing.T) {
 			seen := map[bool]bool{}
 			for seed := range uint64(8) {
 				cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 100, Overhead: 0.2}, Alpha: 0, Devices: 1,
-					EdgeSlots: c.slots, EdgeSlowdown: c.slowdown, Arrival: Arrival{Value: 1}, Seed: seed}
+					EdgeSlots: c.slots, EdgeSlowdown: c.slowdown, Arrival: channel.Arrival{Gap: 1}, Seed: seed}
 				run := simulateAnyLoad(t, cfg, w, 0.5)
 				a, b := run.Outcomes[0], run.Outcomes[1]
 				aFirst := a.Issued < b.Issued
@@ -278,7 +278,7 @@ func TestFIFO(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1000, Overhead: 0.5}, Devices: 1, EdgeSlots: 1,
-				Arrival: Arrival{Value: 1}, Seed: 9}
+				Arrival: channel.Arrival{Gap: 1}, Seed: 9}
 			run := simulateAnyLoad(t, cfg, w, c.threshold)
 			os := slices.Clone(run.Outcomes)
 			slices.SortFunc(os, func(a, b Outcome) int { return cmpFloat(a.Issued, b.Issued) })
@@ -328,7 +328,7 @@ func TestChannelTimes(t *testing.T) {
 	r.Serve = r.Decide
 	r.Serve[eval.LLM].Reprefill = 300
 	ch := &recordingChannel{}
-	cfg := Config{Model: m, Channel: ch, Devices: 1, EdgeSlots: 1, Arrival: Arrival{Value: 10}, Seed: 1}
+	cfg := Config{Model: m, Channel: ch, Devices: 1, EdgeSlots: 1, Arrival: channel.Arrival{Gap: 10}, Seed: 1}
 	run, err := Simulate(cfg, Requests{r}, math.Inf(-1))
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +377,7 @@ func (d dialogueToy) Request(_, t int, served []eval.Model) Request {
 func TestDialogueChaining(t *testing.T) {
 	m := eval.LatencyModel{SLM: eval.Rates{Prefill: 0.01, Decode: 0.1}, LLM: eval.Rates{Prefill: 0.005, Decode: 0.05}, Bandwidth: 1000, Overhead: 0.1}
 	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1000, Overhead: 0.1}, Devices: 1, EdgeSlots: 1, Think: 2,
-		Arrival: Arrival{Value: 1000}, Seed: 5}
+		Arrival: channel.Arrival{Gap: 1000}, Seed: 5}
 	run, err := Simulate(cfg, dialogueToy{1}, 0.5)
 	if err != nil {
 		t.Fatal(err)
@@ -396,7 +396,7 @@ func TestDialogueChaining(t *testing.T) {
 
 	// Many dialogues on a few devices: each stays on one device, its turns
 	// in order.
-	cfg.Devices, cfg.EdgeSlots, cfg.Arrival = 3, 2, Arrival{Value: 10}
+	cfg.Devices, cfg.EdgeSlots, cfg.Arrival = 3, 2, channel.Arrival{Gap: 10}
 	run, err = Simulate(cfg, dialogueToy{20}, 0.5)
 	if err != nil {
 		t.Fatal(err)
@@ -430,7 +430,7 @@ func TestLoadDecisions(t *testing.T) {
 	r := Request{P: 1, Decide: [2]eval.Turn{eval.SingleTurn(0, 10), eval.SingleTurn(0, 100)}, Quality: [2]float64{0, 1}}
 	r.Serve = r.Decide
 	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1e9}, Alpha: 0.05, Devices: 1, EdgeSlots: 1,
-		Arrival: Arrival{Value: 1}, Seed: 2}
+		Arrival: channel.Arrival{Gap: 1}, Seed: 2}
 	edgeAlone := 10 + 100/1e9
 	for _, c := range []struct {
 		decide Decision
@@ -474,7 +474,7 @@ func TestArrivals(t *testing.T) {
 	for i := range w {
 		w[i] = edgeOnly(10, 1)
 	}
-	for _, a := range []Arrival{{Value: 7}, {Poisson: true, Value: 0.25}} {
+	for _, a := range []channel.Arrival{{Gap: 7}, {Rate: 0.25}} {
 		cfg := Config{Model: m, Channel: ch, Devices: 3, EdgeSlots: 8, Arrival: a, Seed: 4}
 		run, err := Simulate(cfg, w, math.Inf(1))
 		if err != nil {
@@ -489,18 +489,19 @@ func TestArrivals(t *testing.T) {
 				t.Errorf("%v: device %d replays %d requests, want 1000 or 1001", a, dev, len(ts))
 			}
 			slices.Sort(ts)
-			if !(ts[0] >= 0) || ts[0] >= 1/a.rate()*10 {
+			rate, _ := arrivalRate(a)
+			if !(ts[0] >= 0) || ts[0] >= 1/rate*10 {
 				t.Errorf("%v: device %d starts at %v", a, dev, ts[0])
 			}
 			mean := (ts[len(ts)-1] - ts[0]) / float64(len(ts)-1)
-			for i := 1; i < len(ts) && !a.Poisson; i++ {
+			for i := 1; i < len(ts) && a.Rate == 0; i++ {
 				if !near(ts[i]-ts[i-1], 7, 1e-9) {
 					t.Fatalf("gap:7: device %d: gap %v", dev, ts[i]-ts[i-1])
 				}
 			}
 			// Poisson: the mean of 1000 exponential gaps is within 4 sd
 			// (4 * 4/sqrt(1000) = 0.51) of 4.
-			if a.Poisson && math.Abs(mean-4) > 0.51 {
+			if a.Rate > 0 && math.Abs(mean-4) > 0.51 {
 				t.Errorf("poisson:0.25: device %d: mean gap %v, want 4", dev, mean)
 			}
 		}
@@ -510,7 +511,7 @@ func TestArrivals(t *testing.T) {
 func TestSameSeedSameRun(t *testing.T) {
 	m, ch := paperLink()
 	cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 16, EdgeSlots: 2, EdgeSlowdown: 0.05,
-		Arrival: Arrival{Poisson: true, Value: 1.0 / 800}, Decide: Load, Seed: 11}
+		Arrival: channel.Arrival{Rate: 1.0 / 800}, Decide: Load, Seed: 11}
 	w := randomRequests(500, 2)
 	a, errA := Simulate(cfg, w, -0.8)
 	b, errB := Simulate(cfg, w, -0.8)

@@ -41,7 +41,7 @@ func unstable(edge, device float64) *UnstableError {
 // offered returns the offered utilisations of the edge and of the most
 // loaded device, from each device's SLM and edge work over the replay.
 func (su *setup) offered(slm, llm []float64) (edge, device float64) {
-	lambda := su.cfg.Arrival.rate()
+	lambda, _ := arrivalRate(su.cfg.Arrival) // checked by Validate
 	for j := range su.cfg.Devices {
 		m := float64(su.sc.dialogues(j))
 		if m == 0 {
@@ -59,7 +59,7 @@ func (su *setup) offered(slm, llm []float64) (edge, device float64) {
 // on its SLM and e[i] on the edge: each device over 1 offloads its turns
 // of least e/v first (a fractional knapsack), just enough.
 func (su *setup) splitLoad(v, e []float64) float64 {
-	lambda := su.cfg.Arrival.rate()
+	lambda, _ := arrivalRate(su.cfg.Arrival) // checked by Validate
 	sc := su.sc
 	var edge float64
 	var turns []int

@@ -36,7 +36,7 @@ func TestThresholds(t *testing.T) {
 		{50, []float64{inf, 0.9, 0.7, 0.5, 0.3, 0.1, -inf}},
 	} {
 		for _, d := range []Decision{Static, Load} {
-			cfg := Config{Model: m, Channel: ch, Devices: 2, EdgeSlots: 2, Arrival: Arrival{Value: 1000}, Decide: d}
+			cfg := Config{Model: m, Channel: ch, Devices: 2, EdgeSlots: 2, Arrival: channel.Arrival{Gap: 1000}, Decide: d}
 			got, err := Thresholds(cfg, w, c.n)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +65,7 @@ func TestThresholdsLoadFullBatch(t *testing.T) {
 		w = append(w, r)
 	}
 	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1e12}, Alpha: 0.01, Devices: 1, EdgeSlots: 2, EdgeSlowdown: 0.5,
-		Arrival: Arrival{Value: 10}, Decide: Load}
+		Arrival: channel.Arrival{Gap: 10}, Decide: Load}
 	got, err := Thresholds(cfg, w, 6)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestSweepDeterministicAcrossWorkers(t *testing.T) {
 	w := randomRequests(600, 5)
 	for _, d := range []Decision{Static, Load} {
 		cfg := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 12, EdgeSlots: 2, EdgeSlowdown: 0.1,
-			Arrival: Arrival{Poisson: true, Value: 1.0 / 400}, Decide: d, Seed: 8}
+			Arrival: channel.Arrival{Rate: 1.0 / 400}, Decide: d, Seed: 8}
 		var first []Point
 		for _, procs := range []int{1, 2, 5} {
 			old := runtime.GOMAXPROCS(procs)
@@ -140,7 +140,7 @@ func TestUnstable(t *testing.T) {
 	turn := eval.SingleTurn(10, 10)
 	r := Request{P: 0.5, Decide: [2]eval.Turn{turn, turn}, Serve: [2]eval.Turn{turn, turn}}
 	w := Requests{r, r, r, r}
-	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1e6}, Devices: 2, EdgeSlots: 1, Arrival: Arrival{Value: 1}}
+	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1e6}, Devices: 2, EdgeSlots: 1, Arrival: channel.Arrival{Gap: 1}}
 	for _, c := range []struct {
 		name string
 		cfg  func(Config) Config
@@ -168,7 +168,7 @@ func TestUnstable(t *testing.T) {
 	}
 
 	// Stable at a 50 s gap: offered edge 2/50 x 4 = 0.16, device 10/50 = 0.2.
-	cfg.Arrival = Arrival{Value: 50}
+	cfg.Arrival = channel.Arrival{Gap: 50}
 	for _, th := range []float64{math.Inf(-1), math.Inf(1)} {
 		run, err := Simulate(cfg, w, th)
 		if err != nil {
@@ -198,7 +198,7 @@ func TestSearchCapacity(t *testing.T) {
 	for i := range w {
 		w[i] = Request{P: float64(i) / 128, Decide: [2]eval.Turn{turn, turn}, Serve: [2]eval.Turn{turn, turn}, Quality: [2]float64{0, 1}}
 	}
-	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1000, Overhead: 0.5}, EdgeSlots: 2, Arrival: Arrival{Value: 100}, Seed: 6}
+	cfg := Config{Model: m, Channel: channel.Fixed{Bandwidth: 1000, Overhead: 0.5}, EdgeSlots: 2, Arrival: channel.Arrival{Gap: 100}, Seed: 6}
 	for _, c := range []struct {
 		name    string
 		target  float64
@@ -241,7 +241,7 @@ func TestSearchCapacity(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	m, ch := paperLink()
-	good := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 2, EdgeSlots: 2, EdgeSlowdown: DefaultEdgeSlowdown, Arrival: Arrival{Value: 100}}
+	good := Config{Model: m, Channel: ch, Alpha: 0.03, Devices: 2, EdgeSlots: 2, EdgeSlowdown: DefaultEdgeSlowdown, Arrival: channel.Arrival{Gap: 100}}
 	w := randomRequests(10, 1)
 	for _, c := range []struct {
 		name string
@@ -254,9 +254,9 @@ func TestBadInput(t *testing.T) {
 		{"negative slowdown", func(c Config) Config { c.EdgeSlowdown = -0.1; return c }, w, "edge slowdown is -0.1"},
 		{"NaN slowdown", func(c Config) Config { c.EdgeSlowdown = math.NaN(); return c }, w, "edge slowdown is NaN"},
 		{"negative think", func(c Config) Config { c.Think = -1; return c }, w, "think time is -1"},
-		{"zero gap", func(c Config) Config { c.Arrival = Arrival{Value: 0}; return c }, w, "arrival gap:0"},
-		{"negative rate", func(c Config) Config { c.Arrival = Arrival{Poisson: true, Value: -2}; return c }, w, "arrival poisson:-2"},
-		{"endless replay", func(c Config) Config { c.Devices, c.Arrival = 1, Arrival{Value: 1e308}; return c }, w, "arrival gap:1e+308: the replay would last"},
+		{"zero gap", func(c Config) Config { c.Arrival = channel.Arrival{Gap: 0}; return c }, w, "arrival gap:0"},
+		{"negative rate", func(c Config) Config { c.Arrival = channel.Arrival{Rate: -2}; return c }, w, "arrival poisson:-2"},
+		{"endless replay", func(c Config) Config { c.Devices, c.Arrival = 1, channel.Arrival{Gap: 1e308}; return c }, w, "arrival gap:1e+308: the replay would last"},
 		{"no channel", func(c Config) Config { c.Channel = nil; return c }, w, "channel is missing"},
 		{"bad model", func(c Config) Config { c.Model.LLM.Decode = 0; return c }, w, "llm decode rate"},
 		{"empty workload", func(c Config) Config { return c }, Requests{}, "no requests"},
@@ -287,18 +287,11 @@ func TestBadInput(t *testing.T) {
 		{"device count 0", func() error { _, err := SearchCapacity(good, w, []int{4, 0}, 5, 0.7, 10); return err }(), "devices is 0"},
 		{"max p95 0", func() error { _, err := SearchCapacity(good, w, []int{4}, 5, 0.7, 0); return err }(), "max p95 is 0"},
 		{"target NaN", func() error { _, err := SearchCapacity(good, w, []int{4}, 5, math.NaN(), 10); return err }(), "target quality is NaN"},
-		{"arrival syntax", func() error { _, err := ParseArrival("every:3"); return err }(), `arrival "every:3": want gap:SECONDS or poisson:RATE`},
-		{"arrival number", func() error { _, err := ParseArrival("gap:x"); return err }(), `arrival "gap:x"`},
-		{"arrival zero", func() error { _, err := ParseArrival("poisson:0"); return err }(), "arrival poisson:0: want a finite number > 0"},
+		{"arrival gap 0", func() error { c := good; c.Arrival = channel.Arrival{}; return c.Validate() }(), "arrival gap:0: want a gap or a rate, a finite number > 0"},
 		{"decide", func() error { _, err := ParseDecision("greedy"); return err }(), `decide "greedy": want static or load`},
 	} {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, c.err, c.want)
-		}
-	}
-	for s, want := range map[string]Arrival{"gap:2.5": {Value: 2.5}, "poisson:0.1": {Poisson: true, Value: 0.1}} {
-		if a, err := ParseArrival(s); err != nil || a != want || a.String() != s {
-			t.Errorf("ParseArrival(%q) = %+v, %v", s, a, err)
 		}
 	}
 }

@@ -23,8 +23,10 @@ type Point struct {
 	Threshold float64 // the LLM serves when the fused score is > Threshold
 	Quality   float64 // mean quality over the judged requests (0 when none is)
 	Latency   float64 // mean end-to-end latency, s
-	P95       float64 // p95 end-to-end latency (nearest rank, eval.Quantile), s
-	LLMShare  float64 // fraction of requests served by the edge
+	// P50, P95 and P99 are end-to-end latency percentiles (nearest rank,
+	// eval.Quantile), s.
+	P50, P95, P99 float64
+	LLMShare      float64 // fraction of requests served by the edge
 
 	EdgeWait   float64 // mean wait for an edge slot of the requests the edge served, s
 	DeviceWait float64 // mean wait for the SLM of the requests the phones served, s
@@ -351,7 +353,7 @@ func (s *simulator) summarize(p *Point) {
 	n := float64(len(s.out))
 	p.Quality, p.LLMShare = t.quality(), t.share()
 	p.Latency = lat / n
-	p.P95 = eval.Quantile(s.lats, 0.95)
+	p.P50, p.P95, p.P99 = eval.Quantile(s.lats, 0.5), eval.Quantile(s.lats, 0.95), eval.Quantile(s.lats, 0.99)
 	if t.llm > 0 {
 		p.EdgeWait = ew / float64(t.llm)
 	}

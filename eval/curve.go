@@ -18,6 +18,26 @@ type Point struct {
 	// Tail, when set, is the latency distribution at the point (measured
 	// links, or when asked): its JSON keys join the point's.
 	*Tail
+	// Queueing, when set, is what many devices sharing the edge did at the
+	// point (package contention).
+	*Queueing
+}
+
+// Queueing is the waiting at an operating point of a contention replay.
+type Queueing struct {
+	EdgeWait   float64 `json:"edge_wait_s"`   // mean wait for an edge slot of the requests the edge served, s
+	DeviceWait float64 `json:"device_wait_s"` // mean wait for the phone's SLM of the requests it served, s
+	// Utilisations measured over the run (edge: time-averaged busy
+	// streams over its slots; device: the phones' mean busy fraction),
+	// and offered by the decisions (the most loaded phone's).
+	EdgeUtilisation   float64 `json:"edge_utilisation"`
+	DeviceUtilisation float64 `json:"device_utilisation"`
+	EdgeLoad          float64 `json:"edge_load"`
+	DeviceLoad        float64 `json:"device_load"`
+	// Unstable says why the point could not be measured (an offered load
+	// above 1: "unstable: edge utilisation 1.53 > 1"); its latencies are
+	// then 0.
+	Unstable string `json:"unstable,omitempty"`
 }
 
 // Curve is a router's operating points ordered by LLM share, ascending

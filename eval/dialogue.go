@@ -90,47 +90,96 @@ type replayState struct {
 	llm, switches, refill float64
 }
 
-// turn prices and decides turn i, accounts for it in st, and updates the
-// caches and the context. It returns the model chosen, the fused score
-// the decision used, its accounted latency and the turn as accounted.
-func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cached *[2]float64, ctx *float64, st *replayState) (Model, float64, float64, Turn) {
-	c, lp := *ctx, ds.Prompt[i]
-	re := [2]float64{c - cached[SLM], c - cached[LLM]}
-	for k := range re {
-		if re[k] < 0 {
-			re[k] = 0
+// dialogueCache is one dialogue's KV caches and context as its turns are
+// served: what each model has prefilled, and the context of the next
+// turn.
+type dialogueCache struct {
+	cached [2]float64
+	ctx    float64
+}
+
+// turns are turn i's Turn on each model from this state, each with the
+// given response length: the context it must re-prefill (never
+// negative) and what the device uploads.
+func (c *dialogueCache) turns(ds *Dialogues, i int, uploadNew bool, resp [2]float64) [2]Turn {
+	lp := ds.Prompt[i]
+	var t [2]Turn
+	for k := range t {
+		t[k] = Turn{Context: c.ctx, Reprefill: max(0, c.ctx-c.cached[k]), Prompt: lp, Upload: c.ctx + lp, Response: resp[k]}
+	}
+	if uploadNew {
+		t[LLM].Upload = t[LLM].Reprefill + lp
+	}
+	t[SLM].Upload = t[LLM].Upload // what the LLM would be sent (unused on the SLM)
+	return t
+}
+
+// serve records that model k served turn i: it has cached the context,
+// the prompt and its answer, and the next turn's context is the golden
+// answer or the one the model gave.
+func (c *dialogueCache) serve(ds *Dialogues, i int, k Model) {
+	lp := ds.Prompt[i]
+	c.cached[k] = c.ctx + lp + ds.Gen[k][i]
+	if g := ds.Golden[i]; g >= 0 {
+		c.ctx += lp + g
+	} else {
+		c.ctx += lp + ds.Gen[k][i]
+	}
+}
+
+// TurnCosts are turn i's costs on each model when the earlier turns of its
+// dialogue were served by served (oldest first): the Turns the decision
+// prices (mean responses; context as Replay with WithContext, else none)
+// and the Turns serving costs (the accounted response lengths).
+func (rp *DialogueReplay) TurnCosts(ds *Dialogues, i int, served []Model) (decide, serve [2]Turn) {
+	var c dialogueCache
+	first := i - len(served)
+	for j, k := range served {
+		c.serve(ds, first+j, k)
+	}
+	decide = c.turns(ds, i, rp.UploadNew, [2]float64{rp.Mean.SLM, rp.Mean.LLM})
+	if !rp.WithContext {
+		for k := range decide {
+			decide[k] = SingleTurn(ds.Prompt[i], decide[k].Response)
 		}
 	}
-	upload := c + lp
-	if rp.UploadNew {
-		upload = re[LLM] + lp
+	serve = c.turns(ds, i, rp.UploadNew, [2]float64{rp.Mean.SLM, rp.Mean.LLM})
+	if rp.Actual {
+		serve = c.turns(ds, i, rp.UploadNew, [2]float64{ds.Gen[SLM][i], ds.Gen[LLM][i]})
 	}
+	return decide, serve
+}
+
+// turn prices and decides turn i, accounts for it in st, and updates the
+// cache. It returns the model chosen, the fused score the decision used,
+// its accounted latency and the turn as accounted.
+func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, c *dialogueCache, st *replayState) (Model, float64, float64, Turn) {
 	// The decision prices both options with the mean response lengths;
 	// unless Actual, that is also the accounted price of the chosen one.
+	mean := c.turns(ds, i, rp.UploadNew, [2]float64{rp.Mean.SLM, rp.Mean.LLM})
 	var t [2]float64
 	// On a measured link the decision's price of the edge is not the
 	// accounted one.
 	priced := rp.WithContext && rp.Link == nil
 	fused := fused0
 	if rp.WithContext {
-		t[SLM] = rp.Model.totalSLM(Turn{Context: c, Reprefill: re[SLM], Prompt: lp, Response: rp.Mean.SLM})
-		dec := Turn{Context: c, Reprefill: re[LLM], Prompt: lp, Upload: upload, Response: rp.Mean.LLM}
+		t[SLM] = rp.Model.totalSLM(mean[SLM])
 		if rp.Link == nil {
-			t[LLM] = rp.Model.totalLLM(dec)
+			t[LLM] = rp.Model.totalLLM(mean[LLM])
 		} else {
-			t[LLM] = rp.Model.Over(channel.View(rp.Link, rp.Decide, rp.Starts[i]), rp.Starts[i], LLM, dec).Total
+			t[LLM] = rp.Model.Over(channel.View(rp.Link, rp.Decide, rp.Starts[i]), rp.Starts[i], LLM, mean[LLM]).Total
 		}
 		fused = Fuse(p, rp.Alpha, t[SLM], t[LLM])
 	}
-	k, resp := SLM, rp.Mean.SLM
+	k := SLM
 	if fused > th {
-		k, resp = LLM, rp.Mean.LLM
+		k = LLM
 		st.llm++
 	}
+	turn := mean[k]
 	if rp.Actual {
-		resp, priced = ds.Gen[k][i], false
+		turn.Response, priced = ds.Gen[k][i], false
 	}
-	turn := Turn{Context: c, Reprefill: re[k], Prompt: lp, Upload: upload, Response: resp}
 	if !priced {
 		switch {
 		case k == SLM:
@@ -143,13 +192,8 @@ func (rp *DialogueReplay) turn(ds *Dialogues, i int, p, fused0, th float64, cach
 	}
 	st.t.add(t[k])
 	st.q.add(ds.Q[k][i])
-	st.refill += re[k]
-	cached[k] = c + lp + ds.Gen[k][i]
-	if g := ds.Golden[i]; g >= 0 {
-		*ctx = c + lp + g
-	} else {
-		*ctx = c + lp + ds.Gen[k][i]
-	}
+	st.refill += turn.Reprefill
+	c.serve(ds, i, k)
 	return k, fused, t[k], turn
 }
 
@@ -205,12 +249,11 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 	}
 	var st replayState
 	for d := 0; d < ds.Count(); d++ {
-		var cached [2]float64
-		ctx := 0.0
+		var c dialogueCache
 		prev := Model(-1)
 		before := st
 		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
-			k, f, t, turn := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &cached, &ctx, &st)
+			k, f, t, turn := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &c, &st)
 			if lat != nil {
 				lat[i], first[i] = t, rp.Model.Over(rp.Link, rp.Starts[i], k, turn).FirstToken
 			}

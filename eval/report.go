@@ -21,6 +21,8 @@ type Report struct {
 	// Link is the measured link the replay priced edge requests on, and
 	// what the tails mean; absent on the paper's fixed link without tails.
 	Link *Link `json:"link,omitempty"`
+	// Contention describes a replay of many devices sharing the edge.
+	Contention *Contention `json:"contention,omitempty"`
 
 	// Requests and Scores are the routers' scores, for `--format scores`
 	// (not in the JSON): each replayed request's record and turn, in
@@ -52,4 +54,16 @@ type Link struct {
 	Decide        string  `json:"decide"`          // what the router knows of the link
 	Draws         int     `json:"draws"`           // start-time draws averaged over (one per seed on a trace)
 	TargetMetric  string  `json:"target_metric"`   // what the at-target point minimizes
+}
+
+// Contention describes the devices and the edge of a contention replay
+// (package contention).
+type Contention struct {
+	Devices      int     `json:"devices"`
+	EdgeSlots    int     `json:"edge_slots"`
+	EdgeSlowdown float64 `json:"edge_slowdown"` // s(a) = 1 + slowdown (a - 1)
+	Think        float64 `json:"think_s"`
+	Arrival      string  `json:"arrival"` // per device
+	Decide       string  `json:"decide"`  // static or load
+	Thresholds   int     `json:"thresholds"`
 }

@@ -11,8 +11,10 @@ type Baseline struct {
 	Quality        float64 `json:"quality"`
 	Latency        float64 `json:"latency_s"`
 	ResponseTokens float64 `json:"mean_response_tokens"`
-	// Tail, when set, is the latency distribution of the model alone.
+	// Tail, when set, is the latency distribution of the model alone;
+	// Queueing, its waits under contention.
 	*Tail
+	*Queueing
 }
 
 // Spread summarises a metric over the seeds of a random router.
@@ -75,6 +77,10 @@ type RouterResult struct {
 	AtShare []Point `json:"at_share,omitempty"`
 	// CI: bootstrap intervals (and the paired difference with random).
 	CI *CI `json:"ci,omitempty"`
+	// Unstable, under contention, says why some thresholds' points were
+	// left out of the curve (their offered load exceeds what the edge or a
+	// phone serves).
+	Unstable string `json:"unstable,omitempty"`
 	// Dialogue statistics at the target point (multi-turn only).
 	Switches  *float64 `json:"switches_per_dialogue,omitempty"`
 	Reprefill *float64 `json:"reprefilled_tokens_per_turn,omitempty"`

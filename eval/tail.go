@@ -36,8 +36,11 @@ type Tail struct {
 	P50     float64 `json:"latency_p50_s"` // nearest-rank percentiles of end-to-end latency, s
 	P95     float64 `json:"latency_p95_s"`
 	P99     float64 `json:"latency_p99_s"`
-	TTFT    float64 `json:"ttft_s"`     // mean time to first token, s
-	TTFTP95 float64 `json:"ttft_p95_s"` // its nearest-rank p95, s
+	// TTFT is the mean time to first token, TTFTP95 its nearest-rank p95,
+	// s; 0 (and absent from JSON) where it is not measured (under
+	// contention).
+	TTFT    float64 `json:"ttft_s,omitempty"`
+	TTFTP95 float64 `json:"ttft_p95_s,omitempty"`
 }
 
 // LatencyMetric is what "lowest latency at the target" minimizes (the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/edgeroute/edgeroute/channel"
+	"github.com/edgeroute/edgeroute/contention"
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/tokens"
 )
@@ -80,7 +81,10 @@ type Config struct {
 	ChannelData   string
 	BytesPerToken float64
 	Arrival       string // channel.ParseArrival: gap:SECONDS or poisson:RATE
-	Decide        string // what the router knows of the link: mean, last or oracle
+	// Decide is what the router knows: of a measured link mean, last or
+	// oracle; under contention static or load; comma-separated, one of
+	// each ("last,load").
+	Decide string
 	// TargetMetric is what the at-target point minimizes: mean, p50, p95
 	// or p99 end-to-end latency.
 	TargetMetric string
@@ -91,6 +95,17 @@ type Config struct {
 	// CurvePoints is how many points reports keep of each curve
 	// (eval.Curve.Thin; 0: all): tails are computed at those.
 	CurvePoints int
+
+	// Devices, when > 0, replays the benchmark on that many phones
+	// sharing one edge server (package contention): the edge serves
+	// EdgeSlots streams at once, each slowed by EdgeSlowdown per extra
+	// stream; a phone issues its requests by Arrival (per phone), a
+	// dialogue's next turn Think seconds after the answer; Decide "load"
+	// makes decisions see the queues.
+	Devices      int
+	EdgeSlots    int
+	EdgeSlowdown float64
+	Think        float64
 
 	// Multi-turn: the decision variants ("with", "without" context), the
 	// thresholds replayed per router, and whether the edge keeps the
@@ -140,7 +155,7 @@ func DefaultConfig() Config {
 		Bootstrap:  1000,
 		Confidence: 0.95,
 		Contexts:   []string{WithContext, WithoutContext},
-		Thresholds: 1000,
+		Thresholds: 0,
 
 		Channel:       "paper",
 		BytesPerToken: channel.DefaultBytesPerToken,
@@ -148,6 +163,8 @@ func DefaultConfig() Config {
 		Decide:        "mean",
 		TargetMetric:  "mean",
 		CurvePoints:   101,
+		EdgeSlots:     16,
+		EdgeSlowdown:  contention.DefaultEdgeSlowdown,
 	}
 }
 
@@ -190,12 +207,16 @@ func (c *Config) check() error {
 		return fmt.Errorf("--seeds %d: want at least 1", c.Seeds)
 	case c.Bootstrap < 0 || !(c.Confidence > 0 && c.Confidence < 1):
 		return fmt.Errorf("--bootstrap %d --confidence %v: want resamples >= 0 and a level in (0, 1)", c.Bootstrap, c.Confidence)
-	case c.Thresholds < 3:
-		return fmt.Errorf("--thresholds %d: want at least 3", c.Thresholds)
+	case c.Thresholds != 0 && c.Thresholds < 3:
+		return fmt.Errorf("--thresholds %d: want at least 3 (0: the default)", c.Thresholds)
 	case c.Folds < 2:
 		return fmt.Errorf("--folds %d: want at least 2", c.Folds)
 	case c.Tokens == nil:
 		return fmt.Errorf("replay: no token counter")
+	case c.Devices < 0:
+		return fmt.Errorf("--devices %d: want a number of phones >= 1 (0: no contention)", c.Devices)
+	case c.Devices > 0 && c.ByDomain:
+		return fmt.Errorf("--by-domain: the domains of a contention replay share the edge with the others, so they are not replayed alone; leave out --by-domain or --devices")
 	case c.CacheOnly && c.Cache == "off":
 		return fmt.Errorf("--cache-only needs a score cache, not --cache off")
 	}
@@ -237,6 +258,19 @@ func (c *Config) shares(quality bool) []float64 {
 		return []float64{0.25, 0.5, 0.75}
 	}
 	return slices.Compact(slices.Sorted(slices.Values(c.Shares)))
+}
+
+// thresholds is how many thresholds a dialogue sweep (1,000) or a
+// contention sweep (100: each is a simulation of the whole benchmark)
+// replays, unless Thresholds says.
+func (c *Config) thresholds(contended bool) int {
+	switch {
+	case c.Thresholds > 0:
+		return c.Thresholds
+	case contended:
+		return 100
+	}
+	return 1000
 }
 
 // learned reports whether the replay scores with an ONNX model.

@@ -55,6 +55,13 @@ func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
 // newEngine builds the engine of a benchmark from its input, on the link.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l *link) (engine, error) {
 	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil), stderr: cfg.Stderr}
+	if cfg.Devices > 0 {
+		var base engine = newSingleTurn(cfg, in, alpha, mean, boot)
+		if in.dialogues != nil {
+			base = newDialogues(cfg, in, alpha, mean, boot)
+		}
+		return newContended(cfg, base, l, alpha, mean)
+	}
 	if in.dialogues == nil {
 		st := newSingleTurn(cfg, in, alpha, mean, boot)
 		if l.tails {
@@ -168,7 +175,7 @@ type dialogues struct {
 func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *dialogues {
 	e := &dialogues{
 		rp:       eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse, UploadNew: cfg.UploadNew},
-		contexts: cfg.Contexts, thresholds: cfg.Thresholds, quality: in.set != nil, boot: boot,
+		contexts: cfg.Contexts, thresholds: cfg.thresholds(false), quality: in.set != nil, boot: boot,
 	}
 	e.rp.Model.TauR = 0
 	ds := &eval.Dialogues{Start: []int{0}}

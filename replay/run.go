@@ -18,69 +18,20 @@ import (
 // paired difference from the random router, and, when asked, the
 // breakdown by domain.
 func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
-	if err := cfg.check(); err != nil {
+	rep, eng, scored, err := prepare(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
 	}
-	in, err := load(&cfg)
-	if err != nil {
-		return nil, err
-	}
-	alpha := cfg.alpha(in.bench)
-	mean, source, err := meanResponse(&cfg, in)
-	if err != nil {
-		return nil, err
-	}
-	l, err := newLink(&cfg)
-	if err != nil {
-		return nil, err
-	}
-	eng, err := newEngine(&cfg, in, alpha, mean, l)
-	if err != nil {
-		return nil, err
-	}
-	tauR := 0.0
-	if cfg.learned() {
-		tauR = cfg.Profile.TauR
-	}
-	if err := eng.check(tauR); err != nil {
-		return nil, overflow(err)
-	}
-	slm, llm := eng.baselines()
-	respLen := "mean"
-	if cfg.ActualResponse {
-		respLen = "actual"
-	}
-	rep := &eval.Report{
-		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
-		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
-			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
-		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM, Tail: slm.Tail},
-		LLM:    eval.Baseline{Model: in.llm, Quality: llm.Quality, Latency: llm.Latency, ResponseTokens: mean.LLM, Tail: llm.Tail},
-		Target: (slm.Quality + llm.Quality) / 2,
-	}
-	if !math.IsNaN(cfg.Target) {
-		rep.Target = cfg.Target
-	}
-	rep.Link = l.describe(cfg.Seeds)
-
-	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
-	defer s.models.close()
-	if err := s.checkCached(); err != nil {
-		return nil, err
-	}
-	scored, err := s.scoreAll(ctx)
-	if err != nil {
-		return nil, err
-	}
+	slm, llm := rep.SLM, rep.LLM
 	if d, ok := eng.(*dialogues); ok {
 		steps := 0
 		for _, sr := range scored {
 			steps += len(sr.scores) * len(d.contexts)
 		}
-		bar := progress.New(cfg.Stderr, steps, "replaying "+in.bench, "sweeps")
+		bar := progress.New(cfg.Stderr, steps, "replaying "+rep.Bench, "sweeps")
 		defer bar.Finish()
 		d.step = func() { bar.Add(1) }
 	}
@@ -103,16 +54,87 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: sr.scores[0]})
 		}
 	}
-	for _, q := range in.reqs {
-		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
-	}
 	pairWithRandom(rep.Routers)
 	if cfg.ByDomain && rep.Quality {
-		if rep.Domains, err = byDomain(ctx, eng, in.domains(), scored); err != nil {
+		if rep.Domains, err = byDomain(ctx, eng, rep.domains, scored); err != nil {
 			return nil, err
 		}
 	}
-	return rep, nil
+	return rep.Report, nil
+}
+
+// prepared is a replay ready to replay its routers: the report with its
+// baselines and target, and the domain of each unit.
+type prepared struct {
+	*eval.Report
+	domains []string
+}
+
+// prepare reads the benchmark, builds its engine on the link, computes the
+// baselines and scores the requests with every router.
+func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, error) {
+	if err := cfg.check(); err != nil {
+		return nil, nil, nil, err
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	in, err := load(&cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	alpha := cfg.alpha(in.bench)
+	mean, source, err := meanResponse(&cfg, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l, err := newLink(&cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	eng, err := newEngine(&cfg, in, alpha, mean, l)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tauR := 0.0
+	if cfg.learned() {
+		tauR = cfg.Profile.TauR
+	}
+	if err := eng.check(tauR); err != nil {
+		return nil, nil, nil, overflow(err)
+	}
+	slm, llm := eng.baselines()
+	respLen := "mean"
+	if cfg.ActualResponse {
+		respLen = "actual"
+	}
+	rep := &eval.Report{
+		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
+			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
+		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM, Tail: slm.Tail, Queueing: slm.Queueing},
+		LLM:    eval.Baseline{Model: in.llm, Quality: llm.Quality, Latency: llm.Latency, ResponseTokens: mean.LLM, Tail: llm.Tail, Queueing: llm.Queueing},
+		Target: (slm.Quality + llm.Quality) / 2,
+	}
+	if !math.IsNaN(cfg.Target) {
+		rep.Target = cfg.Target
+	}
+	rep.Link = l.describe(cfg.Seeds)
+	rep.Contention = l.contention(&cfg)
+	for _, q := range in.reqs {
+		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
+	}
+
+	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
+	defer s.models.close()
+	if err := s.checkCached(); err != nil {
+		return nil, nil, nil, err
+	}
+	scored, err := s.scoreAll(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &prepared{Report: rep, domains: in.domains()}, eng, scored, nil
 }
 
 // overflowFlags are the flags that set each parameter of the latency

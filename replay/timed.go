@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/edgeroute/edgeroute/channel"
+	"github.com/edgeroute/edgeroute/contention"
 	"github.com/edgeroute/edgeroute/eval"
 )
 
@@ -18,6 +20,7 @@ type link struct {
 	trace         *channel.Trace // nil on the paper's Fixed link
 	arrival       channel.Arrival
 	decide        channel.Decide
+	load          contention.Decision // under contention
 	metric        eval.LatencyMetric
 	tails         bool // report tails (measured links, --percentiles, a tail target metric)
 	bytesPerToken float64
@@ -31,8 +34,13 @@ func newLink(cfg *Config) (*link, error) {
 	if l.arrival, err = channel.ParseArrival(cfg.Arrival); err != nil {
 		return nil, fmt.Errorf("--arrival: %v", err)
 	}
-	if l.decide, err = channel.ParseDecide(cfg.Decide); err != nil {
-		return nil, fmt.Errorf("--decide: %v", err)
+	for _, d := range strings.Split(cfg.Decide, ",") {
+		d = strings.TrimSpace(d)
+		if dec, err := contention.ParseDecision(d); err == nil {
+			l.load = dec
+		} else if l.decide, err = channel.ParseDecide(d); err != nil {
+			return nil, fmt.Errorf("--decide %q: want mean, last or oracle (the link), static or load (the queues)", d)
+		}
 	}
 	if l.metric, err = eval.ParseLatencyMetric(cfg.TargetMetric); err != nil {
 		return nil, fmt.Errorf("--target-metric: %v", err)
@@ -51,6 +59,15 @@ func newLink(cfg *Config) (*link, error) {
 	}
 	l.tails = l.trace != nil || cfg.Percentiles || l.metric != eval.MeanLatency
 	return l, nil
+}
+
+// contention describes a contention replay for the report; nil without.
+func (l *link) contention(cfg *Config) *eval.Contention {
+	if cfg.Devices == 0 {
+		return nil
+	}
+	return &eval.Contention{Devices: cfg.Devices, EdgeSlots: cfg.EdgeSlots, EdgeSlowdown: cfg.EdgeSlowdown, Think: cfg.Think,
+		Arrival: l.arrival.String(), Decide: l.load.String(), Thresholds: cfg.thresholds(true)}
 }
 
 // describe is the link as reports show it; nil on the paper's link

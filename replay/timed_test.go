@@ -100,7 +100,7 @@ func TestLinkErrors(t *testing.T) {
 	}{
 		{func(c *Config) { c.Channel = "trace:testdata/constant.csv"; c.BytesPerToken = 0 }, "--bytes-per-token 0"},
 		{func(c *Config) { c.Arrival = "often" }, "--arrival: "},
-		{func(c *Config) { c.Decide = "psychic" }, "--decide: "},
+		{func(c *Config) { c.Decide = "psychic" }, "--decide \"psychic\": "},
 		{func(c *Config) { c.TargetMetric = "p42" }, "--target-metric: "},
 		{func(c *Config) { c.Channel = "trace:testdata/none.csv" }, "--channel: "},
 		{func(c *Config) { c.Channel = "wifi" }, "--channel: "},

@@ -93,7 +93,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		points:           fs.Int("points", 101, "curve points in csv and json, evenly spaced in LLM share (0: the exact curve)"),
 		version:          fs.Bool("version", false, "print evalrun's module version and the VCS revision it was built from, and exit"),
 		contexts:         fs.String("context", "with,without", "decision `variants`: with and/or without context costs"),
-		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router (each is a full replay: decisions depend on the path)"),
+		thresholds:       fs.Int("thresholds", d.Thresholds, "thresholds replayed per router by dialogue and contention sweeps (each is a full replay: decisions depend on the path; default 1000 for dialogues, 100 under --devices)"),
 		channel:          fs.String("channel", d.Channel, "wireless `link`: paper (the profile's fixed bandwidth and overhead), trace:ucc5g-static, trace:ucc5g-driving (measured 5G, from the data directory) or trace:FILE (a CSV of t_s, rtt_ms, down_kbps, up_kbps)"),
 		bytesPerToken:    fs.Float64("bytes-per-token", d.BytesPerToken, "size of a token on a measured link, bytes"),
 		arrival:          fs.String("arrival", d.Arrival, "when requests start on a measured link: gap:SECONDS between requests, or poisson:RATE requests per second; each seed draws the offset"),

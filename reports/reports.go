@@ -47,15 +47,18 @@ func WriteJSON(w io.Writer, v any) error {
 }
 
 // WriteCurvesCSV writes the curves of reports as one long CSV table:
-// bench, router, context, threshold, quality, latency_s, llm_share. An
-// undefined threshold (a router that ignores it) is empty.
+// bench, router, context, threshold, quality, latency_s, llm_share, every
+// number exact. The threshold is empty, as JSON's null, when no finite
+// one is: for a router that ignores it (slm-only, llm-only) and at the
+// ends of a dialogue curve (+Inf: all SLM, -Inf: all LLM; llm_share
+// says which).
 func WriteCurvesCSV(w io.Writer, reps []*eval.Report) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"bench", "router", "context", "threshold", "quality", "latency_s", "llm_share"})
 	for _, rep := range reps {
 		for _, r := range rep.Routers {
 			for _, p := range r.Curve {
-				cw.Write([]string{rep.Bench, r.Router, r.Context, num(p.Threshold), num(p.Quality), num(p.Latency), num(p.LLMShare)})
+				cw.Write([]string{rep.Bench, r.Router, r.Context, finite(p.Threshold), num(p.Quality), num(p.Latency), num(p.LLMShare)})
 			}
 		}
 	}
@@ -88,6 +91,14 @@ func num(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// finite is num, empty for an infinity too.
+func finite(x float64) string {
+	if math.IsInf(x, 0) {
+		return ""
+	}
+	return num(x)
 }
 
 // table starts a text or Markdown table.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,6 +74,39 @@ func TestCSV(t *testing.T) {
 	}
 	if got := rows[101]; got[6] != "0.5" || got[5] != "12.5" {
 		t.Errorf("middle row %v", got)
+	}
+}
+
+// A dialogue curve's ends have infinite thresholds: empty in CSV, as null
+// in JSON; finite thresholds stay exact.
+func TestCSVInfiniteThresholds(t *testing.T) {
+	tenth := 0.1 // a variable: 0.1 + 0.2 in floating point, not in exact constant arithmetic
+	rep := &eval.Report{Bench: "mtbench", Routers: []eval.RouterResult{{Router: "random", Context: "with", Curve: eval.Curve{
+		{Threshold: math.Inf(1), Quality: 8, Latency: 9, LLMShare: 0},
+		{Threshold: tenth + 2*tenth, Quality: 8.5, Latency: 7, LLMShare: 0.5},
+		{Threshold: math.Inf(-1), Quality: 9, Latency: 6, LLMShare: 1},
+	}}}}
+	var b bytes.Buffer
+	if err := WriteCurvesCSV(&b, []*eval.Report{rep}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var thresholds []string
+	for _, r := range rows[1:] {
+		thresholds = append(thresholds, r[3])
+	}
+	if want := []string{"", "0.30000000000000004", ""}; !slices.Equal(thresholds, want) {
+		t.Errorf("thresholds %q, want %q", thresholds, want)
+	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, rep); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(js.String(), `"threshold": null`); n != 2 {
+		t.Errorf("JSON has %d null thresholds, want 2:\n%s", n, js.String())
 	}
 }
 

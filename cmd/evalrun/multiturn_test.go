@@ -170,7 +170,7 @@ func TestDialogueFixtureFormats(t *testing.T) {
 		}
 	}
 	table, errs, code := evalrun(t, args...)
-	if code != 0 || !strings.Contains(table, "switches/dialogue") || !strings.Contains(table, "oracle (without context)") || !strings.Contains(table, "resamples of the dialogues") {
+	if code != 0 || !strings.Contains(table, "switches per dialogue") || !strings.Contains(table, "│ oracle │ without │") || !strings.Contains(table, "resamples of the dialogues") {
 		t.Errorf("table: exit %d %s\n%s", code, errs, table)
 	}
 	csv, _, _ := evalrun(t, append(args, "--format", "csv", "--bootstrap", "0")...)

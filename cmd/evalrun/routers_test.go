@@ -194,7 +194,7 @@ func TestAtShareOutput(t *testing.T) {
 		t.Errorf("at_share interval %v", iv)
 	}
 	table, _, _ := evalrun(t, args...)
-	for _, s := range []string{"At LLM shares", "│ oracle   │       25% │  0.7500 │", "quality - random, CI"} {
+	for _, s := range []string{"At LLM shares", "│ oracle   │     25.0% │  0.7500 │", "Bootstrap intervals at LLM shares", "quality - random"} {
 		if !strings.Contains(table, s) {
 			t.Errorf("table has no %q:\n%s", s, table)
 		}

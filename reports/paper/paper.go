@@ -156,39 +156,12 @@ func table(w io.Writer, names int, header []string, rows [][]string) error {
 	return t.Render()
 }
 
-// num formats x with the given decimals; "-" for NaN, and no "-0.000"
-// for a difference that is zero up to float noise.
-func num(x float64, decimals int) string {
-	if math.IsNaN(x) {
-		return "-"
-	}
-	s := fmt.Sprintf("%.*f", decimals, x)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	return s
-}
-
-func pct(x float64) string {
-	if math.IsNaN(x) {
-		return "-"
-	}
-	return num(100*x, 1) + "%"
-}
-
 // interval formats [lo, hi] ("-" when absent).
 func interval(iv *eval.Interval, f func(float64) string) string {
 	if iv == nil || math.IsNaN(iv.Lo) {
 		return "-"
 	}
 	return "[" + f(iv.Lo) + ", " + f(iv.Hi) + "]"
-}
-
-func label(r eval.RouterResult) string {
-	if r.Context != "" {
-		return r.Router + " (" + r.Context + " context)"
-	}
-	return r.Router
 }
 
 // curved are the routers with a curve (not slm-only, llm-only).
@@ -232,7 +205,7 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 		rows = append(rows, []string{rep.Bench, p.Profile,
 			fmt.Sprintf("%g / %g", p.SLM.Prefill, p.SLM.Decode), fmt.Sprintf("%g / %g", p.LLM.Prefill, p.LLM.Decode),
 			fmt.Sprintf("%g", p.Bandwidth), fmt.Sprintf("%g", p.Overhead), fmt.Sprintf("%g", p.TauR), fmt.Sprintf("%g", p.Alpha),
-			fmt.Sprintf("%.1f / %.1f (%s)", p.MeanResponse.SLM, p.MeanResponse.LLM, p.MeanResponseSource)})
+			reports.Tokens(p.MeanResponse.SLM) + " / " + reports.Tokens(p.MeanResponse.LLM) + " (" + p.MeanResponseSource + ")"})
 	}
 	if err := table(w, 2, []string{"benchmark", "profile", "SLM γ prefill / decode (s/token)", "LLM γ prefill / decode (s/token)",
 		"B (tokens/s)", "δ (s)", "τ_r (s/token)", "α", "mean response SLM / LLM (tokens)"}, rows); err != nil {
@@ -257,11 +230,11 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 			}{{"SLM (device)", rep.SLM}, {"LLM (edge)", rep.LLM}} {
 				q := "-"
 				if rep.Quality && t.multi {
-					q = num(b.b.Quality, 2)
+					q = reports.Decimal(b.b.Quality, 2)
 				} else if rep.Quality {
-					q = num(100*b.b.Quality, 2)
+					q = reports.Decimal(100*b.b.Quality, 2)
 				}
-				rows = append(rows, []string{rep.Bench, b.role, b.b.Model, q, num(b.b.ResponseTokens, 1), num(b.b.Latency, 3)})
+				rows = append(rows, []string{rep.Bench, b.role, b.b.Model, q, reports.Tokens(b.b.ResponseTokens), reports.Seconds(b.b.Latency)})
 			}
 		}
 		if rows == nil {
@@ -288,7 +261,7 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 			continue
 		}
 		for _, r := range curved(rep) {
-			row := []string{rep.Bench, label(r), num(rep.Target, 4)}
+			row := []string{rep.Bench, reports.RouterLabel(r), reports.Quality(rep.Target)}
 			if r.AtTarget == nil {
 				row = append(row, "unreachable", "-", "-", "-", "-", "-")
 				rows = append(rows, row)
@@ -301,9 +274,8 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 					dlat, dshare = &r.CI.VsRandom.Latency, &r.CI.VsRandom.LLMShare
 				}
 			}
-			f3 := func(x float64) string { return num(x, 3) }
-			row = append(row, f3(r.AtTarget.Latency), interval(lat, f3), interval(dlat, f3),
-				pct(r.AtTarget.LLMShare), interval(share, pct), interval(dshare, pct))
+			row = append(row, reports.Seconds(r.AtTarget.Latency), interval(lat, reports.Seconds), interval(dlat, reports.Seconds),
+				reports.Percent(r.AtTarget.LLMShare), interval(share, reports.Percent), interval(dshare, reports.Percent))
 			rows = append(rows, row)
 		}
 	}
@@ -329,15 +301,14 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 					d = &r.CI.VsRandom.APGR
 				}
 			}
-			f4 := func(x float64) string { return num(x, 4) }
 			cpt := func(k string) string {
 				if v, ok := r.CPT[k]; ok {
-					return pct(v)
+					return reports.Percent(v)
 				}
 				return "unreachable"
 			}
-			rows = append(rows, []string{rep.Bench, label(r), f4(r.APGR), interval(apgr, f4), interval(d, f4), verdict(r.CI),
-				f4(r.AUC), cpt("20"), cpt("50"), cpt("80")})
+			rows = append(rows, []string{rep.Bench, reports.RouterLabel(r), reports.Quality(r.APGR), interval(apgr, reports.Quality), interval(d, reports.Quality), verdict(r.CI),
+				reports.Quality(r.AUC), cpt("20"), cpt("50"), cpt("80")})
 		}
 	}
 	if err := table(w, 2, []string{"benchmark", "router", "APGR", "CI", "− random, CI", "beats random?", "AUC",
@@ -376,7 +347,7 @@ func markdown(w *bytes.Buffer, reps []*eval.Report, figs [][]string, opt Options
 			if i > 0 {
 				w.WriteString(", ")
 			}
-			fmt.Fprintf(w, "[%s](curves/%s)", label(r), CurveFile(rep.Bench, r))
+			fmt.Fprintf(w, "[%s](curves/%s)", reports.RouterLabel(r), CurveFile(rep.Bench, r))
 		}
 		w.WriteString(".\n")
 	}

@@ -67,3 +67,19 @@ type Contention struct {
 	Decide       string  `json:"decide"`  // static or load
 	Thresholds   int     `json:"thresholds"`
 }
+
+// Capacity is a router's answer to the capacity question under
+// contention: the largest device count whose sweep has a stable
+// simulated point of quality at least the target with p95 latency at
+// most MaxP95.
+type Capacity struct {
+	Router string  `json:"router"`
+	MaxP95 float64 `json:"max_p95_s"`
+	// Devices is that count (0: no count meets both); At its point.
+	Devices int    `json:"devices"`
+	At      *Point `json:"at,omitempty"`
+	// Counts are the device counts swept, with the lowest p95 of a stable
+	// point reaching the target at each (nil, null in JSON: none does).
+	Counts []int      `json:"device_counts"`
+	P95    []*float64 `json:"p95_s"`
+}

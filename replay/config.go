@@ -215,6 +215,12 @@ func (c *Config) check() error {
 		return fmt.Errorf("replay: no token counter")
 	case c.Devices < 0:
 		return fmt.Errorf("--devices %d: want a number of phones >= 1 (0: no contention)", c.Devices)
+	case c.Devices > 0 && c.EdgeSlots < 1:
+		return fmt.Errorf("--edge-slots %d: want at least 1 stream served at once", c.EdgeSlots)
+	case c.Devices > 0 && !(c.EdgeSlowdown >= 0 && !math.IsInf(c.EdgeSlowdown, 1)):
+		return fmt.Errorf("--edge-slowdown %v: want a finite slope >= 0", c.EdgeSlowdown)
+	case c.Devices > 0 && !(c.Think >= 0 && !math.IsInf(c.Think, 1)):
+		return fmt.Errorf("--think %v: want finite seconds >= 0", c.Think)
 	case c.Devices > 0 && c.ByDomain:
 		return fmt.Errorf("--by-domain: the domains of a contention replay share the edge with the others, so they are not replayed alone; leave out --by-domain or --devices")
 	case c.CacheOnly && c.Cache == "off":

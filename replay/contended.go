@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/edgeroute/edgeroute/contention"
 	"github.com/edgeroute/edgeroute/eval"
@@ -26,6 +27,9 @@ type contended struct {
 	actual     bool
 	dialogues  *dialogues // multi-turn; nil for single-turn
 	fallback   engine     // the engine without contention, for check
+	// slmLoad is the offered load of a phone whose requests all go to
+	// the SLM (set by baselines), for the hint of an unstable replay.
+	slmLoad float64
 }
 
 // newContended builds the contention replay of a benchmark on the link.
@@ -103,7 +107,21 @@ func (c *contended) baselines() (eval.Point, eval.Point) {
 		run, _ := contention.Simulate(c.cfg, w, th)
 		out[k] = point(run.Point)
 	}
+	if q := out[0].Queueing; q != nil {
+		c.slmLoad = q.DeviceLoad
+	}
 	return out[0], out[1]
+}
+
+// hint says how to make an unstable replay measurable.
+func (c *contended) hint() string {
+	h := "fewer --devices, more --edge-slots or a longer --arrival gap"
+	if a := c.cfg.Arrival; c.slmLoad > 1 && a.Gap > 0 {
+		h += fmt.Sprintf("; the SLM alone loads each phone %.3g times over at --arrival %s: a phone keeps up from gap:%.4g", c.slmLoad, a, a.Gap*c.slmLoad)
+	} else if c.slmLoad > 1 && a.Rate > 0 {
+		h += fmt.Sprintf("; the SLM alone loads each phone %.3g times over at --arrival %s: a phone keeps up below poisson:%.4g", c.slmLoad, a, a.Rate/c.slmLoad)
+	}
+	return h
 }
 
 // point is a simulated operating point, its tail (no time to first
@@ -127,7 +145,7 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 	cfg.Model.TauR = sr.tauR
 	var curves []eval.Curve
 	var at []atTail
-	unstable := ""
+	unstable, nUnstable, nPoints := "", 0, 0
 	for _, p := range sr.scores {
 		if err := ctx.Err(); err != nil {
 			return eval.RouterResult{}, err
@@ -150,11 +168,15 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 		} else if pts, err = contention.Sweep(cfg, w, c.thresholds); err != nil {
 			return eval.RouterResult{}, err
 		}
+		nPoints += len(pts)
 		var curve eval.Curve
 		best := atTail{}
 		for _, q := range pts {
 			if q.Unstable != "" {
-				unstable = q.Unstable
+				nUnstable++
+				if unstable == "" {
+					unstable = strings.TrimPrefix(q.Unstable, "unstable: ")
+				}
 				continue
 			}
 			pt := point(q)
@@ -170,7 +192,7 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 			}
 		}
 		if len(curve) == 0 {
-			return eval.RouterResult{}, fmt.Errorf("router %s: every operating point is unstable (%s): fewer --devices, more --edge-slots or a longer --arrival gap", sr.name, unstable)
+			return eval.RouterResult{}, fmt.Errorf("router %s: every operating point is unstable (%s): %s", sr.name, unstable, c.hint())
 		}
 		curves = append(curves, curve)
 		at = append(at, best)
@@ -184,7 +206,9 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 	if len(curves) == 1 {
 		r.Curve = curves[0]
 	}
-	r.Unstable = unstable
+	if nUnstable > 0 {
+		r.Unstable = fmt.Sprintf("%d of %d simulated thresholds unstable, the first (highest threshold): %s", nUnstable, nPoints, unstable)
+	}
 	return r, nil
 }
 
@@ -192,26 +216,12 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 // rest of the benchmark, so they are not replayed alone.
 func (c *contended) domain([]int) (engine, []int) { return nil, nil }
 
-// CapacityRow is one router's answer to the capacity question: the
-// largest device count whose sweep has a stable simulated point of
-// quality at least the target with p95 latency at most the limit.
-type CapacityRow struct {
-	Router string `json:"router"`
-	// Devices is that count (0: none meets both); At its point.
-	Devices int         `json:"devices"`
-	At      *eval.Point `json:"at,omitempty"`
-	// Counts are the device counts tried, with the lowest p95 of a stable
-	// point reaching the target at each (nil, null in JSON: unreachable).
-	Counts []int      `json:"device_counts"`
-	P95    []*float64 `json:"p95_s"`
-}
-
 // Capacity replays the benchmark of cfg under contention at each device
 // count (cfg.Devices is ignored) with each router, and says how many
 // devices one edge server carries at the target quality with p95 latency
 // at most maxP95. A seeded router (random) answers with its first seed's
 // scores.
-func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*eval.Report, []CapacityRow, error) {
+func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*eval.Report, []eval.Capacity, error) {
 	if len(devices) == 0 {
 		return nil, nil, fmt.Errorf("--devices: no device count")
 	}
@@ -225,7 +235,7 @@ func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*
 	if !ok {
 		return nil, nil, fmt.Errorf("replay: capacity needs a contention replay")
 	}
-	var rows []CapacityRow
+	var rows []eval.Capacity
 	for _, sr := range scored {
 		if sr.fixed {
 			continue
@@ -243,7 +253,7 @@ func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*
 		if err != nil {
 			return nil, nil, fmt.Errorf("router %s: %v", sr.name, err)
 		}
-		row := CapacityRow{Router: sr.name, Devices: capy.Devices}
+		row := eval.Capacity{Router: sr.name, MaxP95: maxP95, Devices: capy.Devices}
 		if capy.Devices > 0 {
 			p := point(capy.At)
 			row.At = &p

@@ -57,7 +57,7 @@ func newLink(cfg *Config) (*link, error) {
 		}
 		l.ch, l.bytesPerToken = l.trace, cfg.BytesPerToken
 	}
-	l.tails = l.trace != nil || cfg.Percentiles || l.metric != eval.MeanLatency
+	l.tails = l.trace != nil || cfg.Percentiles || l.metric != eval.MeanLatency || cfg.Devices > 0
 	return l, nil
 }
 
@@ -332,6 +332,9 @@ type tailSum struct {
 	n                                      int
 	threshold, quality, latency, share     float64
 	p50, p95, p99, ttft, ttftP95, meanTail float64
+	// queueing sums the draws' queueing (contention), nq of them.
+	queueing eval.Queueing
+	nq       int
 }
 
 func (s *tailSum) add(p eval.Point, t eval.Tail) {
@@ -346,6 +349,15 @@ func (s *tailSum) add(p eval.Point, t eval.Tail) {
 	s.p99 += t.P99
 	s.ttft += t.TTFT
 	s.ttftP95 += t.TTFTP95
+	if q := p.Queueing; q != nil {
+		s.nq++
+		s.queueing.EdgeWait += q.EdgeWait
+		s.queueing.DeviceWait += q.DeviceWait
+		s.queueing.EdgeUtilisation += q.EdgeUtilisation
+		s.queueing.DeviceUtilisation += q.DeviceUtilisation
+		s.queueing.EdgeLoad += q.EdgeLoad
+		s.queueing.DeviceLoad += q.DeviceLoad
+	}
 }
 
 func (s *tailSum) tail() eval.Tail {
@@ -356,7 +368,13 @@ func (s *tailSum) tail() eval.Tail {
 func (s *tailSum) mean() eval.Point {
 	n := float64(s.n)
 	t := s.tail()
-	return eval.Point{Threshold: s.threshold / n, Quality: s.quality / n, Latency: s.latency / n, LLMShare: s.share / n, Tail: &t}
+	p := eval.Point{Threshold: s.threshold / n, Quality: s.quality / n, Latency: s.latency / n, LLMShare: s.share / n, Tail: &t}
+	if s.nq == s.n {
+		q, m := s.queueing, float64(s.nq)
+		p.Queueing = &eval.Queueing{EdgeWait: q.EdgeWait / m, DeviceWait: q.DeviceWait / m, EdgeUtilisation: q.EdgeUtilisation / m,
+			DeviceUtilisation: q.DeviceUtilisation / m, EdgeLoad: q.EdgeLoad / m, DeviceLoad: q.DeviceLoad / m}
+	}
+	return p
 }
 
 func (e *timedTurn) domain(units []int) (engine, []int) {

@@ -120,7 +120,7 @@ func (s *summary) heading(title string) {
 	if s.markdown {
 		fmt.Fprintf(s.w, "\n### %s\n\n", title)
 	} else {
-		fmt.Fprintf(s.w, "\n%s\n", title)
+		fmt.Fprintf(s.w, "\n%s\n", wrap(title, TextWidth))
 	}
 }
 
@@ -224,22 +224,35 @@ func (s *summary) baselines() error {
 	if rep.Quality {
 		t = s.table(2, "role", "model", "quality", "latency (s)", "response (tokens)")
 		for _, m := range roles {
-			t.Append([]string{m.role, m.b.Model, Quality(m.b.Quality), Seconds(m.b.Latency), Tokens(m.b.ResponseTokens)})
+			t.Append([]string{m.role, m.b.Model, Quality(m.b.Quality), baselineLatency(m.b), Tokens(m.b.ResponseTokens)})
 		}
 	} else {
 		t = s.table(1, "role", "latency (s)", "response (tokens)")
 		for _, m := range roles {
-			t.Append([]string{m.role, Seconds(m.b.Latency), Tokens(m.b.ResponseTokens)})
+			t.Append([]string{m.role, baselineLatency(m.b), Tokens(m.b.ResponseTokens)})
 		}
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
-	if rep.LLM.Latency < rep.SLM.Latency {
+	if unstable(rep.SLM) || unstable(rep.LLM) {
+		s.notes("unstable: with every request on that model, its server is offered more work than it serves (the queueing table says how much), so its queue grows for as long as the replay lasts and there is no latency to report.")
+	} else if rep.LLM.Latency < rep.SLM.Latency {
 		s.notes(fmt.Sprintf("The LLM alone (%s s) is faster than the SLM alone (%s s): the fastest point may be all LLM.",
 			Seconds(rep.LLM.Latency), Seconds(rep.SLM.Latency)))
 	}
 	return nil
+}
+
+// unstable says whether a baseline under contention has no stationary
+// latency.
+func unstable(b eval.Baseline) bool { return b.Queueing != nil && b.Queueing.Unstable != "" }
+
+func baselineLatency(b eval.Baseline) string {
+	if unstable(b) {
+		return "unstable"
+	}
+	return Seconds(b.Latency)
 }
 
 // atTarget: each router's fastest operating point at the target quality.
@@ -581,6 +594,10 @@ func (s *summary) tails() error {
 		name string
 		b    eval.Baseline
 	}{{"SLM alone", rep.SLM}, {"LLM alone", rep.LLM}} {
+		if unstable(b.b) {
+			t.Append(s.row(eval.RouterResult{Router: b.name}, "unstable", "-", "-", "-", "-", "-"))
+			continue
+		}
 		t.Append(s.row(eval.RouterResult{Router: b.name}, cells(b.b.Latency, b.b.Tail)...))
 	}
 	for _, r := range rep.Routers {
@@ -635,7 +652,7 @@ func (s *summary) queueing() error {
 		return err
 	}
 	if len(unstable) > 0 {
-		s.notes("Thresholds whose offered load exceeds a server's capacity have no stationary latency and are left off the curves. " + strings.Join(unstable, "; ") + ".")
+		s.notes("Thresholds whose offered load exceeds a server's capacity have no stationary latency and are left off the curves (" + strings.Join(unstable, "; ") + ").")
 	}
 	return nil
 }

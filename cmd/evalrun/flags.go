@@ -20,7 +20,9 @@ type replayFlags struct {
 	records, judgments                                               *onceFlag
 	respLen, format, contexts, upload, model, head, cache, shares    *string
 	channel, arrival, decide, targetMetric                           *string
-	bytesPerToken                                                    *float64
+	bytesPerToken, edgeSlowdown, think                               *float64
+	edgeSlots                                                        *int
+	devices                                                          *countList
 	percentiles                                                      *bool
 	seeds, bootstrap, points, thresholds, folds                      *int
 	seed                                                             *int64
@@ -48,6 +50,7 @@ var flagGroups = []struct {
 	{"Quality target and uncertainty", []string{"target", "llm-share", "bootstrap", "confidence", "by-domain"}},
 	{"Output", []string{"format", "points", "version"}},
 	{"Wireless channel and latency tails", []string{"channel", "bytes-per-token", "arrival", "decide", "target-metric", "percentiles"}},
+	{"Many phones sharing the edge (contention)", []string{"devices", "edge-slots", "edge-slowdown", "think"}},
 	{"Multi-turn benchmarks", []string{"context", "thresholds", "upload"}},
 }
 
@@ -100,6 +103,10 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		decide:           fs.String("decide", d.Decide, "what the router knows of a measured link: mean (its mean RTT and capacity), last (the second before the request) or oracle (what the request will meet)"),
 		targetMetric:     fs.String("target-metric", d.TargetMetric, "what the lowest latency at the target minimizes: mean, p50, p95 or p99"),
 		percentiles:      fs.Bool("percentiles", false, "report p50/p95/p99 latency and time to first token on the paper's link too (always on a measured link)"),
+		devices:          countsFlag(fs, "devices", "replay on this many phones sharing one edge server, each issuing requests by --arrival: queues at the edge and on each phone (default: one phone, no queues; evalrun capacity: a comma-separated list of counts)"),
+		edgeSlots:        fs.Int("edge-slots", d.EdgeSlots, "streams the edge serves at once (batch size); more wait in its queue"),
+		edgeSlowdown:     fs.Float64("edge-slowdown", d.EdgeSlowdown, "slowdown of each edge stream per extra concurrent stream: times scale by 1 + slowdown (streams - 1)"),
+		think:            fs.Float64("think", d.Think, "seconds between an answer and its dialogue's next turn under --devices"),
 		upload:           fs.String("upload", "full", "what the device uploads to the edge: full (context and prompt, eq. 3) or new (only what the edge has not seen)"),
 	}
 }
@@ -144,6 +151,14 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	cfg.Thresholds, cfg.Tokens = *f.thresholds, tokens.Words{}
 	cfg.Channel, cfg.BytesPerToken, cfg.Arrival, cfg.Decide = *f.channel, *f.bytesPerToken, *f.arrival, *f.decide
 	cfg.TargetMetric, cfg.Percentiles = *f.targetMetric, *f.percentiles
+	cfg.EdgeSlots, cfg.EdgeSlowdown, cfg.Think = *f.edgeSlots, *f.edgeSlowdown, *f.think
+	switch len(*f.devices) {
+	case 0:
+	case 1:
+		cfg.Devices = (*f.devices)[0]
+	default:
+		return cfg, output{}, fmt.Errorf("--devices %s: a replay runs one count of phones (evalrun capacity sweeps a list)", f.devices)
+	}
 	var out output
 	fm, ok := formatNamed(*f.format)
 	if !ok {
@@ -320,4 +335,40 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = fs.Args()[1:]
 	}
 	return rest, nil
+}
+
+// countList is a flag of comma-separated counts >= 1.
+type countList []int
+
+func countsFlag(fs *flag.FlagSet, name, usage string) *countList {
+	c := &countList{}
+	fs.Var(c, name, usage)
+	return c
+}
+
+func (c *countList) String() string {
+	if c == nil {
+		return ""
+	}
+	var parts []string
+	for _, n := range *c {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (c *countList) Set(s string) error {
+	var out countList
+	for _, part := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q: want counts >= 1, comma-separated", part)
+		}
+		if len(out) > 0 && n <= out[len(out)-1] {
+			return fmt.Errorf("%q: want increasing counts", s)
+		}
+		out = append(out, n)
+	}
+	*c = out
+	return nil
 }

@@ -27,6 +27,7 @@ type command struct {
 // commands is a function, not a variable, because help refers back to it.
 func commands() []command {
 	return []command{
+		{"capacity", "how many phones one edge server carries at the target quality within a p95 latency, per router", runCapacity},
 		{"cache", "merge the score caches of evalrun score's shards into one, checking every segment", runCache},
 		{"check", "compare a run's JSON with a baseline; exit 1 on a routing regression", runCheck},
 		{"help", "show the help of evalrun or of one command", runHelp},

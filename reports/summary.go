@@ -579,23 +579,37 @@ func (s *summary) tails() error {
 		what = fmt.Sprintf("%d phones sharing the edge", c.Devices)
 	}
 	s.heading(fmt.Sprintf("Latency distribution (s) at the target point (lowest %s latency); %s", l.TargetMetric, what))
-	t := s.routerTable("mean", "p50", "p95", "p99", "TTFT", "TTFT p95")
+	// A contention replay does not follow a stream's first token: no
+	// TTFT columns then.
+	ttft := rep.Contention == nil
+	columns := []string{"mean", "p50", "p95", "p99", "TTFT", "TTFT p95"}
+	if !ttft {
+		columns = columns[:4]
+	}
+	t := s.routerTable(columns...)
+	dashes := func(first string) []string {
+		out := []string{first}
+		for len(out) < len(columns) {
+			out = append(out, "-")
+		}
+		return out
+	}
 	cells := func(mean float64, tl *eval.Tail) []string {
 		if tl == nil {
-			return []string{"unreachable", "-", "-", "-", "-", "-"}
+			return dashes("unreachable")
 		}
-		ttft, ttft95 := "-", "-"
-		if tl.TTFT > 0 || tl.TTFTP95 > 0 {
-			ttft, ttft95 = Seconds(tl.TTFT), Seconds(tl.TTFTP95)
+		out := []string{Seconds(mean), Seconds(tl.P50), Seconds(tl.P95), Seconds(tl.P99)}
+		if ttft {
+			out = append(out, Seconds(tl.TTFT), Seconds(tl.TTFTP95))
 		}
-		return []string{Seconds(mean), Seconds(tl.P50), Seconds(tl.P95), Seconds(tl.P99), ttft, ttft95}
+		return out
 	}
 	for _, b := range []struct {
 		name string
 		b    eval.Baseline
 	}{{"SLM alone", rep.SLM}, {"LLM alone", rep.LLM}} {
 		if unstable(b.b) {
-			t.Append(s.row(eval.RouterResult{Router: b.name}, "unstable", "-", "-", "-", "-", "-"))
+			t.Append(s.row(eval.RouterResult{Router: b.name}, dashes("unstable")...))
 			continue
 		}
 		t.Append(s.row(eval.RouterResult{Router: b.name}, cells(b.b.Latency, b.b.Tail)...))

@@ -87,9 +87,9 @@ type input struct {
 	// and llm name the models in reports.
 	set      *judgments.Set
 	slm, llm string
-	// scale is the top of the quality scale: judged qualities lie in
-	// [0, scale].
-	scale float64
+	// scale is the widest quality gain; qualities lie in [low, high]
+	// (0 to the scale for the upstream files).
+	scale, low, high float64
 	// Per request: what routers read, and the key of its judgments (the
 	// zero Key where a dialogue turn is not judged).
 	reqs []routers.Request
@@ -165,7 +165,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 	// scale allows (judge scores on 1..10 as on the upstream 0..10 files).
 	scale := math.Max(p.Quality.Max, p.Quality.Max-p.Quality.Min)
 	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM",
-		scale: scale, inBench: map[judgments.Key]bool{}}
+		scale: scale, low: math.Min(0, p.Quality.Min), high: p.Quality.Max, inBench: map[judgments.Key]bool{}}
 	for _, r := range all.Records {
 		in.inBench[judgments.Key{RecordID: r.ID}] = true
 	}
@@ -223,7 +223,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, records: recs, scale: correctness, inBench: make(map[judgments.Key]bool, len(all))}
+	in := &input{bench: cfg.Bench, records: recs, scale: correctness, high: correctness, inBench: make(map[judgments.Key]bool, len(all))}
 	for _, r := range all {
 		in.inBench[judgments.Key{RecordID: r.ID}] = true
 	}
@@ -342,7 +342,7 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, inBench: map[judgments.Key]bool{}}
+	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, high: judgeScores, inBench: map[judgments.Key]bool{}}
 	for _, d := range all {
 		for t := range d.Turns {
 			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true

@@ -83,6 +83,9 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if t := cfg.Target; in.set != nil && !math.IsNaN(t) && !(t >= in.low && t <= in.high) {
+		return nil, nil, nil, fmt.Errorf("--target %v: outside the quality scale of %s, [%g, %g]", t, in.bench, in.low, in.high)
+	}
 	alpha := cfg.alpha(in.bench)
 	mean, source, err := meanResponse(&cfg, in)
 	if err != nil {

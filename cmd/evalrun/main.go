@@ -13,7 +13,8 @@
 // The work is done by package replay; this command turns flags into a
 // replay.Config and the report into text. Results go to stdout, progress
 // and notes to stderr. Exit status: 0 on success, 1 when `check` finds a
-// regression, 2 on bad input, 130 when interrupted.
+// regression, 2 on bad input, 3 on an internal error (a bug), 130 when
+// interrupted.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"github.com/edgeroute/edgeroute/replay"
@@ -35,6 +37,7 @@ const (
 	exitOK          = 0
 	exitRegression  = 1
 	exitBadInput    = 2
+	exitCrash       = 3   // a bug: a panic, reported with its stack
 	exitInterrupted = 130 // as shells report SIGINT
 )
 
@@ -58,9 +61,17 @@ type env struct {
 }
 
 // run is main without the process: it returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// A panic is a bug, not bad input: say so, with the stack, under a
+	// status of its own. (Worker goroutines hand theirs to the goroutine
+	// that waits for them: package internal/workers.)
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "evalrun: internal error (a bug in evalrun; please report it with the command line): %v\n%s", r, debug.Stack())
+			code = exitCrash
+		}
+	}()
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
-	code := 0
 	if c, ok := commandNamed(first(args)); ok {
 		code = c.run(ctx, args[1:], e)
 	} else {

@@ -32,6 +32,14 @@ type engine interface {
 	domain(units []int) (engine, []int)
 }
 
+// An engine that computes the intervals of all its routers together
+// (on resamples drawn once for all of them) is a sharedResamples: its
+// replay returns each result's CI empty, and intervals fills the CIs of
+// every router replayed so far.
+type sharedResamples interface {
+	intervals(ctx context.Context) error
+}
+
 // resamples are the bootstrap settings of an engine (R = 0: none), and
 // the LLM shares whose operating points get intervals.
 type resamples struct {
@@ -55,6 +63,11 @@ type singleTurn struct {
 	rp   eval.Replay
 	reqs []eval.Request
 	boot resamples
+	// resampled gathers the routers replayed so far for their intervals,
+	// computed by intervals on the same resamples for all; pending are
+	// their CIs, to fill.
+	resampled *eval.SingleTurnBootstrap
+	pending   []*eval.CI
 }
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
@@ -81,7 +94,13 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	rp := e.rp
 	rp.Model.TauR = sr.tauR
 	var curves []eval.Curve
-	var seeds [][]eval.Item // in request order, for the bootstrap
+	boot := -1
+	if e.boot.r > 0 && !sr.fixed {
+		if e.resampled == nil {
+			e.resampled = eval.NewSingleTurnBootstrap(eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.shares, e.boot.conf)
+		}
+		boot = e.resampled.AddRouter(target)
+	}
 	for _, p := range sr.scores {
 		if err := ctx.Err(); err != nil {
 			return eval.RouterResult{}, err
@@ -90,8 +109,8 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		if err != nil {
 			return eval.RouterResult{}, err
 		}
-		if e.boot.r > 0 && !sr.fixed {
-			seeds = append(seeds, append([]eval.Item(nil), items...))
+		if boot >= 0 {
+			e.resampled.AddSeed(boot, items)
 		}
 		c := eval.Sweep(items)
 		if sr.fixed {
@@ -106,10 +125,28 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		curves = append(curves, c)
 	}
 	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
-	if seeds != nil {
-		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+	if boot >= 0 {
+		r.CI = &eval.CI{} // filled by intervals
+		e.pending = append(e.pending, r.CI)
 	}
 	return r, nil
+}
+
+// intervals computes the bootstrap intervals of the routers replayed
+// since the last call, all on the same resamples (drawn once for all).
+func (e *singleTurn) intervals(ctx context.Context) error {
+	if e.resampled == nil {
+		return nil
+	}
+	cis, err := e.resampled.Run(ctx)
+	if err != nil {
+		return err
+	}
+	for i, ci := range cis {
+		*e.pending[i] = *ci
+	}
+	e.resampled, e.pending = nil, nil
+	return nil
 }
 
 func (e *singleTurn) domain(units []int) (engine, []int) {
@@ -232,7 +269,10 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 		r.Switches, r.Reprefill = &sw, &re
 	}
 	if v.KeepSums {
-		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf)
+		var err error
+		if r.CI, err = eval.BootstrapDialogues(ctx, sets, target, e.boot.shares, eval.Bootstrap{N: e.ds.Count(), R: e.boot.r, Seed: e.boot.seed}, e.boot.conf); err != nil {
+			return eval.RouterResult{}, err
+		}
 	}
 	return r, nil
 }

@@ -90,6 +90,11 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: sr.scores[0]})
 		}
 	}
+	if sh, ok := eng.(sharedResamples); ok {
+		if err := sh.intervals(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for _, q := range in.reqs {
 		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
 	}

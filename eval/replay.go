@@ -37,21 +37,30 @@ func (rp Replay) Latencies(r Request) (tSLM, tLLM float64) {
 // latency gap (eq. 11, computed with the mean response lengths) and
 // returns the sweep input.
 func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
-	if len(p) != len(reqs) {
-		return nil, fmt.Errorf("replay: %d scores for %d requests", len(p), len(reqs))
+	items := make([]Item, len(reqs))
+	if err := rp.FillItems(items, reqs, p); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// FillItems is Items into items (of the requests' length): a replay of
+// many seeds fills one slice again and again.
+func (rp Replay) FillItems(items []Item, reqs []Request, p []float64) error {
+	if len(p) != len(reqs) || len(items) != len(reqs) {
+		return fmt.Errorf("replay: %d scores and %d items for %d requests", len(p), len(items), len(reqs))
 	}
 	decide := rp
 	decide.Actual = false
-	items := make([]Item, len(reqs))
 	for i, r := range reqs {
 		if rp.Actual && (r.RespSLM < 0 || r.RespLLM < 0) {
-			return nil, fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
+			return fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
 		}
 		ds, de := decide.Latencies(r)
 		ts, te := rp.Latencies(r)
 		items[i] = Item{Fused: Fuse(p[i], rp.Alpha, ds, de), QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}
 	}
-	return items, nil
+	return nil
 }
 
 // Baselines returns the SLM-only and LLM-only quality and mean latency

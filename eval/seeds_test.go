@@ -151,3 +151,45 @@ func TestMeanCurveOrderAndLimit(t *testing.T) {
 		}
 	}
 }
+
+// Seeds, given the curves one at a time, gives MeanCurve's curve: within
+// the point limit the same, beyond it the limited mean curve's points (to
+// an ulp: summed seed by seed); its metrics are the seeds' means.
+func TestSeedsStreamed(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	var curves []Curve
+	apgr := 0.0
+	for range 5 {
+		items := make([]Item, 80)
+		for i := range items {
+			items[i] = Item{Fused: r.Float64(), QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
+		}
+		c := Sweep(items)
+		curves = append(curves, c)
+		apgr += c.APGR(0.4, 0.6) / 5
+	}
+	for _, limit := range []int{1 << 24, 100} {
+		func() {
+			defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
+			meanCurveLimit = limit
+			s := NewSeeds("random", 0.5, 0.4, 0.6)
+			for _, c := range curves {
+				s.Add(c)
+			}
+			got := s.Result()
+			want := MeanCurve(curves)
+			if (limit == 100) != (s.grid != nil) || len(got.Curve) != len(want) {
+				t.Fatalf("limit %d: %d points, want %d", limit, len(got.Curve), len(want))
+			}
+			for i, p := range got.Curve {
+				e := want[i]
+				if p.Threshold != e.Threshold || !near(p.Quality, e.Quality, 1e-16) || !near(p.Latency, e.Latency, 4e-16*e.Latency) || !near(p.LLMShare, e.LLMShare, 1e-16) {
+					t.Fatalf("limit %d point %d: %+v, want %+v", limit, i, p, e)
+				}
+			}
+			if !near(got.APGR, apgr, 1e-15) || got.Seeds != 5 {
+				t.Errorf("limit %d: APGR %v, want %v", limit, got.APGR, apgr)
+			}
+		}()
+	}
+}

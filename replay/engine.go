@@ -93,7 +93,6 @@ func (e *singleTurn) variants() []string { return []string{""} }
 func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	rp := e.rp
 	rp.Model.TauR = sr.tauR
-	var curves []eval.Curve
 	boot := -1
 	if e.boot.r > 0 && !sr.fixed {
 		if e.resampled == nil {
@@ -101,12 +100,16 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		}
 		boot = e.resampled.AddRouter(target)
 	}
+	// One seed at a time: its items (one slice for all seeds), its
+	// resampling walk, its curve and metrics; only the summary of the
+	// seeds so far is kept.
+	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
+	items := make([]eval.Item, len(e.reqs))
 	for _, p := range sr.scores {
 		if err := ctx.Err(); err != nil {
 			return eval.RouterResult{}, err
 		}
-		items, err := rp.Items(e.reqs, p)
-		if err != nil {
+		if err := rp.FillItems(items, e.reqs, p); err != nil {
 			return eval.RouterResult{}, err
 		}
 		if boot >= 0 {
@@ -122,9 +125,9 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 			pt.Threshold = math.NaN()
 			c = eval.Curve{pt}
 		}
-		curves = append(curves, c)
+		seeds.Add(c)
 	}
-	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
+	r := seeds.Result()
 	if boot >= 0 {
 		r.CI = &eval.CI{} // filled by intervals
 		e.pending = append(e.pending, r.CI)

@@ -52,22 +52,37 @@ var arrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "judgments", Type: arrow.ListOfNonNullable(judgmentType)},
 }, nil)
 
-// zstdLevel is the compression level of every column. The built-in packs
-// are written once and read at every replay: the smallest files cost
-// nothing at read time (zstd decodes as fast at any level).
+// zstdLevel is the compression level of every column of a pack of up to
+// largePack rows. The built-in packs are written once and read at every
+// replay: the smallest files cost nothing at read time (zstd decodes as
+// fast at any level).
 const zstdLevel = 22
 
+// largePack is the most rows written as above. A larger pack (a
+// generated benchmark of millions of requests: evalrun synth) is written
+// at zstd's level 3, which is hundreds of times faster than 22 on such a
+// file, and its prompts are dictionary-encoded too, so that a prompt
+// repeated across rows is stored once in the file, and read as one
+// string.
+const largePack = 1 << 17
+
 // writerProperties: the few-valued columns (domain, model) are
-// dictionary-encoded, the rest plain; one row group and large pages, so
-// that zstd sees whole columns; no statistics (a pack is always read
-// whole, and a prompt's min/max would only grow the footer).
-func writerProperties() *parquet.WriterProperties {
+// dictionary-encoded, the rest plain (and the prompts of large packs);
+// one row group and large pages, so that zstd sees whole columns; no
+// statistics (a pack is always read whole, and a prompt's min/max would
+// only grow the footer).
+func writerProperties(rows int) *parquet.WriterProperties {
+	level := zstdLevel
+	if rows > largePack {
+		level = 3
+	}
 	return parquet.NewWriterProperties(
 		parquet.WithCreatedBy("edgeroute"),
 		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCompressionLevel(zstdLevel),
+		parquet.WithCompressionLevel(level),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithDictionaryFor("domain", true),
+		parquet.WithDictionaryFor("prompt", rows > largePack),
 		parquet.WithDictionaryFor("judgments.list.element."+columnModel, true),
 		parquet.WithStats(false),
 		parquet.WithMaxRowGroupLength(1<<30),
@@ -93,7 +108,7 @@ func Encode(p *Pack) ([]byte, error) {
 	rec := record(p)
 	defer rec.Release()
 	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, writerProperties(), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, writerProperties(p.Requests()), pqarrow.DefaultWriterProps())
 	if err != nil {
 		return nil, err
 	}

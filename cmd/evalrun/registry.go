@@ -32,6 +32,7 @@ func commands() []command {
 		{"pack", "make a built-in benchmark's pack again from its upstream files", runPack},
 		{"packs", "list the benchmark packs built into evalrun", runPacks},
 		{"paper", "replay every benchmark and write the paper's tables and figures", runPaper},
+		{"synth", "write a synthetic benchmark pack of any size, with realistic length and correctness correlations", runSynth},
 	}
 }
 

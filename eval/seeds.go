@@ -17,7 +17,7 @@ import (
 // applied to running sums as the merged thresholds descend, so the cost
 // is O(T) for T points in all, whatever the number of curves; the sums
 // are exact (correctly rounded at each point), so the mean does not
-// depend on the order of the curves. Beyond 2^24 points in all,
+// depend on the order of the curves. Beyond 2^22 points in all (ten seeds of 400,000 requests),
 // the mean is taken at the first curve's thresholds only, which bounds
 // the memory of a replay over very many seeds.
 func MeanCurve(curves []Curve) Curve {
@@ -139,7 +139,7 @@ func MeanCurve(curves []Curve) Curve {
 
 // meanCurveLimit is the number of points, over all curves, beyond which
 // MeanCurve averages at the first curve's thresholds only.
-var meanCurveLimit = 1 << 24
+var meanCurveLimit = 1 << 22
 
 // SummarizeSeeds summarises a router replayed once per seed: the curve is
 // the mean curve; at-target point, CPT, AUC and APGR are means over the
@@ -157,11 +157,11 @@ func SummarizeSeeds(router string, curves []Curve, target, qSLM, qLLM float64) R
 // Seeds summarises a router replayed once per seed, as SummarizeSeeds
 // does, from its curves added one at a time: a replay need not hold every
 // seed's curve. It keeps each seed's metrics, and the curves while they
-// have at most 2^24 points in all; beyond, it keeps the running sums of
+// have at most 2^22 points in all; beyond, it keeps the running sums of
 // the mean curve at the first curve's thresholds instead (MeanCurve's
 // points beyond its limit, summed seed by seed with compensated sums
 // rather than exactly: within a unit in the last place of them). Memory:
-// O(2^24) points at most, plus O(points of the first curve).
+// O(2^22) points at most, plus O(points of the first curve).
 type Seeds struct {
 	router             string
 	target, qSLM, qLLM float64

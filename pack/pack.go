@@ -281,14 +281,21 @@ func atRow(row int, format string, args ...any) error {
 // validate checks every rule of the schema a Pack can break; Write and
 // Read both refuse a pack that breaks one.
 func validate(p *Pack) error {
+	_, err := validRows(p)
+	return err
+}
+
+// validRows is validate that also returns the row (1-based) of each
+// request.
+func validRows(p *Pack) (map[judgments.Key]int, error) {
 	if err := validateMeta(&p.Meta); err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := validateRows(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return validateJudgments(p, rows)
+	return rows, validateJudgments(p, rows)
 }
 
 func validateMeta(m *Meta) error {

@@ -71,7 +71,8 @@ type singleTurn struct {
 }
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
-	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot}
+	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
+		reqs: make([]eval.Request, 0, len(in.keys))}
 	for i, k := range in.keys {
 		s, l, _ := in.set.Get(k)
 		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: s.Quality, QLLM: l.Quality,
@@ -100,16 +101,20 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		}
 		boot = e.resampled.AddRouter(target)
 	}
-	// One seed at a time: its items (one slice for all seeds), its
-	// resampling walk, its curve and metrics; only the summary of the
-	// seeds so far is kept.
+	// One seed at a time: its items (the requests priced once for all
+	// seeds, fused with its scores), its resampling walk, its curve and
+	// metrics; only the summary of the seeds so far is kept.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
-	items := make([]eval.Item, len(e.reqs))
-	for _, p := range sr.scores {
-		if err := ctx.Err(); err != nil {
+	items, gaps, err := rp.Unscored(e.reqs)
+	if err != nil {
+		return eval.RouterResult{}, err
+	}
+	for s := range sr.seeds {
+		p, err := sr.seed(ctx, s)
+		if err != nil {
 			return eval.RouterResult{}, err
 		}
-		if err := rp.FillItems(items, e.reqs, p); err != nil {
+		if err := rp.FuseScores(items, gaps, p); err != nil {
 			return eval.RouterResult{}, err
 		}
 		if boot >= 0 {
@@ -238,8 +243,9 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	v.KeepSums = e.quality && e.boot.r > 0 && !sr.fixed
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
-	for _, p := range sr.scores {
-		if err := ctx.Err(); err != nil {
+	for s := range sr.seeds {
+		p, err := sr.seed(ctx, s)
+		if err != nil {
 			return eval.RouterResult{}, err
 		}
 		var pts []eval.DialoguePoint

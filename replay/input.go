@@ -262,6 +262,8 @@ func (in *input) requests(cfg *Config, source string) error {
 	if in.records != nil && in.set == nil {
 		return fmt.Errorf("%s: no judgments: a single-turn replay needs both models' results", source)
 	}
+	in.reqs = slices.Grow(in.reqs, len(in.records))
+	in.keys = slices.Grow(in.keys, len(in.records))
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
 		if !in.judged(k) {

@@ -408,3 +408,22 @@ func TestBootstrapDialogues(t *testing.T) {
 		}
 	}
 }
+
+// A cancelled replay stops its bootstrap: the resamples not yet taken
+// are not walked, and the error is the context's.
+func TestBootstrapCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	items := randomItems(200, 1)
+	sb := NewSingleTurnBootstrap(Bootstrap{N: len(items), R: 1 << 20, Seed: 1}, nil, 0.95)
+	sb.AddSeed(sb.AddRouter(0.5), items)
+	go cancel()
+	if cis, err := sb.Run(ctx); err != context.Canceled || cis != nil {
+		t.Errorf("single-turn: %v, %v; want context.Canceled", cis, err)
+	}
+	ds, p := smallDialogues(20)
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, KeepSums: true}
+	pts := rp.Sweep(ds, p, 20)
+	if ci, err := BootstrapDialogues(ctx, [][]DialoguePoint{pts}, 5.5, nil, Bootstrap{N: ds.Count(), R: 1 << 20, Seed: 1}, 0.95); err != context.Canceled || ci != nil {
+		t.Errorf("dialogues: %v, %v; want context.Canceled", ci, err)
+	}
+}

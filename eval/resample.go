@@ -365,7 +365,7 @@ func (sb *SingleTurnBootstrap) Run(ctx context.Context) ([]*CI, error) {
 	for _, x := range sb.shares {
 		lStar = append(lStar, leastSum(x, n))
 	}
-	// The tables whose all-SLM sums each block needs, and what each
+	// The tables whose gains each resample needs, and what each
 	// router's walks read off them.
 	tables := slices.Clone(sb.tables)
 	type plan struct {

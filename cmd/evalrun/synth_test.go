@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -157,5 +158,29 @@ func TestSynthBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused synth wrote its file")
+	}
+}
+
+// BenchmarkReplaySynth is the README's table: a single-turn replay of a
+// synthetic pack of n requests, random (10 seeds), oracle and length,
+// without intervals and with 200 resamples, the whole command (reading
+// the pack included). Cost: linear in requests x (seeds + routers), and
+// with resamples in requests x seeds x resamples. n = 1e7 is measured
+// with /usr/bin/time -v (README), beyond what a benchmark run holds.
+func BenchmarkReplaySynth(b *testing.B) {
+	for _, n := range []int{10000, 100000, 1000000} {
+		path := filepath.Join(b.TempDir(), "synth.parquet")
+		if err := pack.Write(path, synth.pack(n, 1)); err != nil {
+			b.Fatal(err)
+		}
+		for _, resamples := range []string{"0", "200"} {
+			b.Run(fmt.Sprintf("n=%d/bootstrap=%s", n, resamples), func(b *testing.B) {
+				for b.Loop() {
+					if _, errs, code := evalrun(b, "--bench", path, "--router", "random,oracle,length", "--alpha", "0.03", "--bootstrap", resamples); code != 0 {
+						b.Fatal(errs)
+					}
+				}
+			})
+		}
 	}
 }

@@ -73,10 +73,9 @@ type singleTurn struct {
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
 	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
 		reqs: make([]eval.Request, 0, len(in.keys))}
-	for i, k := range in.keys {
-		s, l, _ := in.set.Get(k)
-		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: s.Quality, QLLM: l.Quality,
-			RespSLM: float64(s.ResponseTokens), RespLLM: float64(l.ResponseTokens)})
+	for i, v := range in.verdicts {
+		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: v.quality[0], QLLM: v.quality[1],
+			RespSLM: float64(v.tokens[0]), RespLLM: float64(v.tokens[1])})
 	}
 	return e
 }
@@ -191,12 +190,12 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 			gen := [2]float64{mean.SLM, mean.LLM}
 			var q [2]float64
 			if k != (judgments.Key{}) {
-				s, l, _ := in.set.Get(k)
-				q = [2]float64{s.Quality, l.Quality}
+				v := in.verdicts[i]
+				q = v.quality
 				ds.Judged++
-				for m, j := range []judgments.Judgment{s, l} {
-					if j.ResponseTokens >= 0 {
-						gen[m] = float64(j.ResponseTokens)
+				for m, tokens := range v.tokens {
+					if tokens >= 0 {
+						gen[m] = float64(tokens)
 					}
 				}
 			}

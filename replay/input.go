@@ -90,21 +90,31 @@ type input struct {
 	// scale is the top of the quality scale: judged qualities lie in
 	// [0, scale].
 	scale float64
-	// Per request: what routers read, and the key of its judgments (the
-	// zero Key where a dialogue turn is not judged).
-	reqs []routers.Request
-	keys []judgments.Key
+	// Per request: what routers read, the key of its judgments (the
+	// zero Key where a dialogue turn is not judged), and the judgments,
+	// looked up once (zero where not judged).
+	reqs     []routers.Request
+	keys     []judgments.Key
+	verdicts []verdict
 	// inBench holds every request of the benchmark, replayed or not.
 	inBench map[judgments.Key]bool
 }
 
-// judged reports whether the judgments judge request k.
-func (in *input) judged(k judgments.Key) bool {
+// verdict is a request's judgments by the SLM and the LLM (index 0 and
+// 1): qualities and response tokens (-1: unknown).
+type verdict struct {
+	quality [2]float64
+	tokens  [2]int
+}
+
+// judged looks request k up in the judgments: whether they judge it, and
+// how.
+func (in *input) judged(k judgments.Key) (verdict, bool) {
 	if in.set == nil {
-		return false
+		return verdict{}, false
 	}
-	_, _, ok := in.set.Get(k)
-	return ok
+	slm, llm, ok := in.set.Get(k)
+	return verdict{quality: [2]float64{slm.Quality, llm.Quality}, tokens: [2]int{slm.ResponseTokens, llm.ResponseTokens}}, ok
 }
 
 // domains are the domain of each unit: record (MMLU subject) or
@@ -264,24 +274,29 @@ func (in *input) requests(cfg *Config, source string) error {
 	}
 	in.reqs = slices.Grow(in.reqs, len(in.records))
 	in.keys = slices.Grow(in.keys, len(in.records))
+	in.verdicts = slices.Grow(in.verdicts, len(in.records))
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
-		if !in.judged(k) {
+		v, ok := in.judged(k)
+		if !ok {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
 		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
 		in.keys = append(in.keys, k)
+		in.verdicts = append(in.verdicts, v)
 	}
 	judged := 0
 	for _, d := range in.dialogues {
 		var ctx []string
 		for t, turn := range d.Turns {
 			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
-			if in.judged(k) {
+			v, ok := in.judged(k)
+			if ok {
 				judged++
 			} else {
 				k = judgments.Key{}
 			}
+			in.verdicts = append(in.verdicts, v)
 			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
@@ -422,21 +437,21 @@ func meanResponse(cfg *Config, in *input) (eval.MeanResponse, string, error) {
 	var sum [2]float64
 	n := 0
 	known := in.set != nil
-	for _, k := range in.keys {
+	for i, k := range in.keys {
 		if !known {
 			break
 		}
 		if k == (judgments.Key{}) {
 			continue
 		}
-		s, l, _ := in.set.Get(k)
-		if s.ResponseTokens < 0 || l.ResponseTokens < 0 {
+		v := in.verdicts[i]
+		if v.tokens[0] < 0 || v.tokens[1] < 0 {
 			known = false
 			break
 		}
 		// Token counts are integers: their sums are exact in any order.
-		sum[0] += float64(s.ResponseTokens)
-		sum[1] += float64(l.ResponseTokens)
+		sum[0] += float64(v.tokens[0])
+		sum[1] += float64(v.tokens[1])
 		n++
 	}
 	if known && n > 0 {

@@ -240,8 +240,8 @@ func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Rout
 	for i, q := range s.in.reqs {
 		gain[q.ID] = 0
 		if k := s.in.keys[i]; k != (judgments.Key{}) {
-			slm, llm, _ := s.in.set.Get(k)
-			gain[q.ID] = llm.Quality - slm.Quality
+			v := s.in.verdicts[i]
+			gain[q.ID] = v.quality[1] - v.quality[0]
 		}
 	}
 	return routers.Oracle{Gain: gain, Range: s.in.scale}, nil
@@ -255,8 +255,8 @@ func (in *input) labels() (llmBetter, judged []bool) {
 		if k == (judgments.Key{}) {
 			continue // a dialogue turn no one judged: scored, not fitted on
 		}
-		s, l, _ := in.set.Get(k)
-		judged[i], llmBetter[i] = true, l.Quality > s.Quality
+		v := in.verdicts[i]
+		judged[i], llmBetter[i] = true, v.quality[1] > v.quality[0]
 	}
 	return llmBetter, judged
 }

@@ -28,42 +28,41 @@ func Sweep(items []Item) Curve {
 	for i, it := range items {
 		fused[i] = it.Fused
 	}
-	// Sweep order: highest fused score first, ties in request order.
+	// Sweep order: highest fused score first, ties in request order. The
+	// items are gathered into it once (on millions of requests, each
+	// gather is a cache miss), so that both passes below read in order.
 	order := descending(fused)
-	fused = nil
-	// suffix[k]: quality and latency of the requests from the k-th on,
-	// in sweep order, on the SLM.
+	sorted := make([]Item, n)
+	for j, i := range order {
+		sorted[j] = items[i]
+	}
+	order, fused = nil, nil
+	// suffix[k]: quality and latency of sorted[k:] on the SLM.
 	type side struct{ q, t float64 }
 	suffix := make([]side, n+1)
 	var sq, st sum
 	for k := n - 1; k >= 0; k-- {
-		it := &items[order[k]]
-		sq.add(it.QSLM)
-		st.add(it.TSLM)
+		sq.add(sorted[k].QSLM)
+		st.add(sorted[k].TSLM)
 		suffix[k] = side{sq.value(), st.value()}
 	}
 	fn := float64(n)
-	first, last := items[order[0]].Fused, items[order[n-1]].Fused
 	curve := make(Curve, 0, n+1)
 	// All-SLM: theta = max fused score, nothing is > theta.
-	curve = append(curve, Point{Threshold: first, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
-	var pq, pt sum // the first j requests on the LLM
+	curve = append(curve, Point{Threshold: sorted[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
+	var pq, pt sum // sorted[:j] on the LLM
 	for j := 0; j < n; {
 		// Equal scores switch together; NaNs (which callers should have
 		// refused: see Check) group together too, so the walk always ends.
-		for g := items[order[j]].Fused; j < n; j++ {
-			it := &items[order[j]]
-			if it.Fused != g && (g == g || it.Fused == it.Fused) {
-				break
-			}
-			pq.add(it.QLLM)
-			pt.add(it.TLLM)
+		for g := sorted[j].Fused; j < n && (sorted[j].Fused == g || g != g && sorted[j].Fused != sorted[j].Fused); j++ {
+			pq.add(sorted[j].QLLM)
+			pt.add(sorted[j].TLLM)
 		}
-		// The first j go to the LLM: theta = next lower fused score, or
+		// sorted[:j] go to the LLM: theta = next lower fused score, or
 		// just below the lowest one for the all-LLM point.
-		th := math.Nextafter(last, math.Inf(-1))
+		th := math.Nextafter(sorted[n-1].Fused, math.Inf(-1))
 		if j < n {
-			th = items[order[j]].Fused
+			th = sorted[j].Fused
 		}
 		curve = append(curve, Point{Threshold: th, Quality: (pq.value() + suffix[j].q) / fn,
 			Latency: (pt.value() + suffix[j].t) / fn, LLMShare: float64(j) / fn})

@@ -96,8 +96,29 @@ type input struct {
 	reqs     []routers.Request
 	keys     []judgments.Key
 	verdicts []verdict
-	// inBench holds every request of the benchmark, replayed or not.
-	inBench map[judgments.Key]bool
+	// allRecords and allDialogues are the benchmark's, replayed or not;
+	// inBench indexes their requests when a judgments or scores file is
+	// first checked against them (inBenchmark).
+	allRecords   []datasets.Record
+	allDialogues []datasets.Dialogue
+	inBench      map[judgments.Key]bool
+}
+
+// inBenchmark reports whether k is a request of the benchmark, replayed
+// or not.
+func (in *input) inBenchmark(k judgments.Key) bool {
+	if in.inBench == nil {
+		in.inBench = make(map[judgments.Key]bool, len(in.allRecords))
+		for _, r := range in.allRecords {
+			in.inBench[judgments.Key{RecordID: r.ID}] = true
+		}
+		for _, d := range in.allDialogues {
+			for t := range d.Turns {
+				in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+			}
+		}
+	}
+	return in.inBench[k]
 }
 
 // verdict is a request's judgments by the SLM and the LLM (index 0 and
@@ -175,15 +196,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 	// scale allows (judge scores on 1..10 as on the upstream 0..10 files).
 	scale := math.Max(p.Quality.Max, p.Quality.Max-p.Quality.Min)
 	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM",
-		scale: scale, inBench: map[judgments.Key]bool{}}
-	for _, r := range all.Records {
-		in.inBench[judgments.Key{RecordID: r.ID}] = true
-	}
-	for _, d := range all.Dialogues {
-		for t := range d.Turns {
-			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-		}
-	}
+		scale: scale, allRecords: all.Records, allDialogues: all.Dialogues}
 	js, slm, llm := p.Judgments, p.SLM, p.LLM
 	minQ, maxQ := p.Quality.Min, p.Quality.Max
 	if cfg.Judgments != "" {
@@ -193,7 +206,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
 		for _, j := range js {
-			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBench[k] {
+			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBenchmark(k) {
 				return nil, fmt.Errorf("%s: judgment of %v, which %s does not have", cfg.Judgments, k, source)
 			}
 		}
@@ -233,10 +246,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, records: recs, scale: correctness, inBench: make(map[judgments.Key]bool, len(all))}
-	for _, r := range all {
-		in.inBench[judgments.Key{RecordID: r.ID}] = true
-	}
+	in := &input{bench: cfg.Bench, records: recs, scale: correctness, allRecords: all}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -246,7 +256,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
 		for _, j := range js {
-			if !in.inBench[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}] {
+			if !in.inBenchmark(judgments.Key{RecordID: j.RecordID, Turn: j.Turn}) {
 				return nil, fmt.Errorf("%s: judgment of %v, which is not a %s record", cfg.Judgments, judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, cfg.Bench)
 			}
 		}
@@ -359,12 +369,7 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, inBench: map[judgments.Key]bool{}}
-	for _, d := range all {
-		for t := range d.Turns {
-			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-		}
-	}
+	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, allDialogues: all}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}

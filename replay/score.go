@@ -211,7 +211,7 @@ func (s *session) fileScores(ctx context.Context, path string, claim func(name, 
 		}
 		p := make(map[routers.Key]float64, len(fr.Scores))
 		for _, sc := range fr.Scores {
-			if k := (judgments.Key{RecordID: sc.Record, Turn: sc.Turn}); !s.in.inBench[k] {
+			if k := (judgments.Key{RecordID: sc.Record, Turn: sc.Turn}); !s.in.inBenchmark(k) {
 				return nil, fmt.Errorf("%s: router %s scores %s, which is not a %s request", f.At(sc.Line), fr.Name, k, s.cfg.Bench)
 			}
 			p[routers.Key{Record: sc.Record, Turn: sc.Turn}] = sc.P

@@ -236,15 +236,14 @@ func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Rout
 	if s.in.set == nil {
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
-	gain := make(map[string]float64, len(s.in.reqs))
-	for i, q := range s.in.reqs {
-		gain[q.ID] = 0
-		if k := s.in.keys[i]; k != (judgments.Key{}) {
+	gains := make([]float64, len(s.in.reqs)) // in request order; 0 where no one judged
+	for i, k := range s.in.keys {
+		if k != (judgments.Key{}) {
 			v := s.in.verdicts[i]
-			gain[q.ID] = v.quality[1] - v.quality[0]
+			gains[i] = v.quality[1] - v.quality[0]
 		}
 	}
-	return routers.Oracle{Gain: gain, Range: s.in.scale}, nil
+	return routers.Oracle{Gains: gains, Range: s.in.scale}, nil
 }
 
 // labels are, per request, whether the LLM's answer is better and

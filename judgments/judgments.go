@@ -48,7 +48,7 @@ func (k Key) String() string {
 // device (SLM) and the large model on the edge server (LLM).
 type Set struct {
 	SLM, LLM string
-	// By request, its pair's place in pairs: one map entry and 40 bytes
+	// By request, its pair's place in pairs: one map entry and 64 bytes
 	// per request, for benchmarks of millions.
 	index map[Key]int32
 	pairs []pair
@@ -56,6 +56,7 @@ type Set struct {
 
 // pair is a request's judgments by the SLM and the LLM (index 0 and 1).
 type pair struct {
+	key     Key
 	quality [2]float64
 	tokens  [2]int
 	judged  [2]bool
@@ -84,14 +85,19 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		if math.IsNaN(j.Quality) || math.IsInf(j.Quality, 0) || j.Quality < minQ || j.Quality > maxQ {
 			return nil, fmt.Errorf("judgments: %s, model %s: quality %v outside [%v, %v]", k, j.Model, j.Quality, minQ, maxQ)
 		}
-		i, ok := s.index[k]
+		// A request's judgments usually come together: the last
+		// request's place needs no lookup.
+		i, ok := int32(len(s.pairs)-1), len(s.pairs) > 0 && s.pairs[len(s.pairs)-1].key == k
+		if !ok {
+			i, ok = s.index[k]
+		}
 		if !ok {
 			if len(s.pairs) == math.MaxInt32 {
 				return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
 			}
 			i = int32(len(s.pairs))
 			s.index[k] = i
-			s.pairs = append(s.pairs, pair{})
+			s.pairs = append(s.pairs, pair{key: k})
 		}
 		p := &s.pairs[i]
 		if p.judged[side] {
@@ -129,10 +135,28 @@ func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
 	if !ok {
 		return Judgment{}, Judgment{}, false
 	}
-	p := &s.pairs[i]
-	slm = Judgment{RecordID: k.RecordID, Turn: k.Turn, Model: s.SLM, Quality: p.quality[0], ResponseTokens: p.tokens[0]}
-	llm = Judgment{RecordID: k.RecordID, Turn: k.Turn, Model: s.LLM, Quality: p.quality[1], ResponseTokens: p.tokens[1]}
+	slm, llm = s.judgments(int(i))
 	return slm, llm, true
+}
+
+// GetAt is Get for the request that is the i-th judged (in the order of
+// the judgments NewSet was given), when it is k, without a lookup: for a
+// caller walking requests in that order, as a replay of a pack walks its
+// rows. Else it is Get.
+func (s *Set) GetAt(i int, k Key) (slm, llm Judgment, ok bool) {
+	if i >= 0 && i < len(s.pairs) && s.pairs[i].key == k {
+		slm, llm = s.judgments(i)
+		return slm, llm, true
+	}
+	return s.Get(k)
+}
+
+// judgments are pair i's judgments.
+func (s *Set) judgments(i int) (slm, llm Judgment) {
+	p := &s.pairs[i]
+	slm = Judgment{RecordID: p.key.RecordID, Turn: p.key.Turn, Model: s.SLM, Quality: p.quality[0], ResponseTokens: p.tokens[0]}
+	llm = Judgment{RecordID: p.key.RecordID, Turn: p.key.Turn, Model: s.LLM, Quality: p.quality[1], ResponseTokens: p.tokens[1]}
+	return slm, llm
 }
 
 // Keys returns the judged requests in a stable order.

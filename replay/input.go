@@ -129,12 +129,13 @@ type verdict struct {
 }
 
 // judged looks request k up in the judgments: whether they judge it, and
-// how.
-func (in *input) judged(k judgments.Key) (verdict, bool) {
+// how. The requests are made in the order of the judgments (a pack's, and
+// mostly the upstream files'): k is usually the judgments' i-th.
+func (in *input) judged(i int, k judgments.Key) (verdict, bool) {
 	if in.set == nil {
 		return verdict{}, false
 	}
-	slm, llm, ok := in.set.Get(k)
+	slm, llm, ok := in.set.GetAt(i, k)
 	return verdict{quality: [2]float64{slm.Quality, llm.Quality}, tokens: [2]int{slm.ResponseTokens, llm.ResponseTokens}}, ok
 }
 
@@ -287,7 +288,7 @@ func (in *input) requests(cfg *Config, source string) error {
 	in.verdicts = slices.Grow(in.verdicts, len(in.records))
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
-		v, ok := in.judged(k)
+		v, ok := in.judged(len(in.reqs), k)
 		if !ok {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
@@ -300,7 +301,7 @@ func (in *input) requests(cfg *Config, source string) error {
 		var ctx []string
 		for t, turn := range d.Turns {
 			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
-			v, ok := in.judged(k)
+			v, ok := in.judged(judged, k)
 			if ok {
 				judged++
 			} else {

@@ -3,6 +3,9 @@ package replay
 import (
 	"context"
 	"math"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/judgments"
@@ -100,36 +103,65 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		}
 		boot = e.resampled.AddRouter(target)
 	}
-	// One seed at a time: its items (the requests priced once for all
-	// seeds, fused with its scores), its resampling walk, its curve and
-	// metrics; only the summary of the seeds so far is kept.
+	// The seeds a few at a time, one per core: each one's items (the
+	// requests priced once for all seeds, fused with its scores) and
+	// curve are made side by side, then its resampling walk and its
+	// metrics are added in seed order; only the summary of the seeds so
+	// far is kept.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
-	items, gaps, err := rp.Unscored(e.reqs)
+	base, gaps, err := rp.Unscored(e.reqs)
 	if err != nil {
 		return eval.RouterResult{}, err
 	}
-	for s := range sr.seeds {
-		p, err := sr.seed(ctx, s)
-		if err != nil {
-			return eval.RouterResult{}, err
+	type seedRun struct {
+		items []eval.Item
+		curve eval.Curve
+		err   error
+	}
+	runs := make([]seedRun, min(runtime.GOMAXPROCS(0), sr.seeds))
+	for i := range runs {
+		runs[i].items = base
+		if i > 0 {
+			runs[i].items = slices.Clone(base)
 		}
-		if err := rp.FuseScores(items, gaps, p); err != nil {
-			return eval.RouterResult{}, err
+	}
+	for first := 0; first < sr.seeds; first += len(runs) {
+		batch := runs[:min(len(runs), sr.seeds-first)]
+		var wg sync.WaitGroup
+		for i := range batch {
+			wg.Go(func() {
+				run := &batch[i]
+				p, err := sr.seed(ctx, first+i)
+				if err == nil {
+					err = rp.FuseScores(run.items, gaps, p)
+				}
+				if run.err = err; err == nil {
+					run.curve = eval.Sweep(run.items)
+				}
+			})
 		}
-		if boot >= 0 {
-			e.resampled.AddSeed(boot, items)
-		}
-		c := eval.Sweep(items)
-		if sr.fixed {
-			// One operating point, whatever the threshold.
-			pt := c[0]
-			if sr.serves == eval.LLM {
-				pt = c[len(c)-1]
+		wg.Wait()
+		for i := range batch {
+			run := &batch[i]
+			if run.err != nil {
+				return eval.RouterResult{}, run.err
 			}
-			pt.Threshold = math.NaN()
-			c = eval.Curve{pt}
+			if boot >= 0 {
+				e.resampled.AddSeed(boot, run.items)
+			}
+			c := run.curve
+			if sr.fixed {
+				// One operating point, whatever the threshold.
+				pt := c[0]
+				if sr.serves == eval.LLM {
+					pt = c[len(c)-1]
+				}
+				pt.Threshold = math.NaN()
+				c = eval.Curve{pt}
+			}
+			seeds.Add(c)
+			run.curve = nil
 		}
-		seeds.Add(c)
 	}
 	r := seeds.Result()
 	if boot >= 0 {

@@ -417,6 +417,9 @@ func (sb *SingleTurnBootstrap) Run(ctx context.Context) ([]*CI, error) {
 				var mean [3]float64
 				seeds := float64(len(br.walks))
 				for s, wk := range br.walks {
+					if ctx.Err() != nil {
+						return // a resample of millions of requests takes seconds: stop between its walks
+					}
 					g := &p.first
 					if s > 0 {
 						g = &p.rest

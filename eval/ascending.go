@@ -9,6 +9,18 @@ import "math"
 // the tens of thousands of latencies a curve has. vs must hold no NaN;
 // -0 sorts just before +0.
 func ascending(vs []float64) []int32 {
+	return radixOrder(vs, false)
+}
+
+// descending returns the permutation that sorts vs descending, equal
+// values in index order, -0 and +0 being equal (as == has them): the
+// order in which a sweep sends requests to the LLM. vs must hold no NaN.
+func descending(vs []float64) []int32 {
+	return radixOrder(vs, true)
+}
+
+// radixOrder is ascending, or with desc descending.
+func radixOrder(vs []float64, desc bool) []int32 {
 	type keyed struct {
 		k uint64
 		i int32
@@ -16,6 +28,9 @@ func ascending(vs []float64) []int32 {
 	n := len(vs)
 	a, b := make([]keyed, n), make([]keyed, n)
 	for i, v := range vs {
+		if desc {
+			v = 0 - v // not -v: both zeros become +0, one key
+		}
 		u := math.Float64bits(v)
 		if u>>63 == 1 {
 			u = ^u // negative: larger magnitude, smaller key

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -40,5 +41,22 @@ func TestAscendingIsStableSort(t *testing.T) {
 	}
 	if got := ascending(nil); len(got) != 0 {
 		t.Errorf("empty: %v", got)
+	}
+}
+
+// BenchmarkDescending: the radix order of n distinct scores, as a
+// random router's fused scores are (cost linear in n).
+func BenchmarkDescending(b *testing.B) {
+	for _, n := range []int{14042, 1000000} {
+		r := rand.New(rand.NewPCG(1, 1))
+		vs := make([]float64, n)
+		for i := range vs {
+			vs[i] = r.Float64() - 1.2
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				descending(vs)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Uncertainty, which the paper does not report: how much would the
@@ -23,10 +25,9 @@ import (
 // A resample is a vector of multiplicities (how often each request or
 // dialogue was drawn), never a copied slice: the requests are sorted by
 // fused score once per router, and each resample is one linear walk that
-// weighs them, so it costs O(n) without re-sorting. Dialogues are walked
-// the same way over the thresholds at which their totals change. A
-// single-turn walk hands its points on as they come (curveStream,
-// shareStream): no resample's curve is stored.
+// weighs them, so it costs O(n) without re-sorting (resample.go).
+// Dialogues are walked the same way over the thresholds at which their
+// totals change.
 
 // Interval is a bootstrap percentile interval; NaN bounds (no resample
 // produced a value) are null in JSON.
@@ -142,18 +143,68 @@ type Progress interface {
 // Weights fills w (length N) with resample k: N draws with replacement.
 func (b Bootstrap) Weights(k int, w Weights) {
 	clear(w)
-	rng := rand.New(rand.NewPCG(uint64(b.Seed), uint64(k)))
+	rng := b.source(k)
 	for range b.N {
 		w[rng.IntN(b.N)]++
 	}
 }
 
-// resample is what one resample gives a router: latency and LLM share at
-// the target and APGR, each the mean over the seeds as the report
-// averages them (a seed that misses the target makes the resample miss
-// it), and quality and latency at each LLM share asked for, on the
-// resample's curve (for several seeds their mean curve, the curve the
-// report reads its points off); NaN where a curve does not reach them.
+// source is the random source of resample k: it depends only on the
+// seed and k, so resamples can be drawn in any order, by any worker.
+func (b Bootstrap) source(k int) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(b.Seed), uint64(k)))
+}
+
+// newCI is a CI of R resamples at shares shares, its values to be filled.
+func newCI(resamples int, conf float64, shares int) *CI {
+	ci := &CI{Resamples: resamples, Confidence: conf, shareValues: make([][2][]float64, shares)}
+	for k := range ci.values {
+		ci.values[k] = make([]float64, resamples)
+	}
+	for i := range ci.shareValues {
+		for k := range ci.shareValues[i] {
+			ci.shareValues[i][k] = make([]float64, resamples)
+		}
+	}
+	return ci
+}
+
+// intervals sets the intervals from the values of every resample.
+func (ci *CI) intervals(shares []float64) {
+	ci.Latency = interval(ci.values[0], ci.Confidence)
+	ci.LLMShare = interval(ci.values[1], ci.Confidence)
+	ci.APGR = interval(ci.values[2], ci.Confidence)
+	ci.AtShare = shareIntervals(shares, ci.shareValues, ci.Confidence)
+}
+
+// parallel runs jobs 0 to jobs-1 on all cores, each worker running the
+// job function worker made for it (so that it may keep scratch space).
+// It stops taking jobs when ctx is done, and returns ctx.Err().
+func parallel(ctx context.Context, jobs int, worker func() func(job int)) error {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), jobs) {
+		wg.Go(func() {
+			job := worker()
+			for ctx.Err() == nil {
+				j := int(next.Add(1) - 1)
+				if j >= jobs {
+					return
+				}
+				job(j)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// resample is what one resample gives a dialogue router: latency and LLM
+// share at the target and APGR, each the mean over the seeds as the
+// report averages them (a seed that misses the target makes the resample
+// miss it), and quality and latency at each LLM share asked for, on the
+// mean curve of the seeds (the curve the report reads its points off);
+// NaN where a curve does not reach them.
 type resample struct {
 	target           [3]float64
 	quality, latency []float64 // per share
@@ -163,52 +214,34 @@ type resample struct {
 // worker gets its own, so it may keep scratch space.
 type resampleMetrics func(w Weights, out *resample)
 
-// run computes the intervals of R resamples on all cores.
-func (b Bootstrap) run(conf float64, shares []float64, worker func() resampleMetrics) *CI {
-	ci := &CI{Resamples: b.R, Confidence: conf, shareValues: make([][2][]float64, len(shares))}
-	for k := range ci.values {
-		ci.values[k] = make([]float64, b.R)
-	}
-	for i := range ci.shareValues {
-		for k := range ci.shareValues[i] {
-			ci.shareValues[i][k] = make([]float64, b.R)
-		}
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := make(Weights, b.N)
-			out := resample{quality: make([]float64, len(shares)), latency: make([]float64, len(shares))}
-			metrics := worker()
-			for r := range next {
-				b.Weights(r, w)
-				metrics(w, &out)
-				// each r is written by one worker
-				for k, v := range out.target {
-					ci.values[k][r] = v
-				}
-				for i := range shares {
-					ci.shareValues[i][0][r], ci.shareValues[i][1][r] = out.quality[i], out.latency[i]
-				}
-				if b.Progress != nil {
-					b.Progress.Add(1)
-				}
+// run computes the intervals of R resamples on all cores, or stops with
+// ctx.Err() when ctx is done.
+func (b Bootstrap) run(ctx context.Context, conf float64, shares []float64, worker func() resampleMetrics) (*CI, error) {
+	ci := newCI(b.R, conf, len(shares))
+	err := parallel(ctx, b.R, func() func(int) {
+		w := make(Weights, b.N)
+		out := resample{quality: make([]float64, len(shares)), latency: make([]float64, len(shares))}
+		metrics := worker()
+		return func(r int) {
+			b.Weights(r, w)
+			metrics(w, &out)
+			// each r is written by one worker
+			for k, v := range out.target {
+				ci.values[k][r] = v
 			}
-		}()
+			for i := range shares {
+				ci.shareValues[i][0][r], ci.shareValues[i][1][r] = out.quality[i], out.latency[i]
+			}
+			if b.Progress != nil {
+				b.Progress.Add(1)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	for r := range b.R {
-		next <- r
-	}
-	close(next)
-	wg.Wait()
-	ci.Latency = interval(ci.values[0], conf)
-	ci.LLMShare = interval(ci.values[1], conf)
-	ci.APGR = interval(ci.values[2], conf)
-	ci.AtShare = shareIntervals(shares, ci.shareValues, conf)
-	return ci
+	ci.intervals(shares)
+	return ci, nil
 }
 
 // shareIntervals are the intervals at each share of values[share][quality
@@ -264,214 +297,6 @@ func (ci *CI) PairWith(random *CI) {
 	}
 	ci.VsRandom = &Paired{Latency: interval(d[0], ci.Confidence), LLMShare: interval(d[1], ci.Confidence), APGR: interval(d[2], ci.Confidence),
 		AtShare: shareIntervals(shares, ds, ci.Confidence)}
-}
-
-// curveStream computes a curve's metrics from its points as they come, in
-// order of LLM share, without storing them: the same answers as
-// Curve.AtTarget and Curve.APGR. Qualities are means (compared with the
-// target exactly as the curve compares them); latencies and LLM shares
-// are sums over the n weighted units, divided by n only at the end.
-type curveStream struct {
-	target        float64
-	n             float64
-	q, t, l       float64 // the previous point
-	area          float64 // twice the area under quality vs LLM count
-	bestT, bestL  float64 // the at-target point so far
-	found, first  bool
-	qFirst, qLast float64
-}
-
-func newCurveStream(target, n float64) curveStream {
-	return curveStream{target: target, n: n, first: true}
-}
-
-// consider keeps the lower latency, then the lower share (as atTarget).
-func (s *curveStream) consider(t, l float64) {
-	if !s.found || t < s.bestT || (t == s.bestT && l < s.bestL) {
-		s.bestT, s.bestL, s.found = t, l, true
-	}
-}
-
-// point adds the next operating point: mean quality q, summed latency t
-// and LLM count l. Repeating a point changes nothing, so a walk may emit
-// one where nothing was drawn.
-func (s *curveStream) point(q, t, l float64) {
-	if s.first {
-		s.first, s.qFirst = false, q
-	} else {
-		s.area += (l - s.l) * (q + s.q)
-		if (s.q < s.target) != (q < s.target) {
-			f := (s.target - s.q) / (q - s.q)
-			s.consider(s.t+f*(t-s.t), s.l+f*(l-s.l))
-		}
-	}
-	if q >= s.target {
-		s.consider(t, l)
-	}
-	s.q, s.t, s.l, s.qLast = q, t, l, q
-}
-
-// metrics returns latency and LLM share at the target (NaN when missed)
-// and APGR against the first and last points' quality (the resample's own
-// SLM and LLM alone); like Curve.AUC, the curve is extended flat to the
-// share of 1.
-func (s *curveStream) metrics() [3]float64 {
-	m := [3]float64{math.NaN(), math.NaN(), math.NaN()}
-	if s.found {
-		m[0], m[1] = s.bestT/s.n, s.bestL/s.n
-	}
-	if s.qFirst != s.qLast {
-		auc := (s.area/2 + s.qLast*(s.n-s.l)) / s.n
-		m[2] = (auc - s.qFirst) / (s.qLast - s.qFirst)
-	}
-	return m
-}
-
-// walkItem is one request of a sorted walk.
-type walkItem struct {
-	dq, dt float64 // QLLM - QSLM, TLLM - TSLM, divided by the seeds merged
-	i      int32   // position in the router's input order (its weight)
-	end    bool    // last of a group of equal fused scores
-}
-
-// itemWalk is a router's requests sorted once by fused score, descending:
-// Sweep's order. On a resample, the LLM takes the requests one group at a
-// time, each counted as often as it was drawn.
-//
-// A walk may merge the requests of several seeds, each then counting
-// 1/seeds: at every threshold the sums are the mean of the seeds' sums,
-// which makes the walk's curve MeanCurve of the seeds' curves (a seed's
-// point at a threshold is its requests with higher fused scores on the
-// LLM, and its all-SLM sums are every seed's).
-type itemWalk struct {
-	sorted []walkItem
-	qs, ts []float64 // QSLM, TSLM in input order: the all-SLM point
-	seeds  float64
-}
-
-// newItemWalk sorts the items of one or more seeds (each in the same
-// request order) into one walk.
-func newItemWalk(seeds ...[]Item) *itemWalk {
-	n := len(seeds[0])
-	if n*len(seeds) > math.MaxInt32 {
-		panic("eval: too many items for a bootstrap walk")
-	}
-	all := slices.Concat(seeds...)
-	idx := make([]int32, len(all))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(all[b].Fused, all[a].Fused) })
-	k := float64(len(seeds))
-	wk := &itemWalk{sorted: make([]walkItem, len(all)), qs: make([]float64, n), ts: make([]float64, n), seeds: k}
-	for j, i := range idx {
-		it := all[i]
-		end := j == len(idx)-1 || all[idx[j+1]].Fused != it.Fused
-		wk.sorted[j] = walkItem{dq: (it.QLLM - it.QSLM) / k, dt: (it.TLLM - it.TSLM) / k, i: i % int32(n), end: end}
-	}
-	for i, it := range seeds[0] {
-		wk.qs[i], wk.ts[i] = it.QSLM, it.TSLM
-	}
-	return wk
-}
-
-// walk hands the points of the curve on resample w, in order, to cs (as
-// curveStream takes them, from a fresh start over the units drawn) and to
-// ss (as means); either may be nil.
-func (wk *itemWalk) walk(w Weights, cs *curveStream, ss *shareStream) {
-	var n, q, t float64
-	for i, c := range w {
-		n += c
-		q += c * wk.qs[i]
-		t += c * wk.ts[i]
-	}
-	if cs != nil {
-		*cs = newCurveStream(cs.target, n)
-	}
-	if ss != nil {
-		ss.start()
-	}
-	out := walkOut{cs: cs, ss: ss, n: n, seedsN: wk.seeds * n}
-	out.point(q, t, 0)
-	l := 0.0 // requests of all seeds on the LLM
-	for _, it := range wk.sorted {
-		c := w[it.i]
-		q += c * it.dq
-		t += c * it.dt
-		l += c
-		if it.end {
-			out.point(q, t, l)
-		}
-	}
-}
-
-// walkOut is where a walk's points go.
-type walkOut struct {
-	cs        *curveStream
-	ss        *shareStream
-	n, seedsN float64 // units drawn, and as many for each seed merged
-}
-
-// point hands on the sums of quality, latency and LLM requests.
-func (o walkOut) point(q, t, l float64) {
-	if o.cs != nil {
-		o.cs.point(q/o.n, t, l)
-	}
-	if o.ss != nil {
-		o.ss.point(Point{Quality: q / o.n, Latency: t / o.n, LLMShare: l / o.seedsN})
-	}
-}
-
-// metrics are the curve's metrics at target on resample w (one seed).
-func (wk *itemWalk) metrics(w Weights, target float64) [3]float64 {
-	cs := curveStream{target: target}
-	wk.walk(w, &cs, nil)
-	return cs.metrics()
-}
-
-// BootstrapSingle computes a router's intervals from its items, one set
-// per seed (each in the same request order), resampling requests: at the
-// target, and at the LLM shares (ascending) of its at_share points. On
-// each resample the curve is what Sweep gives on the resampled requests,
-// and for several seeds the mean curve is one more walk, of all seeds'
-// requests merged. Cost: O(seeds n log(seeds n)) to sort, then O(R seeds
-// n).
-func BootstrapSingle(seeds [][]Item, target float64, shares []float64, b Bootstrap, conf float64) *CI {
-	walks := make([]*itemWalk, len(seeds))
-	for s, items := range seeds {
-		if len(items) != b.N {
-			panic(fmt.Sprintf("eval: bootstrap of %d requests, seed %d has %d", b.N, s, len(items)))
-		}
-		walks[s] = newItemWalk(items)
-	}
-	mean := walks[0]
-	if len(seeds) > 1 && len(shares) > 0 {
-		mean = newItemWalk(seeds...)
-	}
-	return b.run(conf, shares, func() resampleMetrics {
-		cs := make([]curveStream, len(walks))
-		var ss *shareStream
-		if len(shares) > 0 {
-			ss = newShareStream(shares)
-		}
-		return func(w Weights, out *resample) {
-			for s, wk := range walks {
-				cs[s].target = target
-				if wk == mean {
-					wk.walk(w, &cs[s], ss)
-				} else {
-					wk.walk(w, &cs[s], nil)
-				}
-			}
-			if mean != walks[0] {
-				mean.walk(w, nil, ss)
-			}
-			out.target = meanOverSeeds(len(walks), func(s int) [3]float64 { return cs[s].metrics() })
-			if ss != nil {
-				ss.read(out.quality, out.latency)
-			}
-		}
-	})
 }
 
 // dialogueStep is a change of one dialogue's totals between two
@@ -576,13 +401,14 @@ func (wk *dialogueWalk) curve(w Weights, buf Curve) Curve {
 // totals weighed by the draws: the replay of the resampled dialogues at
 // the same thresholds; for several seeds the shares are read off their
 // MeanCurve. Cost: O(seeds points dialogues) to prepare, then O(R seeds
-// (dialogues + steps + points log points)).
-func BootstrapDialogues(seeds [][]DialoguePoint, target float64, shares []float64, b Bootstrap, conf float64) *CI {
+// (dialogues + steps + points log points)). It stops early, with
+// ctx.Err(), when ctx is done.
+func BootstrapDialogues(ctx context.Context, seeds [][]DialoguePoint, target float64, shares []float64, b Bootstrap, conf float64) (*CI, error) {
 	walks := make([]*dialogueWalk, len(seeds))
 	for s, pts := range seeds {
 		walks[s] = newDialogueWalk(pts, b.N)
 	}
-	return b.run(conf, shares, func() resampleMetrics {
+	return b.run(ctx, conf, shares, func() resampleMetrics {
 		curves := make([]Curve, len(walks))
 		ss := newShareStream(shares)
 		return func(w Weights, out *resample) {

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -33,6 +34,35 @@ func repeated(w Weights) []int {
 	return idx
 }
 
+// bootstrapSingle is the intervals of one router, its seeds added in
+// order.
+func bootstrapSingle(seeds [][]Item, target float64, shares []float64, b Bootstrap, conf float64) *CI {
+	sb := NewSingleTurnBootstrap(b, shares, conf)
+	r := sb.AddRouter(target)
+	for _, items := range seeds {
+		sb.AddSeed(r, items)
+	}
+	cis, err := sb.Run(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return cis[0]
+}
+
+// walkMetrics are the metrics at target of one seed's walk on resample w.
+func walkMetrics(items []Item, w Weights, target float64) [3]float64 {
+	tb := newRequestTable(items)
+	fused := make([]float64, len(items))
+	n := 0.0
+	for i, it := range items {
+		fused[i] = it.Fused
+		n += w[i]
+	}
+	g := make([]gain, len(items))
+	q, t := tb.weigh(w, g)
+	return newItemWalk(tb, fused, 1).walk(g, q, t, n, &walkGoal{target: true, qTarget: target, qStar: leastSum(target, n)}, nil, nil)
+}
+
 func sameMetrics(t *testing.T, what string, got, want [3]float64) {
 	t.Helper()
 	for k, name := range []string{"latency at target", "LLM share at target", "APGR"} {
@@ -62,10 +92,10 @@ func TestItemWalkByHand(t *testing.T) {
 		{Fused: 0.9, QSLM: 0, QLLM: 1, TSLM: 1, TLLM: 3}, // A
 		{Fused: 0.5, QSLM: 1, QLLM: 1, TSLM: 2, TLLM: 2}, // B
 	}
-	got := newItemWalk(items).metrics(Weights{1, 2, 0}, 0.5)
+	got := walkMetrics(items, Weights{1, 2, 0}, 0.5)
 	sameMetrics(t, "by hand", got, [3]float64{2, 0.5, 2.0 / 3})
 	// target 0.7 is above every point: missed; APGR unchanged
-	got = newItemWalk(items).metrics(Weights{1, 2, 0}, 0.7)
+	got = walkMetrics(items, Weights{1, 2, 0}, 0.7)
 	sameMetrics(t, "missed target", got, [3]float64{math.NaN(), math.NaN(), 2.0 / 3})
 }
 
@@ -75,7 +105,6 @@ func TestItemWalkByHand(t *testing.T) {
 func TestItemWalkMatchesSweep(t *testing.T) {
 	for _, n := range []int{2, 7, 200} {
 		items := randomItems(n, uint64(n))
-		wk := newItemWalk(items)
 		b := Bootstrap{N: n, R: 30, Seed: 3}
 		w := make(Weights, n)
 		for k := range b.R {
@@ -84,14 +113,14 @@ func TestItemWalkMatchesSweep(t *testing.T) {
 			c := Sweep(explicit)
 			targets := []float64{0.3, 0.5, 0.55, 0.99, c[len(c)/2].Quality}
 			for _, target := range targets {
-				sameMetrics(t, fmt.Sprintf("n %d resample %d target %v", n, k, target), wk.metrics(w, target), curveMetrics(c, target))
+				sameMetrics(t, fmt.Sprintf("n %d resample %d target %v", n, k, target), walkMetrics(items, w, target), curveMetrics(c, target))
 			}
 		}
 		// unit weights: the sample itself
 		for i := range w {
 			w[i] = 1
 		}
-		sameMetrics(t, "unit weights", wk.metrics(w, 0.5), curveMetrics(Sweep(append([]Item(nil), items...)), 0.5))
+		sameMetrics(t, "unit weights", walkMetrics(items, w, 0.5), curveMetrics(Sweep(append([]Item(nil), items...)), 0.5))
 	}
 }
 
@@ -148,13 +177,13 @@ func TestBootstrapPaired(t *testing.T) {
 	}
 	rs := Bootstrap{N: len(items), R: 200, Seed: 4}
 	target := 0.6
-	a := BootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
-	b := BootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
+	a := bootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
+	b := bootstrapSingle([][]Item{items}, target, nil, rs, 0.95)
 	b.PairWith(a)
 	if d := b.VsRandom.APGR; d.Lo != 0 || d.Hi != 0 || d.N != 200 {
 		t.Errorf("self difference %+v", d)
 	}
-	g := BootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
+	g := bootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
 	g.PairWith(a)
 	if d := g.VsRandom.APGR; !(d.Lo > 0) {
 		t.Errorf("oracle-like router vs random: APGR difference %+v", d)
@@ -171,7 +200,7 @@ func TestBootstrapPaired(t *testing.T) {
 		t.Errorf("APGR %v outside %+v", v, g.APGR)
 	}
 	prev := runtime.GOMAXPROCS(1)
-	one := BootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
+	one := bootstrapSingle([][]Item{good}, target, nil, rs, 0.95)
 	runtime.GOMAXPROCS(prev)
 	if one.APGR != g.APGR || one.Latency != g.Latency {
 		t.Errorf("one worker %+v, several %+v", one.APGR, g.APGR)
@@ -183,7 +212,7 @@ func TestBootstrapPaired(t *testing.T) {
 func TestBootstrapSeedsAveraged(t *testing.T) {
 	x, y := randomItems(100, 1), randomItems(100, 2)
 	rs := Bootstrap{N: 100, R: 5, Seed: 1}
-	ci := BootstrapSingle([][]Item{x, y}, 0.2, nil, rs, 0.95)
+	ci := bootstrapSingle([][]Item{x, y}, 0.2, nil, rs, 0.95)
 	w := make(Weights, 100)
 	for k := range rs.R {
 		rs.Weights(k, w)
@@ -233,7 +262,7 @@ func TestBootstrapAtShares(t *testing.T) {
 			}
 		}
 		b := Bootstrap{N: 60, R: 20, Seed: 7}
-		ci := BootstrapSingle(items, 0.5, shares, b, 0.95)
+		ci := bootstrapSingle(items, 0.5, shares, b, 0.95)
 		w := make(Weights, b.N)
 		for r := range b.R {
 			b.Weights(r, w)
@@ -331,7 +360,10 @@ func TestBootstrapDialoguesAtShares(t *testing.T) {
 	}
 	shares := []float64{0.2, 0.5, 0.8}
 	b := Bootstrap{N: ds.Count(), R: 6, Seed: 5}
-	ci := BootstrapDialogues(sets, 5.5, shares, b, 0.9)
+	ci, err := BootstrapDialogues(context.Background(), sets, 5.5, shares, b, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := make(Weights, ds.Count())
 	for r := range b.R {
 		b.Weights(r, w)
@@ -366,7 +398,10 @@ func TestBootstrapDialogues(t *testing.T) {
 	pts := rp.Sweep(ds, p, 100)
 	c := DialogueCurve(pts)
 	target := (c[0].Quality + c[len(c)-1].Quality) / 2
-	ci := BootstrapDialogues([][]DialoguePoint{pts}, target, nil, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.9)
+	ci, err := BootstrapDialogues(context.Background(), [][]DialoguePoint{pts}, target, nil, Bootstrap{N: ds.Count(), R: 100, Seed: 1}, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
 	full := curveMetrics(c, target)
 	for k, iv := range []Interval{ci.Latency, ci.LLMShare, ci.APGR} {
 		if !(iv.Lo <= full[k] && full[k] <= iv.Hi) || iv.N != 100 {
@@ -392,8 +427,25 @@ func TestBootstrapProgress(t *testing.T) {
 		n    int
 		run  func(Bootstrap) *CI
 	}{
-		{"single-turn, two seeds", 100, func(b Bootstrap) *CI { return BootstrapSingle(items, 0.4, nil, b, 0.95) }},
-		{"dialogues", ds.Count(), func(b Bootstrap) *CI { return BootstrapDialogues([][]DialoguePoint{pts}, 5.5, nil, b, 0.95) }},
+		{"single-turn, two seeds", 100, func(b Bootstrap) *CI {
+			sb := NewSingleTurnBootstrap(b, nil, 0.95)
+			r := sb.AddRouter(0.4)
+			for _, it := range items {
+				sb.AddSeed(r, it)
+			}
+			cis, err := sb.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cis[0]
+		}},
+		{"dialogues", ds.Count(), func(b Bootstrap) *CI {
+			ci, err := BootstrapDialogues(context.Background(), [][]DialoguePoint{pts}, 5.5, nil, b, 0.95)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ci
+		}},
 	} {
 		b := Bootstrap{N: c.n, R: 37, Seed: 3}
 		plain := c.run(b)
@@ -406,5 +458,24 @@ func TestBootstrapProgress(t *testing.T) {
 		if got.Latency != plain.Latency || got.LLMShare != plain.LLMShare || got.APGR != plain.APGR {
 			t.Errorf("%s: intervals %+v with a progress, %+v without", c.name, got.APGR, plain.APGR)
 		}
+	}
+}
+
+// A cancelled replay stops its bootstrap: the resamples not yet taken
+// are not walked, and the error is the context's.
+func TestBootstrapCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	items := randomItems(200, 1)
+	sb := NewSingleTurnBootstrap(Bootstrap{N: len(items), R: 1 << 20, Seed: 1}, nil, 0.95)
+	sb.AddSeed(sb.AddRouter(0.5), items)
+	go cancel()
+	if cis, err := sb.Run(ctx); err != context.Canceled || cis != nil {
+		t.Errorf("single-turn: %v, %v; want context.Canceled", cis, err)
+	}
+	ds, p := smallDialogues(20)
+	rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, KeepSums: true}
+	pts := rp.Sweep(ds, p, 20)
+	if ci, err := BootstrapDialogues(ctx, [][]DialoguePoint{pts}, 5.5, nil, Bootstrap{N: ds.Count(), R: 1 << 20, Seed: 1}, 0.95); err != context.Canceled || ci != nil {
+		t.Errorf("dialogues: %v, %v; want context.Canceled", ci, err)
 	}
 }

@@ -2,10 +2,10 @@ package eval
 
 import (
 	"cmp"
+	"context"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
+	"sort"
 
 	"github.com/edgeroute/edgeroute/channel"
 )
@@ -267,16 +267,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 		}
 		if run.PerDialogue != nil {
 			turns := float64(ds.Start[d+1] - ds.Start[d])
-			judged := turns
-			if ds.JudgedTurn != nil {
-				judged = 0
-				for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
-					if ds.JudgedTurn[i] {
-						judged++
-					}
-				}
-			}
-			run.PerDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm, Turns: turns, Judged: judged}
+			run.PerDialogue[d] = DialogueSums{Quality: st.q.value() - before.q.value(), Latency: st.t.value() - before.t.value(), LLM: st.llm - before.llm, Turns: turns, Judged: ds.judged(d)}
 		}
 	}
 	n, nq := float64(ds.Len()), float64(ds.Len())
@@ -328,34 +319,153 @@ func (rp *DialogueReplay) Thresholds(ds *Dialogues, p, fused0 []float64, n int) 
 	return append(out, math.Inf(-1))
 }
 
-// Sweep replays the dialogues at up to n thresholds (in parallel, one
-// replay per threshold) and returns the points ordered by LLM share (ties
-// keep the threshold order, descending).
+// Sweep replays the dialogues at up to n thresholds and returns the
+// points ordered by LLM share (ties keep the threshold order,
+// descending).
+//
+// A dialogue takes the same path (the same model at every turn) over a
+// range of thresholds: below one where it took a path, it keeps that path
+// down to the highest fused score of the turns the path gives the SLM
+// (the turns the LLM serves keep their higher scores, those the SLM
+// serves keep theirs, and the path decides the rest). So each dialogue is
+// replayed only where its path changes, a few times, and each point's
+// totals are the previous point's with the changed dialogues' turns taken
+// out and put back on their new path, in exact sums: O(turns x paths +
+// thresholds), not O(turns x thresholds). The totals are the exact sums
+// over the turns, correctly rounded (as a replay at each threshold, up to
+// its compensated sums' last bit).
+//
+// With Tails each point needs every turn's latency, so each threshold is
+// replayed whole (sweepTails).
 func (rp *DialogueReplay) Sweep(ds *Dialogues, p []float64, n int) []DialoguePoint {
 	fused0 := rp.FusedWithout(ds, p)
 	ths := rp.Thresholds(ds, p, fused0, n)
+	if rp.Tails {
+		return rp.sweepTails(ds, p, fused0, ths)
+	}
+	// Where each dialogue changes path, as the thresholds descend.
+	type change struct {
+		at   int       // index in ths
+		d    int32     // dialogue
+		path []float64 // the new path's turns: latency, quality, re-prefilled tokens, LLM (1 or 0), one after the other
+		sw   float64   // its switches
+	}
+	var changes []change
+	for d := 0; d < ds.Count(); d++ {
+		for at := 0; at < len(ths); {
+			path, sw, next := rp.path(ds, d, p, fused0, ths[at])
+			changes = append(changes, change{at: at, d: int32(d), path: path, sw: sw})
+			// the path holds down to next: it changes at the first threshold below
+			at += sort.Search(len(ths)-at, func(j int) bool { return ths[at+j] < next })
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b change) int { return cmp.Compare(a.at, b.at) })
+	cur := make([]*change, ds.Count())
+	var q, t, refill exactSum
+	var llm, switches float64 // counts: exact
+	var sums []DialogueSums
+	if rp.KeepSums {
+		sums = make([]DialogueSums, ds.Count())
+	}
+	nt, nq := float64(ds.Len()), float64(ds.Len())
+	if ds.Judged > 0 {
+		nq = float64(ds.Judged)
+	}
 	pts := make([]DialoguePoint, len(ths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				var sums []DialogueSums
-				if rp.KeepSums {
-					sums = make([]DialogueSums, ds.Count())
+	k := 0
+	for j, th := range ths {
+		for ; k < len(changes) && changes[k].at == j; k++ {
+			c := &changes[k]
+			if old := cur[c.d]; old != nil {
+				for i := 0; i < len(old.path); i += 4 {
+					t.add(-old.path[i])
+					q.add(-old.path[i+1])
+					refill.add(-old.path[i+2])
+					llm -= old.path[i+3]
 				}
-				pts[j] = rp.Replay(ds, DialogueRun{P: p, Threshold: ths[j], Fused0: fused0, PerDialogue: sums})
-				pts[j].Sums = sums
+				switches -= old.sw
 			}
-		}()
+			var dq, dt sum
+			dl := 0.0
+			for i := 0; i < len(c.path); i += 4 {
+				t.add(c.path[i])
+				q.add(c.path[i+1])
+				refill.add(c.path[i+2])
+				llm += c.path[i+3]
+				dt.add(c.path[i])
+				dq.add(c.path[i+1])
+				dl += c.path[i+3]
+			}
+			switches += c.sw
+			cur[c.d] = c
+			if sums != nil {
+				turns := float64(ds.Start[c.d+1] - ds.Start[c.d])
+				sums[c.d] = DialogueSums{Quality: dq.value(), Latency: dt.value(), LLM: dl, Turns: turns, Judged: ds.judged(int(c.d))}
+			}
+		}
+		pts[j] = DialoguePoint{
+			Point:     Point{Threshold: th, Quality: q.value() / nq, Latency: t.value() / nt, LLMShare: llm / nt},
+			Switches:  switches / float64(ds.Count()),
+			Reprefill: refill.value() / nt,
+			Sums:      slices.Clone(sums),
+		}
 	}
-	for j := range ths {
-		next <- j
+	slices.SortStableFunc(pts, func(a, b DialoguePoint) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
+	return pts
+}
+
+// path replays dialogue d at threshold th: each turn's latency, quality
+// (0 where not judged), re-prefilled tokens and whether the LLM served it
+// (1 or 0), four values per turn; its switches; and the highest fused
+// score of the turns the SLM served (-Inf: none), down to which the path
+// holds.
+func (rp *DialogueReplay) path(ds *Dialogues, d int, p, fused0 []float64, th float64) (path []float64, switches, next float64) {
+	var c dialogueCache
+	prev := Model(-1)
+	next = math.Inf(-1)
+	for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
+		var st replayState
+		k, f, _, _ := rp.turn(ds, i, p[i], fused0[i], th, &c, &st)
+		if k == SLM {
+			next = math.Max(next, f)
+		}
+		if prev >= 0 && k != prev {
+			switches++
+		}
+		prev = k
+		path = append(path, st.t.value(), st.q.value(), st.refill, st.llm)
 	}
-	close(next)
-	wg.Wait()
+	return path, switches, next
+}
+
+// judged is the number of judged turns of dialogue d.
+func (d *Dialogues) judged(i int) float64 {
+	if d.JudgedTurn == nil {
+		return float64(d.Start[i+1] - d.Start[i])
+	}
+	n := 0.0
+	for t := d.Start[i]; t < d.Start[i+1]; t++ {
+		if d.JudgedTurn[t] {
+			n++
+		}
+	}
+	return n
+}
+
+// sweepTails replays the dialogues at each threshold of ths, in
+// parallel, each point with its tail.
+func (rp *DialogueReplay) sweepTails(ds *Dialogues, p, fused0, ths []float64) []DialoguePoint {
+	pts := make([]DialoguePoint, len(ths))
+	parallel(context.Background(), len(ths), func() func(int) {
+		return func(j int) {
+			var sums []DialogueSums
+			if rp.KeepSums {
+				sums = make([]DialogueSums, ds.Count())
+			}
+			pts[j] = rp.Replay(ds, DialogueRun{P: p, Threshold: ths[j], Fused0: fused0, PerDialogue: sums})
+			pts[j].Sums = sums
+		}
+	})
 	slices.SortStableFunc(pts, func(a, b DialoguePoint) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
 	return pts
 }

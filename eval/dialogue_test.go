@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -159,5 +160,49 @@ func TestThresholdsThree(t *testing.T) {
 	ths := rp.Thresholds(ds, p, rp.FusedWithout(ds, p), 3)
 	if len(ths) != 3 || !math.IsInf(ths[0], 1) || ths[1] != 0.5 || !math.IsInf(ths[2], -1) {
 		t.Errorf("thresholds %v, want +Inf, 0.5, -Inf", ths)
+	}
+}
+
+// The sweep's points are the replays at its thresholds, one replay per
+// threshold (with and without context, golden and served context,
+// unjudged turns, the edge keeping the dialogue or not), and its
+// per-dialogue sums theirs.
+func TestDialogueSweepIsReplays(t *testing.T) {
+	ds, p := smallDialogues(120)
+	served := *ds
+	served.Golden = slices.Repeat([]float64{-1}, ds.Len())
+	judged := *ds
+	judged.JudgedTurn = make([]bool, ds.Len())
+	for i := range judged.JudgedTurn {
+		if judged.JudgedTurn[i] = i%3 != 0; judged.JudgedTurn[i] {
+			judged.Judged++
+		}
+	}
+	for _, d := range []*Dialogues{ds, &served, &judged} {
+		for _, with := range []bool{false, true} {
+			for _, upload := range []bool{false, true} {
+				rp := DialogueReplay{Model: Paper().LatencyModel, Alpha: 0.05, Mean: MeanResponse{SLM: 226.37, LLM: 879.16}, WithContext: with, UploadNew: upload, KeepSums: true}
+				pts := rp.Sweep(d, p, 200)
+				f0 := rp.FusedWithout(d, p)
+				if len(pts) != 200 {
+					t.Fatalf("%d points", len(pts))
+				}
+				for _, pt := range pts {
+					sums := make([]DialogueSums, d.Count())
+					want := rp.Replay(d, DialogueRun{P: p, Threshold: pt.Threshold, Fused0: f0, PerDialogue: sums})
+					rel := func(a, b float64) bool { return near(a, b, 1e-13*math.Max(1, math.Abs(b))) }
+					if pt.Threshold != want.Threshold || !rel(pt.Quality, want.Quality) || !rel(pt.Latency, want.Latency) || pt.LLMShare != want.LLMShare ||
+						pt.Switches != want.Switches || !rel(pt.Reprefill, want.Reprefill) {
+						t.Fatalf("context %v upload %v: point %+v, replay %+v", with, upload, pt, want)
+					}
+					for k, s := range sums {
+						g := pt.Sums[k]
+						if !rel(g.Quality, s.Quality) || !rel(g.Latency, s.Latency) || g.LLM != s.LLM || g.Turns != s.Turns || g.Judged != s.Judged {
+							t.Fatalf("dialogue %d: sums %+v, replay %+v", k, g, s)
+						}
+					}
+				}
+			}
+		}
 	}
 }

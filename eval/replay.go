@@ -37,21 +37,46 @@ func (rp Replay) Latencies(r Request) (tSLM, tLLM float64) {
 // latency gap (eq. 11, computed with the mean response lengths) and
 // returns the sweep input.
 func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
-	if len(p) != len(reqs) {
-		return nil, fmt.Errorf("replay: %d scores for %d requests", len(p), len(reqs))
+	items, gaps, err := rp.Unscored(reqs)
+	if err != nil {
+		return nil, err
 	}
+	if err := rp.FuseScores(items, gaps, p); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// Unscored returns the sweep input of the requests before any router
+// scores them, and each one's latency gap T_e - T_s as the decision
+// prices it (with the mean response lengths): what FuseScores needs to give the
+// items of a router's scores. A replay of many seeds prices the requests
+// once.
+func (rp Replay) Unscored(reqs []Request) (items []Item, gaps []float64, err error) {
 	decide := rp
 	decide.Actual = false
-	items := make([]Item, len(reqs))
+	items, gaps = make([]Item, len(reqs)), make([]float64, len(reqs))
 	for i, r := range reqs {
 		if rp.Actual && (r.RespSLM < 0 || r.RespLLM < 0) {
-			return nil, fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
+			return nil, nil, fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
 		}
 		ds, de := decide.Latencies(r)
 		ts, te := rp.Latencies(r)
-		items[i] = Item{Fused: Fuse(p[i], rp.Alpha, ds, de), QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}
+		items[i], gaps[i] = Item{QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}, de-ds
 	}
-	return items, nil
+	return items, gaps, nil
+}
+
+// FuseScores sets the fused scores of items (from Unscored, with its gaps) for
+// router scores p: p - alpha (T_e - T_s), as the function Fuse.
+func (rp Replay) FuseScores(items []Item, gaps, p []float64) error {
+	if len(p) != len(items) || len(gaps) != len(items) {
+		return fmt.Errorf("replay: %d scores and %d gaps for %d requests", len(p), len(gaps), len(items))
+	}
+	for i := range items {
+		items[i].Fused = p[i] - rp.Alpha*gaps[i]
+	}
+	return nil
 }
 
 // Baselines returns the SLM-only and LLM-only quality and mean latency

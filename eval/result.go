@@ -1,9 +1,6 @@
 package eval
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // Baseline is one model serving every request.
 type Baseline struct {
@@ -106,17 +103,18 @@ func Summarize(router string, c Curve, target, qSLM, qLLM float64) RouterResult 
 	return r
 }
 
-// sortedFloat returns the distinct values of xs in descending order.
+// sameThreshold says whether two thresholds are one: NaN (the threshold
+// of a router that ignores it) is one threshold too.
+func sameThreshold(a, b float64) bool { return a == b || a != a && b != b }
+
+// distinctDescending returns the distinct values of xs in descending
+// order (a radix sort: O(n)).
 func distinctDescending(xs []float64) []float64 {
-	out := append([]float64(nil), xs...)
-	sort.Sort(sort.Reverse(sort.Float64Slice(out)))
-	k := 0
-	for i, x := range out {
-		// NaN (the threshold of a router that ignores it) appears once.
-		if i == 0 || x != out[k-1] && !(x != x && out[k-1] != out[k-1]) {
-			out[k] = x
-			k++
+	var out []float64
+	for _, i := range descending(xs) {
+		if x := xs[i]; len(out) == 0 || !sameThreshold(x, out[len(out)-1]) {
+			out = append(out, x)
 		}
 	}
-	return out[:k]
+	return out
 }

@@ -13,11 +13,11 @@ import (
 // router that draws its seed at random. The curves must each be ordered by
 // threshold descending (as Sweep returns them).
 //
-// The thresholds are merged once and each curve's steps applied to
-// running sums as the merged thresholds descend, so the cost is
-// O(T log T) for T points in all, whatever the number of curves; the sums
+// The thresholds are merged once (a radix sort) and each curve's steps
+// applied to running sums as the merged thresholds descend, so the cost
+// is O(T) for T points in all, whatever the number of curves; the sums
 // are exact (correctly rounded at each point), so the mean does not
-// depend on the order of the curves. Beyond 2^24 points in all,
+// depend on the order of the curves. Beyond 2^22 points in all (ten seeds of 400,000 requests),
 // the mean is taken at the first curve's thresholds only, which bounds
 // the memory of a replay over very many seeds.
 func MeanCurve(curves []Curve) Curve {
@@ -31,15 +31,25 @@ func MeanCurve(curves []Curve) Curve {
 	for _, c := range curves {
 		total += len(c)
 	}
+	// ths are the thresholds of the mean curve, descending; curve c
+	// reaches its point i at ths[at(c, i)], as below.
 	var ths []float64
+	var rank []int32 // within the limit: each point's threshold's index in ths, curve after curve
 	if total <= meanCurveLimit {
-		ths = make([]float64, 0, total)
+		flat := make([]float64, 0, total)
 		for _, c := range curves {
 			for _, p := range c {
-				ths = append(ths, p.Threshold)
+				flat = append(flat, p.Threshold)
 			}
 		}
-		ths = distinctDescending(ths)
+		rank = make([]int32, total)
+		order := descending(flat)
+		for j, i := range order {
+			if j == 0 || !sameThreshold(flat[i], flat[order[j-1]]) {
+				ths = append(ths, flat[i])
+			}
+			rank[i] = int32(len(ths) - 1)
+		}
 	} else {
 		ths = make([]float64, len(curves[0]))
 		for i, p := range curves[0] {
@@ -50,7 +60,9 @@ func MeanCurve(curves []Curve) Curve {
 	// theta in [Threshold, previous Threshold) gives it); below its last
 	// threshold it stays at its last point. So curve c moves to point i at
 	// the first merged threshold below the least threshold of c[:i]: a
-	// step, applied there.
+	// step, applied there. Within the limit, that is the threshold after
+	// the least one's (ths holds every threshold, once); beyond it, a walk
+	// down ths finds it, the least threshold only falling.
 	type step struct {
 		at    int // index in ths
 		curve int
@@ -58,22 +70,32 @@ func MeanCurve(curves []Curve) Curve {
 	}
 	var steps []step
 	var q, t, s exactSum
+	base := 0 // the first point of curve k in rank
 	for k, c := range curves {
 		q.add(c[0].Quality)
 		t.add(c[0].Latency)
 		s.add(c[0].LLMShare)
-		least := c[0].Threshold
+		least, leastAt := c[0].Threshold, 0
+		j := 0 // beyond the limit: the first of ths not below least
 		for i := 1; i < len(c); i++ {
 			if !(c[i].Threshold < least) {
 				continue // never the first point <= th while an earlier one is
 			}
 			// the first merged threshold < least
-			at := sort.Search(len(ths), func(j int) bool { return ths[j] < least })
+			var at int
+			if rank != nil {
+				at = int(rank[base+leastAt]) + 1
+			} else {
+				for ; j < len(ths) && !(ths[j] < least); j++ {
+				}
+				at = j
+			}
 			if at < len(ths) {
 				steps = append(steps, step{at, k, i})
 			}
-			least = c[i].Threshold
+			least, leastAt = c[i].Threshold, i
 		}
+		base += len(c)
 	}
 	// Counting sort by position, stable: a curve's steps stay in order.
 	start := make([]int, len(ths)+1)
@@ -117,65 +139,167 @@ func MeanCurve(curves []Curve) Curve {
 
 // meanCurveLimit is the number of points, over all curves, beyond which
 // MeanCurve averages at the first curve's thresholds only.
-var meanCurveLimit = 1 << 24
+var meanCurveLimit = 1 << 22
 
 // SummarizeSeeds summarises a router replayed once per seed: the curve is
 // the mean curve; at-target point, CPT, AUC and APGR are means over the
 // seeds that reach them, with their spread (keys "latency_s", "llm_share",
 // "quality" at the target, "apgr", "auc", "cpt20", "cpt50", "cpt80"; a key
-// no seed reaches is absent).
+// no seed reaches is absent). It is a Seeds given every curve.
 func SummarizeSeeds(router string, curves []Curve, target, qSLM, qLLM float64) RouterResult {
-	if len(curves) == 1 {
-		return Summarize(router, curves[0], target, qSLM, qLLM)
-	}
-	vals := map[string][]float64{}
+	s := NewSeeds(router, target, qSLM, qLLM)
 	for _, c := range curves {
-		r := Summarize(router, c, target, qSLM, qLLM)
-		at := Point{Threshold: math.NaN(), Quality: math.NaN(), Latency: math.NaN(), LLMShare: math.NaN()}
-		if r.AtTarget != nil {
-			at = *r.AtTarget
-		}
-		vals["latency_s"] = append(vals["latency_s"], at.Latency)
-		vals["llm_share"] = append(vals["llm_share"], at.LLMShare)
-		vals["quality"] = append(vals["quality"], at.Quality)
-		vals["threshold"] = append(vals["threshold"], at.Threshold)
-		vals["apgr"] = append(vals["apgr"], r.APGR)
-		vals["auc"] = append(vals["auc"], r.AUC)
-		for _, g := range CPTGaps {
-			v, ok := r.CPT[g.Key]
-			if !ok {
-				v = math.NaN()
-			}
-			vals["cpt"+g.Key] = append(vals["cpt"+g.Key], v)
-		}
+		s.Add(c)
 	}
-	res := RouterResult{Router: router, Curve: MeanCurve(curves), CPT: map[string]float64{}, Seeds: len(curves), Spread: map[string]Spread{}}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
+	return s.Result()
+}
+
+// Seeds summarises a router replayed once per seed, as SummarizeSeeds
+// does, from its curves added one at a time: a replay need not hold every
+// seed's curve. It keeps each seed's metrics, and the curves while they
+// have at most 2^22 points in all; beyond, it keeps the running sums of
+// the mean curve at the first curve's thresholds instead (MeanCurve's
+// points beyond its limit, summed seed by seed with compensated sums
+// rather than exactly: within a unit in the last place of them). Memory:
+// O(2^22) points at most, plus O(points of the first curve).
+type Seeds struct {
+	router             string
+	target, qSLM, qLLM float64
+	first              RouterResult // the only seed's summary, for one seed
+	seeds              int
+	vals               map[string][]float64
+	curves             []Curve // while they have at most meanCurveLimit points in all
+	points             int
+	grid               *meanGrid // beyond
+}
+
+// NewSeeds starts the summary of a router's seeds, at target, with the
+// SLM's and the LLM's quality alone.
+func NewSeeds(router string, target, qSLM, qLLM float64) *Seeds {
+	return &Seeds{router: router, target: target, qSLM: qSLM, qLLM: qLLM, vals: map[string][]float64{}}
+}
+
+// Add adds the curve of the next seed (ordered by threshold descending,
+// as Sweep returns it).
+func (s *Seeds) Add(c Curve) {
+	r := Summarize(s.router, c, s.target, s.qSLM, s.qLLM)
+	if s.seeds++; s.seeds == 1 {
+		s.first = r
+	}
+	at := Point{Threshold: math.NaN(), Quality: math.NaN(), Latency: math.NaN(), LLMShare: math.NaN()}
+	if r.AtTarget != nil {
+		at = *r.AtTarget
+	}
+	s.vals["latency_s"] = append(s.vals["latency_s"], at.Latency)
+	s.vals["llm_share"] = append(s.vals["llm_share"], at.LLMShare)
+	s.vals["quality"] = append(s.vals["quality"], at.Quality)
+	s.vals["threshold"] = append(s.vals["threshold"], at.Threshold)
+	s.vals["apgr"] = append(s.vals["apgr"], r.APGR)
+	s.vals["auc"] = append(s.vals["auc"], r.AUC)
+	for _, g := range CPTGaps {
+		v, ok := r.CPT[g.Key]
+		if !ok {
+			v = math.NaN()
+		}
+		s.vals["cpt"+g.Key] = append(s.vals["cpt"+g.Key], v)
+	}
+	if s.grid == nil && s.points+len(c) > meanCurveLimit && s.seeds > 1 {
+		s.grid = newMeanGrid(s.curves[0])
+		for _, held := range s.curves {
+			s.grid.add(held)
+		}
+		s.curves = nil
+	}
+	if s.grid != nil {
+		s.grid.add(c)
+		return
+	}
+	s.curves = append(s.curves, c)
+	s.points += len(c)
+}
+
+// Result is the summary of the seeds added.
+func (s *Seeds) Result() RouterResult {
+	if s.seeds == 1 {
+		return s.first
+	}
+	curve := s.grid.mean()
+	if s.grid == nil {
+		curve = MeanCurve(s.curves)
+	}
+	res := RouterResult{Router: s.router, Curve: curve, CPT: map[string]float64{}, Seeds: s.seeds, Spread: map[string]Spread{}}
+	keys := make([]string, 0, len(s.vals))
+	for k := range s.vals {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	spread := map[string]Spread{}
 	for _, k := range keys {
-		spread[k] = SpreadOf(vals[k])
+		spread[k] = SpreadOf(s.vals[k])
 	}
 	res.AUC, res.APGR = spread["auc"].Mean, spread["apgr"].Mean
 	// The target counts as reached when every seed reaches it; the point is
 	// the mean over seeds (its threshold the mean of the seeds' thresholds,
 	// which are comparable: every seed draws p from the same distribution).
-	if s := spread["latency_s"]; s.N == len(curves) {
-		res.AtTarget = &Point{Threshold: spread["threshold"].Mean, Quality: spread["quality"].Mean, Latency: s.Mean, LLMShare: spread["llm_share"].Mean}
+	if sp := spread["latency_s"]; sp.N == s.seeds {
+		res.AtTarget = &Point{Threshold: spread["threshold"].Mean, Quality: spread["quality"].Mean, Latency: sp.Mean, LLMShare: spread["llm_share"].Mean}
 	}
 	for _, g := range CPTGaps {
-		if s := spread["cpt"+g.Key]; s.N == len(curves) {
-			res.CPT[g.Key] = s.Mean
+		if sp := spread["cpt"+g.Key]; sp.N == s.seeds {
+			res.CPT[g.Key] = sp.Mean
 		}
 	}
 	delete(spread, "threshold")
-	for k, s := range spread {
-		if s.N > 0 {
-			res.Spread[k] = s
+	for k, sp := range spread {
+		if sp.N > 0 {
+			res.Spread[k] = sp
 		}
 	}
 	return res
+}
+
+// meanGrid sums curves' points at fixed thresholds (descending): a
+// curve's point at th is its first point with Threshold <= th, else its
+// last, as in MeanCurve.
+type meanGrid struct {
+	ths     []float64
+	q, t, s []sum
+	curves  int
+}
+
+func newMeanGrid(c Curve) *meanGrid {
+	g := &meanGrid{ths: make([]float64, len(c)), q: make([]sum, len(c)), t: make([]sum, len(c)), s: make([]sum, len(c))}
+	for i, p := range c {
+		g.ths[i] = p.Threshold
+	}
+	return g
+}
+
+// add adds a curve ordered by threshold descending: O(points of the grid
+// and of c).
+func (g *meanGrid) add(c Curve) {
+	j := 0
+	for i, th := range g.ths {
+		for j < len(c)-1 && !(c[j].Threshold <= th) {
+			j++
+		}
+		p := c[j]
+		g.q[i].add(p.Quality)
+		g.t[i].add(p.Latency)
+		g.s[i].add(p.LLMShare)
+	}
+	g.curves++
+}
+
+// mean is the mean curve at the grid's thresholds (nil for no grid).
+func (g *meanGrid) mean() Curve {
+	if g == nil {
+		return nil
+	}
+	n := float64(g.curves)
+	out := make(Curve, len(g.ths))
+	for i, th := range g.ths {
+		out[i] = Point{Threshold: th, Quality: g.q[i].value() / n, Latency: g.t[i].value() / n, LLMShare: g.s[i].value() / n}
+	}
+	return out
 }

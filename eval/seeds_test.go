@@ -2,6 +2,7 @@ package eval
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -149,5 +150,77 @@ func TestMeanCurveOrderAndLimit(t *testing.T) {
 		if i < 0 || m[i] != p {
 			t.Fatalf("limited point %+v is not the exact mean curve's %v", p, i)
 		}
+	}
+}
+
+// Seeds, given the curves one at a time, gives MeanCurve's curve: within
+// the point limit the same, beyond it the limited mean curve's points (to
+// an ulp: summed seed by seed); its metrics are the seeds' means.
+func TestSeedsStreamed(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	var curves []Curve
+	apgr := 0.0
+	for range 5 {
+		items := make([]Item, 80)
+		for i := range items {
+			items[i] = Item{Fused: r.Float64(), QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
+		}
+		c := Sweep(items)
+		curves = append(curves, c)
+		apgr += c.APGR(0.4, 0.6) / 5
+	}
+	for _, limit := range []int{1 << 24, 100} {
+		func() {
+			defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
+			meanCurveLimit = limit
+			s := NewSeeds("random", 0.5, 0.4, 0.6)
+			for _, c := range curves {
+				s.Add(c)
+			}
+			got := s.Result()
+			want := MeanCurve(curves)
+			if (limit == 100) != (s.grid != nil) || len(got.Curve) != len(want) {
+				t.Fatalf("limit %d: %d points, want %d", limit, len(got.Curve), len(want))
+			}
+			for i, p := range got.Curve {
+				e := want[i]
+				if p.Threshold != e.Threshold || !near(p.Quality, e.Quality, 1e-16) || !near(p.Latency, e.Latency, 4e-16*e.Latency) || !near(p.LLMShare, e.LLMShare, 1e-16) {
+					t.Fatalf("limit %d point %d: %+v, want %+v", limit, i, p, e)
+				}
+			}
+			if !near(got.APGR, apgr, 1e-15) || got.Seeds != 5 {
+				t.Errorf("limit %d: APGR %v, want %v", limit, got.APGR, apgr)
+			}
+		}()
+	}
+}
+
+// BenchmarkSeeds: summarising a random router's seeds on GSM8K's 1,319
+// requests, seed by seed: linear in seeds (a radix sort of all the
+// thresholds, then one step per point), and beyond 2^22 points in all
+// (3,180 seeds here) linear with memory bounded by the first curve.
+func BenchmarkSeeds(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	items := make([]Item, 1319)
+	for i := range items {
+		items[i] = Item{QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
+	}
+	var curves []Curve
+	for range 10000 {
+		for i := range items {
+			items[i].Fused = r.Float64()
+		}
+		curves = append(curves, Sweep(items))
+	}
+	for _, seeds := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(seeds), func(b *testing.B) {
+			for b.Loop() {
+				s := NewSeeds("random", 0.5, 0.4, 0.6)
+				for _, c := range curves[:seeds] {
+					s.Add(c)
+				}
+				s.Result()
+			}
+		})
 	}
 }

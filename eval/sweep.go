@@ -1,10 +1,6 @@
 package eval
 
-import (
-	"cmp"
-	"math"
-	"slices"
-)
+import "math"
 
 // Item is one single-turn request as the sweep sees it.
 type Item struct {
@@ -21,40 +17,52 @@ type Item struct {
 // Each point is (sum over requests on the LLM + sum over those on the SLM)
 // / n, from compensated prefix sums of the LLM side and suffix sums of the
 // SLM side, so every point is as accurate as a direct replay at its
-// threshold. Cost: one sort, O(n log n), then two linear passes; memory
-// O(n). The items slice is reordered.
+// threshold. Cost: a radix sort of the fused scores, O(n), then two
+// linear passes; memory O(n). items is left as it is.
 func Sweep(items []Item) Curve {
 	n := len(items)
 	if n == 0 {
 		return nil
 	}
-	slices.SortFunc(items, func(a, b Item) int { return cmp.Compare(b.Fused, a.Fused) })
-	// suffix[k]: quality and latency of items[k:] on the SLM.
+	fused := make([]float64, n)
+	for i, it := range items {
+		fused[i] = it.Fused
+	}
+	// Sweep order: highest fused score first, ties in request order. The
+	// items are gathered into it once (on millions of requests, each
+	// gather is a cache miss), so that both passes below read in order.
+	order := descending(fused)
+	sorted := make([]Item, n)
+	for j, i := range order {
+		sorted[j] = items[i]
+	}
+	order, fused = nil, nil
+	// suffix[k]: quality and latency of sorted[k:] on the SLM.
 	type side struct{ q, t float64 }
 	suffix := make([]side, n+1)
 	var sq, st sum
 	for k := n - 1; k >= 0; k-- {
-		sq.add(items[k].QSLM)
-		st.add(items[k].TSLM)
+		sq.add(sorted[k].QSLM)
+		st.add(sorted[k].TSLM)
 		suffix[k] = side{sq.value(), st.value()}
 	}
 	fn := float64(n)
 	curve := make(Curve, 0, n+1)
 	// All-SLM: theta = max fused score, nothing is > theta.
-	curve = append(curve, Point{Threshold: items[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
-	var pq, pt sum // items[:j] on the LLM
+	curve = append(curve, Point{Threshold: sorted[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
+	var pq, pt sum // sorted[:j] on the LLM
 	for j := 0; j < n; {
 		// Equal scores switch together; NaNs (which callers should have
 		// refused: see Check) group together too, so the walk always ends.
-		for g := items[j].Fused; j < n && (items[j].Fused == g || g != g && items[j].Fused != items[j].Fused); j++ {
-			pq.add(items[j].QLLM)
-			pt.add(items[j].TLLM)
+		for g := sorted[j].Fused; j < n && (sorted[j].Fused == g || g != g && sorted[j].Fused != sorted[j].Fused); j++ {
+			pq.add(sorted[j].QLLM)
+			pt.add(sorted[j].TLLM)
 		}
-		// items[:j] go to the LLM: theta = next lower fused score, or just
-		// below the lowest one for the all-LLM point.
-		th := math.Nextafter(items[n-1].Fused, math.Inf(-1))
+		// sorted[:j] go to the LLM: theta = next lower fused score, or
+		// just below the lowest one for the all-LLM point.
+		th := math.Nextafter(sorted[n-1].Fused, math.Inf(-1))
 		if j < n {
-			th = items[j].Fused
+			th = sorted[j].Fused
 		}
 		curve = append(curve, Point{Threshold: th, Quality: (pq.value() + suffix[j].q) / fn,
 			Latency: (pt.value() + suffix[j].t) / fn, LLMShare: float64(j) / fn})

@@ -48,8 +48,18 @@ func (k Key) String() string {
 // device (SLM) and the large model on the edge server (LLM).
 type Set struct {
 	SLM, LLM string
-	// By request: the SLM's and the LLM's judgment.
-	pairs map[Key][2]Judgment
+	// By request, its pair's place in pairs: one map entry and 64 bytes
+	// per request, for benchmarks of millions.
+	index map[Key]int32
+	pairs []pair
+}
+
+// pair is a request's judgments by the SLM and the LLM (index 0 and 1).
+type pair struct {
+	key     Key
+	quality [2]float64
+	tokens  [2]int
+	judged  [2]bool
 }
 
 // NewSet checks and indexes judgments of the two named models. Every request
@@ -60,8 +70,7 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 	if slm == llm {
 		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
 	}
-	s := &Set{SLM: slm, LLM: llm, pairs: make(map[Key][2]Judgment)}
-	seen := make(map[Key][2]bool)
+	s := &Set{SLM: slm, LLM: llm, index: make(map[Key]int32, len(js)/2)}
 	for _, j := range js {
 		var side int
 		switch j.Model {
@@ -76,24 +85,40 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		if math.IsNaN(j.Quality) || math.IsInf(j.Quality, 0) || j.Quality < minQ || j.Quality > maxQ {
 			return nil, fmt.Errorf("judgments: %s, model %s: quality %v outside [%v, %v]", k, j.Model, j.Quality, minQ, maxQ)
 		}
-		if seen[k][side] {
+		// A request's judgments usually come together: the last
+		// request's place needs no lookup.
+		i, ok := int32(len(s.pairs)-1), len(s.pairs) > 0 && s.pairs[len(s.pairs)-1].key == k
+		if !ok {
+			i, ok = s.index[k]
+		}
+		if !ok {
+			if len(s.pairs) == math.MaxInt32 {
+				return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
+			}
+			i = int32(len(s.pairs))
+			s.index[k] = i
+			s.pairs = append(s.pairs, pair{key: k})
+		}
+		p := &s.pairs[i]
+		if p.judged[side] {
 			return nil, fmt.Errorf("judgments: %s judged twice for model %s", k, j.Model)
 		}
-		b := seen[k]
-		b[side] = true
-		seen[k] = b
-		p := s.pairs[k]
-		p[side] = j
-		s.pairs[k] = p
+		p.quality[side], p.tokens[side], p.judged[side] = j.Quality, j.ResponseTokens, true
 	}
-	for _, k := range sortedKeys(seen) {
-		if b := seen[k]; !b[0] || !b[1] {
-			missing := slm
-			if b[0] {
-				missing = llm
-			}
-			return nil, fmt.Errorf("judgments: %s has no judgment for model %s", k, missing)
+	// A request judged by one model only: the first in key order is named.
+	var missing []Key
+	for k, i := range s.index {
+		if p := s.pairs[i]; !p.judged[0] || !p.judged[1] {
+			missing = append(missing, k)
 		}
+	}
+	if len(missing) > 0 {
+		k := sortKeys(missing)[0]
+		model := slm
+		if s.pairs[s.index[k]].judged[0] {
+			model = llm
+		}
+		return nil, fmt.Errorf("judgments: %s has no judgment for model %s", k, model)
 	}
 	if len(s.pairs) == 0 {
 		return nil, fmt.Errorf("judgments: no judgments for models %q and %q", slm, llm)
@@ -106,18 +131,47 @@ func (s *Set) Len() int { return len(s.pairs) }
 
 // Get returns the SLM's and the LLM's judgment of a request.
 func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
-	p, ok := s.pairs[k]
-	return p[0], p[1], ok
+	i, ok := s.index[k]
+	if !ok {
+		return Judgment{}, Judgment{}, false
+	}
+	slm, llm = s.judgments(int(i))
+	return slm, llm, true
+}
+
+// GetAt is Get for the request that is the i-th judged (in the order of
+// the judgments NewSet was given), when it is k, without a lookup: for a
+// caller walking requests in that order, as a replay of a pack walks its
+// rows. Else it is Get.
+func (s *Set) GetAt(i int, k Key) (slm, llm Judgment, ok bool) {
+	if i >= 0 && i < len(s.pairs) && s.pairs[i].key == k {
+		slm, llm = s.judgments(i)
+		return slm, llm, true
+	}
+	return s.Get(k)
+}
+
+// judgments are pair i's judgments.
+func (s *Set) judgments(i int) (slm, llm Judgment) {
+	p := &s.pairs[i]
+	slm = Judgment{RecordID: p.key.RecordID, Turn: p.key.Turn, Model: s.SLM, Quality: p.quality[0], ResponseTokens: p.tokens[0]}
+	llm = Judgment{RecordID: p.key.RecordID, Turn: p.key.Turn, Model: s.LLM, Quality: p.quality[1], ResponseTokens: p.tokens[1]}
+	return slm, llm
 }
 
 // Keys returns the judged requests in a stable order.
-func (s *Set) Keys() []Key { return sortedKeys(s.pairs) }
+func (s *Set) Keys() []Key { return sortedKeys(s.index) }
 
 func sortedKeys[V any](m map[Key]V) []Key {
 	ks := make([]Key, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)
 	}
+	return sortKeys(ks)
+}
+
+// sortKeys sorts keys by record, then turn.
+func sortKeys(ks []Key) []Key {
 	sort.Slice(ks, func(i, j int) bool {
 		if ks[i].RecordID != ks[j].RecordID {
 			return ks[i].RecordID < ks[j].RecordID

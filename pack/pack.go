@@ -281,14 +281,21 @@ func atRow(row int, format string, args ...any) error {
 // validate checks every rule of the schema a Pack can break; Write and
 // Read both refuse a pack that breaks one.
 func validate(p *Pack) error {
+	_, err := validRows(p)
+	return err
+}
+
+// validRows is validate that also returns the row (1-based) of each
+// request.
+func validRows(p *Pack) (map[judgments.Key]int, error) {
 	if err := validateMeta(&p.Meta); err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := validateRows(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return validateJudgments(p, rows)
+	return rows, validateJudgments(p, rows)
 }
 
 func validateMeta(m *Meta) error {
@@ -397,30 +404,78 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 // validateJudgments checks that every judgment is of a row of the pack and
 // a listed model, at most one per request and model, with a quality in
 // the scale and a response length of -1 (unknown) or more.
+//
+// Judgments usually come in row order (Read gives them so): then a
+// judgment's row is the previous one's or the next, found without the
+// map, and a request judged twice is one whose model was already seen in
+// the current row. Judgments out of row order fall back to a set of
+// (row, model) pairs, sized by the judgments, not rows × models.
 func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
 	model := make(map[string]int, len(p.Models))
 	for i, m := range p.Models {
 		model[m] = i
 	}
-	judged := make(map[[2]int]bool, len(p.Judgments)) // by row and model; sized by the judgments, not rows × models
-	for _, j := range p.Judgments {
+	keyOf := func(row int) judgments.Key { // row 1..; the zero Key past the last
+		if p.Kind == KindSingleTurn && row <= len(p.Records) {
+			return judgments.Key{RecordID: p.Records[row-1].ID}
+		}
+		return judgments.Key{}
+	}
+	if p.Kind == KindDialogue {
+		keys := make([]judgments.Key, 0, p.Requests())
+		for _, d := range p.Dialogues {
+			for t := range d.Turns {
+				keys = append(keys, judgments.Key{RecordID: d.ID, Turn: t + 1})
+			}
+		}
+		keyOf = func(row int) judgments.Key {
+			if row <= len(keys) {
+				return keys[row-1]
+			}
+			return judgments.Key{}
+		}
+	}
+	seenAt := make([]int, len(p.Models)) // in row order: the row where each model was last seen
+	var judged map[[2]int]bool           // out of row order: every (row, model) seen
+	last := 0
+	for i, j := range p.Judgments {
 		k := judgments.Key{RecordID: j.RecordID, Turn: j.Turn}
-		row, ok := rows[k]
-		if !ok {
-			return fmt.Errorf("a judgment of %s, which is no row of the pack", k)
+		row := 0
+		switch {
+		case last > 0 && keyOf(last) == k:
+			row = last
+		case keyOf(last+1) == k:
+			row = last + 1
+		default:
+			var ok bool
+			if row, ok = rows[k]; !ok {
+				return fmt.Errorf("a judgment of %s, which is no row of the pack", k)
+			}
 		}
 		m, ok := model[j.Model]
-		switch {
-		case !ok:
+		if !ok {
 			return atRow(row, "a judgment by model %q, which is not in the models list %q", j.Model, p.Models)
-		case judged[[2]int{row, m}]:
+		}
+		if judged == nil && row < last {
+			judged = make(map[[2]int]bool, len(p.Judgments))
+			for _, e := range p.Judgments[:i] {
+				judged[[2]int{rows[judgments.Key{RecordID: e.RecordID, Turn: e.Turn}], model[e.Model]}] = true
+			}
+		}
+		twice := seenAt[m] == row
+		if judged != nil {
+			twice = judged[[2]int{row, m}]
+			judged[[2]int{row, m}] = true
+		}
+		switch {
+		case twice:
 			return atRow(row, "%s judged twice for model %s", k, j.Model)
 		case !finite(j.Quality) || j.Quality < p.Quality.Min || j.Quality > p.Quality.Max:
 			return atRow(row, "model %s: quality %v outside the scale %g..%g", j.Model, j.Quality, p.Quality.Min, p.Quality.Max)
 		case j.ResponseTokens < -1:
 			return atRow(row, "model %s: response tokens %d (-1 means unknown)", j.Model, j.ResponseTokens)
 		}
-		judged[[2]int{row, m}] = true
+		seenAt[m], last = row, row
 	}
 	return nil
 }

@@ -124,6 +124,13 @@ func TestWriteRefuses(t *testing.T) {
 		{"index not its position", func(p *Pack) { p.Records[1].Index = 7 }, "row 2: record tiny/b has index 7, but it is record 1 of domain"},
 		{"unknown model", func(p *Pack) { p.Judgments[3].Model = "huge" }, `row 2: a judgment by model "huge", which is not in the models list`},
 		{"judged twice", func(p *Pack) { p.Judgments[3].Model = "big" }, "row 2: tiny/b judged twice for model big"},
+		{"judged twice, apart", func(p *Pack) { // out of row order: tiny/a, tiny/b, then tiny/a again
+			p.Judgments = append(p.Judgments, p.Judgments[0])
+		}, "row 1: tiny/a judged twice for model big"},
+		{"judged twice, out of order", func(p *Pack) { // tiny/b first, then tiny/a twice
+			slices.Reverse(p.Judgments)
+			p.Judgments[3].Model = p.Judgments[2].Model
+		}, "judged twice for model"},
 		{"quality outside", func(p *Pack) { p.Judgments[0].Quality = 1.5 }, "row 1: model big: quality 1.5 outside the scale 0..1"},
 		{"judgment of no row", func(p *Pack) { p.Judgments[0].RecordID = "tiny/z" }, "a judgment of tiny/z, which is no row"},
 		{"tokens below -1", func(p *Pack) { p.Judgments[0].ResponseTokens = -2 }, "row 1: model big: response tokens -2"},

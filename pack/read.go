@@ -21,10 +21,11 @@ import (
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
-// MaxRows is the most rows a pack may have (three hundred times MMLU).
-// A few bytes of run-length encoding can claim billions of rows; past
-// this a file is refused rather than exhausting memory.
-const MaxRows = 1 << 22
+// MaxRows is the most rows a pack may have (2,400 times MMLU: a
+// generated benchmark of ten million requests fits, at a few gigabytes
+// in memory). A few bytes of run-length encoding can claim billions of
+// rows; past this a file is refused rather than exhausting memory.
+const MaxRows = 1 << 25
 
 // maxValues is the most values a column chunk may hold: a pack of
 // MaxRows rows, each judged by a thousand models.
@@ -84,9 +85,10 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	}
 	ignoreArrowSchema(rd)
 	props := pqarrow.ArrowReadProperties{PreAllocBinaryData: true}
-	// The few-valued columns come as dictionaries: each name is decoded
-	// once, not once per row.
-	for _, col := range []string{"domain", "judgments.list.element." + columnModel} {
+	// The few-valued columns (and the prompts, which a generated pack
+	// repeats) come as dictionaries: each value is decoded once, and rows
+	// that repeat it share one string.
+	for _, col := range []string{"domain", "prompt", "judgments.list.element." + columnModel} {
 		if i := rd.MetaData().Schema.ColumnIndexByName(col); i >= 0 {
 			props.SetReadDict(i, true)
 		}

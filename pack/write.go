@@ -52,22 +52,37 @@ var arrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "judgments", Type: arrow.ListOfNonNullable(judgmentType)},
 }, nil)
 
-// zstdLevel is the compression level of every column. The built-in packs
-// are written once and read at every replay: the smallest files cost
-// nothing at read time (zstd decodes as fast at any level).
+// zstdLevel is the compression level of every column of a pack of up to
+// largePack rows. The built-in packs are written once and read at every
+// replay: the smallest files cost nothing at read time (zstd decodes as
+// fast at any level).
 const zstdLevel = 22
 
+// largePack is the most rows written as above. A larger pack (a
+// generated benchmark of millions of requests: evalrun synth) is written
+// at zstd's level 3, which is hundreds of times faster than 22 on such a
+// file, and its prompts are dictionary-encoded too, so that a prompt
+// repeated across rows is stored once in the file, and read as one
+// string.
+const largePack = 1 << 17
+
 // writerProperties: the few-valued columns (domain, model) are
-// dictionary-encoded, the rest plain; one row group and large pages, so
-// that zstd sees whole columns; no statistics (a pack is always read
-// whole, and a prompt's min/max would only grow the footer).
-func writerProperties() *parquet.WriterProperties {
+// dictionary-encoded, the rest plain (and the prompts of large packs);
+// one row group and large pages, so that zstd sees whole columns; no
+// statistics (a pack is always read whole, and a prompt's min/max would
+// only grow the footer).
+func writerProperties(rows int) *parquet.WriterProperties {
+	level := zstdLevel
+	if rows > largePack {
+		level = 3
+	}
 	return parquet.NewWriterProperties(
 		parquet.WithCreatedBy("edgeroute"),
 		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCompressionLevel(zstdLevel),
+		parquet.WithCompressionLevel(level),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithDictionaryFor("domain", true),
+		parquet.WithDictionaryFor("prompt", rows > largePack),
 		parquet.WithDictionaryFor("judgments.list.element."+columnModel, true),
 		parquet.WithStats(false),
 		parquet.WithMaxRowGroupLength(1<<30),
@@ -87,13 +102,14 @@ func Write(path string, p *Pack) error {
 // Encode returns the file of p: the bytes Write writes. The same Pack
 // gives the same bytes.
 func Encode(p *Pack) ([]byte, error) {
-	if err := validate(p); err != nil {
+	rows, err := validRows(p)
+	if err != nil {
 		return nil, err
 	}
-	rec := record(p)
+	rec := record(p, rows)
 	defer rec.Release()
 	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, writerProperties(), pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(arrowSchema, &buf, writerProperties(p.Requests()), pqarrow.DefaultWriterProps())
 	if err != nil {
 		return nil, err
 	}
@@ -140,12 +156,23 @@ func orEmpty[T any](s []T) []T {
 }
 
 // record lays p out as one Arrow record batch: a row per request, with
-// the request's judgments in the order p lists them.
-func record(p *Pack) arrow.RecordBatch {
-	byRow := map[judgments.Key][]judgments.Judgment{}
+// the request's judgments in the order p lists them. rows are the rows of
+// p's requests (1-based, as validRows gives them); the judgments are put
+// in row order by a counting sort.
+func record(p *Pack, rows map[judgments.Key]int) arrow.RecordBatch {
+	start := make([]int32, p.Requests()+2) // judgments of row r: byRow[start[r]:start[r+1]]
 	for _, j := range p.Judgments {
-		k := judgments.Key{RecordID: j.RecordID, Turn: j.Turn}
-		byRow[k] = append(byRow[k], j)
+		start[rows[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}]+1]++
+	}
+	for r := 1; r < len(start); r++ {
+		start[r] += start[r-1]
+	}
+	byRow := make([]int32, len(p.Judgments))
+	next := slices.Clone(start)
+	for i, j := range p.Judgments {
+		r := rows[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}]
+		byRow[next[r]] = int32(i)
+		next[r]++
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrowSchema)
 	defer b.Release()
@@ -162,14 +189,17 @@ func record(p *Pack) arrow.RecordBatch {
 			sb.AppendNull()
 		}
 	}
+	r := 0
 	row := func(id string, turn int, domain, prompt string, flag bool) {
+		r++
 		ids.Append(id)
 		turns.Append(int32(turn))
 		domains.Append(domain)
 		prompts.Append(prompt)
 		flags.Append(flag)
 		lists.Append(true)
-		for _, j := range byRow[judgments.Key{RecordID: id, Turn: turn}] {
+		for _, i := range byRow[start[r]:start[r+1]] {
+			j := &p.Judgments[i]
 			js.Append(true)
 			models.Append(j.Model)
 			quality.Append(j.Quality)

@@ -146,8 +146,9 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 	var curves []eval.Curve
 	var at []atTail
 	unstable, nUnstable, nPoints := "", 0, 0
-	for _, p := range sr.scores {
-		if err := ctx.Err(); err != nil {
+	for s := range sr.seeds {
+		p, err := sr.seed(ctx, s)
+		if err != nil {
 			return eval.RouterResult{}, err
 		}
 		w, err := c.workload(p, variant)
@@ -240,12 +241,13 @@ func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*
 		if sr.fixed {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
+		p, err := sr.seed(ctx, 0)
+		if err != nil {
 			return nil, nil, err
 		}
 		ccfg := cc.cfg
 		ccfg.Model.TauR = sr.tauR
-		w, err := cc.workload(sr.scores[0], WithContext)
+		w, err := cc.workload(p, WithContext)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"math"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
@@ -32,6 +35,14 @@ type engine interface {
 	// dialogues, by index), with bootstrap off, and the index in the
 	// full replay of each of its requests.
 	domain(units []int) (engine, []int)
+}
+
+// An engine that computes the intervals of all its routers together
+// (on resamples drawn once for all of them) is a sharedResamples: its
+// replay returns each result's CI empty, and intervals fills the CIs of
+// every router replayed so far.
+type sharedResamples interface {
+	intervals(ctx context.Context) error
 }
 
 // resamples are the bootstrap settings of an engine (R = 0: none), and
@@ -89,14 +100,19 @@ type singleTurn struct {
 	rp   eval.Replay
 	reqs []eval.Request
 	boot resamples
+	// resampled gathers the routers replayed so far for their intervals,
+	// computed by intervals on the same resamples for all; pending are
+	// their CIs, to fill.
+	resampled *eval.SingleTurnBootstrap
+	pending   []*eval.CI
 }
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
-	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot}
-	for i, k := range in.keys {
-		s, l, _ := in.set.Get(k)
-		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: s.Quality, QLLM: l.Quality,
-			RespSLM: float64(s.ResponseTokens), RespLLM: float64(l.ResponseTokens)})
+	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
+		reqs: make([]eval.Request, 0, len(in.keys))}
+	for i, v := range in.verdicts {
+		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: v.quality[0], QLLM: v.quality[1],
+			RespSLM: float64(v.tokens[0]), RespLLM: float64(v.tokens[1])})
 	}
 	return e
 }
@@ -114,38 +130,99 @@ func (e *singleTurn) variants() []string { return []string{""} }
 func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	rp := e.rp
 	rp.Model.TauR = sr.tauR
-	var curves []eval.Curve
-	var seeds [][]eval.Item // in request order, for the bootstrap
-	for _, p := range sr.scores {
-		if err := ctx.Err(); err != nil {
-			return eval.RouterResult{}, err
+	boot := -1
+	if e.boot.r > 0 && !sr.fixed {
+		if e.resampled == nil {
+			e.resampled = eval.NewSingleTurnBootstrap(eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.shares, e.boot.conf)
 		}
-		items, err := rp.Items(e.reqs, p)
-		if err != nil {
-			return eval.RouterResult{}, err
-		}
-		if e.boot.r > 0 && !sr.fixed {
-			seeds = append(seeds, append([]eval.Item(nil), items...))
-		}
-		c := eval.Sweep(items)
-		if sr.fixed {
-			// One operating point, whatever the threshold.
-			pt := c[0]
-			if sr.serves == eval.LLM {
-				pt = c[len(c)-1]
-			}
-			pt.Threshold = math.NaN()
-			c = eval.Curve{pt}
-		}
-		curves = append(curves, c)
+		boot = e.resampled.AddRouter(target)
 	}
-	r := eval.SummarizeSeeds(sr.name, curves, target, qSLM, qLLM)
-	if seeds != nil {
-		bs, done := e.boot.of(len(e.reqs), sr.name)
-		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, bs, e.boot.conf)
-		done()
+	// The seeds a few at a time, one per core: each one's items (the
+	// requests priced once for all seeds, fused with its scores) and
+	// curve are made side by side, then its resampling walk and its
+	// metrics are added in seed order; only the summary of the seeds so
+	// far is kept.
+	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
+	base, gaps, err := rp.Unscored(e.reqs)
+	if err != nil {
+		return eval.RouterResult{}, err
+	}
+	type seedRun struct {
+		items []eval.Item
+		curve eval.Curve
+		err   error
+	}
+	runs := make([]seedRun, min(runtime.GOMAXPROCS(0), sr.seeds))
+	for i := range runs {
+		runs[i].items = base
+		if i > 0 {
+			runs[i].items = slices.Clone(base)
+		}
+	}
+	for first := 0; first < sr.seeds; first += len(runs) {
+		batch := runs[:min(len(runs), sr.seeds-first)]
+		var wg sync.WaitGroup
+		for i := range batch {
+			wg.Go(func() {
+				run := &batch[i]
+				p, err := sr.seed(ctx, first+i)
+				if err == nil {
+					err = rp.FuseScores(run.items, gaps, p)
+				}
+				if run.err = err; err == nil {
+					run.curve = eval.Sweep(run.items)
+				}
+			})
+		}
+		wg.Wait()
+		for i := range batch {
+			run := &batch[i]
+			if run.err != nil {
+				return eval.RouterResult{}, run.err
+			}
+			if boot >= 0 {
+				e.resampled.AddSeed(boot, run.items)
+			}
+			c := run.curve
+			if sr.fixed {
+				// One operating point, whatever the threshold.
+				pt := c[0]
+				if sr.serves == eval.LLM {
+					pt = c[len(c)-1]
+				}
+				pt.Threshold = math.NaN()
+				c = eval.Curve{pt}
+			}
+			seeds.Add(c)
+			run.curve = nil
+		}
+	}
+	r := seeds.Result()
+	if boot >= 0 {
+		r.CI = &eval.CI{} // filled by intervals
+		e.pending = append(e.pending, r.CI)
 	}
 	return r, nil
+}
+
+// intervals computes the bootstrap intervals of the routers replayed
+// since the last call, all on the same resamples (drawn once for all).
+func (e *singleTurn) intervals(ctx context.Context) error {
+	if e.resampled == nil {
+		return nil
+	}
+	bs, done := e.boot.of(len(e.reqs), "the routers")
+	e.resampled.Follow(bs.Progress)
+	cis, err := e.resampled.Run(ctx)
+	done()
+	if err != nil {
+		return err
+	}
+	for i, ci := range cis {
+		*e.pending[i] = *ci
+	}
+	e.resampled, e.pending = nil, nil
+	return nil
 }
 
 func (e *singleTurn) domain(units []int) (engine, []int) {
@@ -186,12 +263,12 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 			gen := [2]float64{mean.SLM, mean.LLM}
 			var q [2]float64
 			if k != (judgments.Key{}) {
-				s, l, _ := in.set.Get(k)
-				q = [2]float64{s.Quality, l.Quality}
+				v := in.verdicts[i]
+				q = v.quality
 				ds.Judged++
-				for m, j := range []judgments.Judgment{s, l} {
-					if j.ResponseTokens >= 0 {
-						gen[m] = float64(j.ResponseTokens)
+				for m, tokens := range v.tokens {
+					if tokens >= 0 {
+						gen[m] = float64(tokens)
 					}
 				}
 			}
@@ -261,19 +338,21 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	v.KeepSums = e.quality && e.boot.r > 0 && !sr.fixed
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
-	runs := len(sr.scores)
+	runs := sr.seeds
 	if e.link != nil {
 		// One run per draw of the link and per seed of the router, paired.
-		runs = max(len(e.starts), len(sr.scores))
+		runs = max(len(e.starts), sr.seeds)
 	}
 	var at []atTail
+	var scores [][]float64 // of each run, on a link (for its tails)
 	for s := range runs {
-		if err := ctx.Err(); err != nil {
+		p, err := sr.seed(ctx, min(s, sr.seeds-1))
+		if err != nil {
 			return eval.RouterResult{}, err
 		}
-		p := sr.scores[min(s, len(sr.scores)-1)]
 		if e.link != nil {
 			v.Starts = e.starts[min(s, len(e.starts)-1)]
+			scores = append(scores, p)
 		}
 		var pts []eval.DialoguePoint
 		if sr.fixed {
@@ -311,7 +390,7 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 		if sr.fixed {
 			fixedTail(&r, at)
 		} else {
-			e.tails(&r, v, sr, sets)
+			e.tails(&r, v, scores, sets)
 		}
 		if e.link.metric != eval.MeanLatency {
 			v.KeepSums = false // the intervals are of the mean-latency metrics
@@ -328,8 +407,12 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	}
 	if v.KeepSums {
 		bs, done := e.boot.of(e.ds.Count(), sr.name+" ("+variant+" context)")
-		r.CI = eval.BootstrapDialogues(sets, target, e.boot.shares, bs, e.boot.conf)
+		var err error
+		r.CI, err = eval.BootstrapDialogues(ctx, sets, target, e.boot.shares, bs, e.boot.conf)
 		done()
+		if err != nil {
+			return eval.RouterResult{}, err
+		}
 	}
 	return r, nil
 }
@@ -339,7 +422,7 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 // the runs' tails (a run's point at a mean curve's threshold is its own
 // replay there; at a share, the mixture between its sweep's two points
 // around it).
-func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, sr *scored, sets [][]eval.DialoguePoint) {
+func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, scores [][]float64, sets [][]eval.DialoguePoint) {
 	runs := len(sets)
 	kept := r.Curve.Thin(e.link.points)
 	k := 0
@@ -355,7 +438,7 @@ func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, sr *score
 		for s := range runs {
 			v.Starts = e.starts[min(s, len(e.starts)-1)]
 			th := r.Curve[i].Threshold
-			sum.add(eval.Point{}, v.TailBetween(e.ds, sr.scores[min(s, len(sr.scores)-1)], nil, th, th, 0))
+			sum.add(eval.Point{}, v.TailBetween(e.ds, scores[s], nil, th, th, 0))
 		}
 		t := sum.tail()
 		r.Curve[i].Tail = &t
@@ -368,8 +451,7 @@ func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, sr *score
 		var sum tailSum
 		for s := range runs {
 			v.Starts = e.starts[min(s, len(e.starts)-1)]
-			p := sr.scores[min(s, len(sr.scores)-1)]
-			if pt, ok := v.DialogueAtShare(e.ds, p, sets[s], r.AtShare[i].LLMShare); ok {
+			if pt, ok := v.DialogueAtShare(e.ds, scores[s], sets[s], r.AtShare[i].LLMShare); ok {
 				sum.add(eval.Point{}, *pt.Tail)
 			}
 		}

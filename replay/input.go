@@ -90,21 +90,53 @@ type input struct {
 	// scale is the widest quality gain; qualities lie in [low, high]
 	// (0 to the scale for the upstream files).
 	scale, low, high float64
-	// Per request: what routers read, and the key of its judgments (the
-	// zero Key where a dialogue turn is not judged).
-	reqs []routers.Request
-	keys []judgments.Key
-	// inBench holds every request of the benchmark, replayed or not.
-	inBench map[judgments.Key]bool
+	// Per request: what routers read, the key of its judgments (the
+	// zero Key where a dialogue turn is not judged), and the judgments,
+	// looked up once (zero where not judged).
+	reqs     []routers.Request
+	keys     []judgments.Key
+	verdicts []verdict
+	// allRecords and allDialogues are the benchmark's, replayed or not;
+	// inBench indexes their requests when a judgments or scores file is
+	// first checked against them (inBenchmark).
+	allRecords   []datasets.Record
+	allDialogues []datasets.Dialogue
+	inBench      map[judgments.Key]bool
 }
 
-// judged reports whether the judgments judge request k.
-func (in *input) judged(k judgments.Key) bool {
-	if in.set == nil {
-		return false
+// inBenchmark reports whether k is a request of the benchmark, replayed
+// or not.
+func (in *input) inBenchmark(k judgments.Key) bool {
+	if in.inBench == nil {
+		in.inBench = make(map[judgments.Key]bool, len(in.allRecords))
+		for _, r := range in.allRecords {
+			in.inBench[judgments.Key{RecordID: r.ID}] = true
+		}
+		for _, d := range in.allDialogues {
+			for t := range d.Turns {
+				in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+			}
+		}
 	}
-	_, _, ok := in.set.Get(k)
-	return ok
+	return in.inBench[k]
+}
+
+// verdict is a request's judgments by the SLM and the LLM (index 0 and
+// 1): qualities and response tokens (-1: unknown).
+type verdict struct {
+	quality [2]float64
+	tokens  [2]int
+}
+
+// judged looks request k up in the judgments: whether they judge it, and
+// how. The requests are made in the order of the judgments (a pack's, and
+// mostly the upstream files'): k is usually the judgments' i-th.
+func (in *input) judged(i int, k judgments.Key) (verdict, bool) {
+	if in.set == nil {
+		return verdict{}, false
+	}
+	slm, llm, ok := in.set.GetAt(i, k)
+	return verdict{quality: [2]float64{slm.Quality, llm.Quality}, tokens: [2]int{slm.ResponseTokens, llm.ResponseTokens}}, ok
 }
 
 // domains are the domain of each unit: record (MMLU subject) or
@@ -165,15 +197,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 	// scale allows (judge scores on 1..10 as on the upstream 0..10 files).
 	scale := math.Max(p.Quality.Max, p.Quality.Max-p.Quality.Min)
 	in := &input{bench: p.Bench, records: p.Records, dialogues: p.Dialogues, golden: p.Context == pack.ContextGolden, slm: "SLM", llm: "LLM",
-		scale: scale, low: math.Min(0, p.Quality.Min), high: p.Quality.Max, inBench: map[judgments.Key]bool{}}
-	for _, r := range all.Records {
-		in.inBench[judgments.Key{RecordID: r.ID}] = true
-	}
-	for _, d := range all.Dialogues {
-		for t := range d.Turns {
-			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-		}
-	}
+		scale: scale, low: math.Min(0, p.Quality.Min), high: p.Quality.Max, allRecords: all.Records, allDialogues: all.Dialogues}
 	js, slm, llm := p.Judgments, p.SLM, p.LLM
 	minQ, maxQ := p.Quality.Min, p.Quality.Max
 	if cfg.Judgments != "" {
@@ -183,7 +207,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
 		for _, j := range js {
-			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBench[k] {
+			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBenchmark(k) {
 				return nil, fmt.Errorf("%s: judgment of %v, which %s does not have", cfg.Judgments, k, source)
 			}
 		}
@@ -223,10 +247,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		recs, _ = datasets.DropPrompts(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, records: recs, scale: correctness, high: correctness, inBench: make(map[judgments.Key]bool, len(all))}
-	for _, r := range all {
-		in.inBench[judgments.Key{RecordID: r.ID}] = true
-	}
+	in := &input{bench: cfg.Bench, records: recs, scale: correctness, high: correctness, allRecords: all}
 	var js []judgments.Judgment
 	var slm, llm, source string
 	if cfg.Judgments != "" {
@@ -236,7 +257,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 		}
 		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
 		for _, j := range js {
-			if !in.inBench[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}] {
+			if !in.inBenchmark(judgments.Key{RecordID: j.RecordID, Turn: j.Turn}) {
 				return nil, fmt.Errorf("%s: judgment of %v, which is not a %s record", cfg.Judgments, judgments.Key{RecordID: j.RecordID, Turn: j.Turn}, cfg.Bench)
 			}
 		}
@@ -262,24 +283,31 @@ func (in *input) requests(cfg *Config, source string) error {
 	if in.records != nil && in.set == nil {
 		return fmt.Errorf("%s: no judgments: a single-turn replay needs both models' results", source)
 	}
+	in.reqs = slices.Grow(in.reqs, len(in.records))
+	in.keys = slices.Grow(in.keys, len(in.records))
+	in.verdicts = slices.Grow(in.verdicts, len(in.records))
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
-		if !in.judged(k) {
+		v, ok := in.judged(len(in.reqs), k)
+		if !ok {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
 		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
 		in.keys = append(in.keys, k)
+		in.verdicts = append(in.verdicts, v)
 	}
 	judged := 0
 	for _, d := range in.dialogues {
 		var ctx []string
 		for t, turn := range d.Turns {
 			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
-			if in.judged(k) {
+			v, ok := in.judged(judged, k)
+			if ok {
 				judged++
 			} else {
 				k = judgments.Key{}
 			}
+			in.verdicts = append(in.verdicts, v)
 			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
@@ -342,12 +370,7 @@ func loadDialogues(cfg *Config) (*input, error) {
 		}
 		ds, _ = datasets.DropDialogues(all, prompts)
 	}
-	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, high: judgeScores, inBench: map[judgments.Key]bool{}}
-	for _, d := range all {
-		for t := range d.Turns {
-			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-		}
-	}
+	in := &input{bench: cfg.Bench, dialogues: ds, golden: cfg.Bench == "mtbench101", slm: "SLM", llm: "LLM", scale: judgeScores, high: judgeScores, allDialogues: all}
 	if in.set, err = dialogueJudgments(cfg, all, ds); err != nil {
 		return nil, err
 	}
@@ -420,21 +443,21 @@ func meanResponse(cfg *Config, in *input) (eval.MeanResponse, string, error) {
 	var sum [2]float64
 	n := 0
 	known := in.set != nil
-	for _, k := range in.keys {
+	for i, k := range in.keys {
 		if !known {
 			break
 		}
 		if k == (judgments.Key{}) {
 			continue
 		}
-		s, l, _ := in.set.Get(k)
-		if s.ResponseTokens < 0 || l.ResponseTokens < 0 {
+		v := in.verdicts[i]
+		if v.tokens[0] < 0 || v.tokens[1] < 0 {
 			known = false
 			break
 		}
 		// Token counts are integers: their sums are exact in any order.
-		sum[0] += float64(s.ResponseTokens)
-		sum[1] += float64(l.ResponseTokens)
+		sum[0] += float64(v.tokens[0])
+		sum[1] += float64(v.tokens[1])
 		n++
 	}
 	if known && n > 0 {

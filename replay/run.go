@@ -29,7 +29,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if d, ok := eng.(*dialogues); ok {
 		steps := 0
 		for _, sr := range scored {
-			steps += len(sr.scores) * len(d.contexts)
+			steps += sr.seeds * len(d.contexts)
 		}
 		bar := progress.New(cfg.Stderr, steps, "replaying "+rep.Bench, "sweeps")
 		defer bar.Finish()
@@ -51,7 +51,16 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			rep.Routers = append(rep.Routers, r)
 		}
 		if !sr.fixed {
-			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: sr.scores[0]})
+			p, err := sr.seed(ctx, 0)
+			if err != nil {
+				return nil, err
+			}
+			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: p})
+		}
+	}
+	if sh, ok := eng.(sharedResamples); ok {
+		if err := sh.intervals(ctx); err != nil {
+			return nil, err
 		}
 	}
 	pairWithRandom(rep.Routers)

@@ -77,20 +77,34 @@ type scored struct {
 	tauR   float64 // decision cost, s per token read
 	fixed  bool    // every request to serves
 	serves eval.Model
-	// scores has one vector per seed (seeded routers) or exactly one;
-	// none for fixed routers, whose scores do not matter.
-	scores [][]float64
+	// seeds is the number of score vectors: one per seed (seeded
+	// routers) or exactly one; a fixed router's, all zeros, do not
+	// matter. seed returns vector s: a seeded router scores it on demand
+	// (cheaply), so that a replay holds one seed's scores at a time.
+	seeds int
+	seed  func(ctx context.Context, s int) ([]float64, error)
+}
+
+// kept is the scored router of scores computed once.
+func kept(sr *scored, p []float64) *scored {
+	sr.seeds = 1
+	sr.seed = func(context.Context, int) ([]float64, error) { return p, nil }
+	return sr
 }
 
 // subset is sr on the requests idx.
 func (sr *scored) subset(idx []int) *scored {
 	sub := *sr
-	sub.scores = make([][]float64, len(sr.scores))
-	for s, p := range sr.scores {
-		sub.scores[s] = make([]float64, len(idx))
-		for i, j := range idx {
-			sub.scores[s][i] = p[j]
+	sub.seed = func(ctx context.Context, s int) ([]float64, error) {
+		p, err := sr.seed(ctx, s)
+		if err != nil {
+			return nil, err
 		}
+		out := make([]float64, len(idx))
+		for i, j := range idx {
+			out[i] = p[j]
+		}
+		return out, nil
 	}
 	return &sub
 }
@@ -135,15 +149,10 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 			sr.tauR = s.cfg.Profile.TauR
 		}
 		if k.fixed {
-			sr.scores = [][]float64{make([]float64, len(s.in.reqs))}
-			out = append(out, sr)
+			out = append(out, kept(sr, make([]float64, len(s.in.reqs))))
 			continue
 		}
-		seeds := 1
-		if k.seeded {
-			seeds = s.cfg.Seeds
-		}
-		for i := range seeds {
+		score := func(ctx context.Context, i int) ([]float64, error) {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -163,7 +172,24 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 					return nil, fmt.Errorf("router %s: score %v for %s, want a number in [0, 1]", k.name, x, s.in.reqs[j].ID)
 				}
 			}
-			sr.scores = append(sr.scores, p)
+			return p, nil
+		}
+		// The first seed's scores now (a router that cannot score fails
+		// here), kept: the report lists them. A seeded router's other
+		// seeds are scored as the replay needs them.
+		first, err := score(ctx, 0)
+		if err != nil {
+			return nil, err
+		}
+		kept(sr, first)
+		if k.seeded {
+			sr.seeds = s.cfg.Seeds
+			sr.seed = func(ctx context.Context, i int) ([]float64, error) {
+				if i == 0 {
+					return first, nil
+				}
+				return score(ctx, i)
+			}
 		}
 		out = append(out, sr)
 	}
@@ -188,7 +214,7 @@ func (s *session) fileScores(ctx context.Context, path string, claim func(name, 
 		}
 		p := make(map[routers.Key]float64, len(fr.Scores))
 		for _, sc := range fr.Scores {
-			if k := (judgments.Key{RecordID: sc.Record, Turn: sc.Turn}); !s.in.inBench[k] {
+			if k := (judgments.Key{RecordID: sc.Record, Turn: sc.Turn}); !s.in.inBenchmark(k) {
 				return nil, fmt.Errorf("%s: router %s scores %s, which is not a %s request", f.At(sc.Line), fr.Name, k, s.cfg.Bench)
 			}
 			p[routers.Key{Record: sc.Record, Turn: sc.Turn}] = sc.P
@@ -197,11 +223,11 @@ func (s *session) fileScores(ctx context.Context, path string, claim func(name, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: router %s: %v", path, fr.Name, err)
 		}
-		sr := &scored{name: fr.Name, tauR: s.cfg.Profile.TauR, scores: [][]float64{ps}}
+		sr := &scored{name: fr.Name, tauR: s.cfg.Profile.TauR}
 		if !math.IsNaN(fr.TauR) {
 			sr.tauR = fr.TauR
 		}
-		out = append(out, sr)
+		out = append(out, kept(sr, ps))
 	}
 	return out, nil
 }
@@ -213,15 +239,14 @@ func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Rout
 	if s.in.set == nil {
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
-	gain := make(map[string]float64, len(s.in.reqs))
-	for i, q := range s.in.reqs {
-		gain[q.ID] = 0
-		if k := s.in.keys[i]; k != (judgments.Key{}) {
-			slm, llm, _ := s.in.set.Get(k)
-			gain[q.ID] = llm.Quality - slm.Quality
+	gains := make([]float64, len(s.in.reqs)) // in request order; 0 where no one judged
+	for i, k := range s.in.keys {
+		if k != (judgments.Key{}) {
+			v := s.in.verdicts[i]
+			gains[i] = v.quality[1] - v.quality[0]
 		}
 	}
-	return routers.Oracle{Gain: gain, Range: s.in.scale}, nil
+	return routers.Oracle{Gains: gains, Range: s.in.scale}, nil
 }
 
 // labels are, per request, whether the LLM's answer is better and
@@ -232,8 +257,8 @@ func (in *input) labels() (llmBetter, judged []bool) {
 		if k == (judgments.Key{}) {
 			continue // a dialogue turn no one judged: scored, not fitted on
 		}
-		s, l, _ := in.set.Get(k)
-		judged[i], llmBetter[i] = true, l.Quality > s.Quality
+		v := in.verdicts[i]
+		judged[i], llmBetter[i] = true, v.quality[1] > v.quality[0]
 	}
 	return llmBetter, judged
 }

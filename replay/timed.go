@@ -175,16 +175,16 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 	rp.Model.TauR = sr.tauR
 	// One run per draw of the link and per seed of the router, paired:
 	// run s takes the router's seed s and the link's draw s.
-	draws := max(len(e.starts), len(sr.scores))
+	draws := max(len(e.starts), sr.seeds)
 	var curves []eval.Curve
 	var tails []*eval.Tails
 	var seeds [][]eval.Item
 	var at []atTail
 	for s := range draws {
-		if err := ctx.Err(); err != nil {
+		p, err := sr.seed(ctx, min(s, sr.seeds-1))
+		if err != nil {
 			return eval.RouterResult{}, err
 		}
-		p := sr.scores[min(s, len(sr.scores)-1)]
 		t, err := e.prices(min(s, len(e.starts)-1), sr.tauR)
 		if err != nil {
 			return eval.RouterResult{}, err
@@ -229,8 +229,17 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 	}
 	if seeds != nil {
 		bs, done := e.boot.of(len(e.reqs), sr.name)
-		r.CI = eval.BootstrapSingle(seeds, target, e.boot.shares, bs, e.boot.conf)
+		sb := eval.NewSingleTurnBootstrap(bs, e.boot.shares, e.boot.conf)
+		router := sb.AddRouter(target)
+		for _, items := range seeds {
+			sb.AddSeed(router, items)
+		}
+		cis, err := sb.Run(ctx)
 		done()
+		if err != nil {
+			return eval.RouterResult{}, err
+		}
+		r.CI = cis[0]
 	}
 	return r, nil
 }

@@ -85,10 +85,17 @@ func TestOracle(t *testing.T) {
 		{o, "c", "request c has no judgments"},
 		{o, "b", "request b gains 2, outside the quality range ±1"},
 		{Oracle{Gain: o.Gain}, "a", "quality range 0"},
+		{Oracle{Gains: []float64{2}, Range: 1}, "a", "request a gains 2"},
+		{Oracle{Gains: []float64{1, 0}, Range: 1}, "a", "oracle: 2 gains for 1 requests"},
 	} {
 		if _, err := c.o.Score(context.Background(), []Request{{ID: c.id}}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.id, err, c.want)
 		}
+	}
+	// Gains by position, the IDs not looked at.
+	ps, err := Oracle{Gains: []float64{-1, 0.5, 1}, Range: 2}.Score(context.Background(), []Request{{ID: "x"}, {ID: "x"}, {}})
+	if err != nil || fmt.Sprint(ps) != "[0.25 0.625 0.75]" {
+		t.Errorf("gains by position: %v, %v", ps, err)
 	}
 }
 

@@ -18,6 +18,9 @@ func TestWordsCount(t *testing.T) {
 		{"no\u00a0break space", 3}, // U+00A0 is white space for strings.Fields
 		{" lead and trail ", 3},
 		{"ideographic\u3000space", 2},
+		{"\v\f\r\x85 x\x00y", 2}, // ASCII separators; a lone \x85 byte is not U+0085, nor NUL a space
+		{"next\u0085line", 2},    // U+0085 is
+		{"bad\xff\xfe bytes", 2}, // invalid UTF-8 is a word's
 	}
 	for _, c := range cases {
 		if got := (Words{}).Count(c.text); got != c.want {

@@ -36,6 +36,7 @@ func commands() []command {
 		{"packs", "list the benchmark packs built into evalrun", runPacks},
 		{"paper", "replay every benchmark and write the paper's tables and figures", runPaper},
 		{"score", "compute an ONNX router's model outputs for one shard of a benchmark's texts into the score cache", runScore},
+		{"synth", "write a synthetic benchmark pack of any size, with realistic length and correctness correlations", runSynth},
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // evalrun runs the command in-process and returns stdout, stderr and the
 // exit status.
-func evalrun(t *testing.T, args ...string) (string, string, int) {
+func evalrun(t testing.TB, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)

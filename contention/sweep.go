@@ -2,14 +2,15 @@ package contention
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // Thresholds picks at most n (>= 3) thresholds for a sweep, descending:
@@ -95,11 +96,13 @@ func (su *setup) sweep(n int) ([]Point, error) {
 	}
 	pts := make([]Point, len(ths))
 	errs := make([]error, len(ths))
-	parallel(len(ths), len(sims), func(worker, j int) {
-		if sims[worker] == nil {
-			sims[worker] = newSimulator(su)
+	var worker atomic.Int32
+	workers.Run(context.Background(), len(ths), len(sims), func() func(int) {
+		sim := sims[worker.Add(1)-1]
+		if sim == nil {
+			sim = newSimulator(su)
 		}
-		pts[j], _, errs[j] = sims[worker].point(ths[j], nil)
+		return func(j int) { pts[j], _, errs[j] = sim.point(ths[j], nil) }
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -108,20 +111,4 @@ func (su *setup) sweep(n int) ([]Point, error) {
 	}
 	slices.SortStableFunc(pts, func(a, b Point) int { return cmp.Compare(a.LLMShare, b.LLMShare) })
 	return pts, nil
-}
-
-// parallel calls f(worker, j) for every j in [0, n) on at most workers
-// goroutines; worker in [0, workers) names the goroutine, for buffers of
-// its own.
-func parallel(n, workers int, f func(worker, j int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range min(workers, n) {
-		wg.Go(func() {
-			for j := int(next.Add(1) - 1); j < n; j = int(next.Add(1) - 1) {
-				f(w, j)
-			}
-		})
-	}
-	wg.Wait()
 }

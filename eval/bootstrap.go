@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // Uncertainty, which the paper does not report: how much would the
@@ -177,28 +176,6 @@ func (ci *CI) intervals(shares []float64) {
 	ci.AtShare = shareIntervals(shares, ci.shareValues, ci.Confidence)
 }
 
-// parallel runs jobs 0 to jobs-1 on all cores, each worker running the
-// job function worker made for it (so that it may keep scratch space).
-// It stops taking jobs when ctx is done, and returns ctx.Err().
-func parallel(ctx context.Context, jobs int, worker func() func(job int)) error {
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range min(runtime.GOMAXPROCS(0), jobs) {
-		wg.Go(func() {
-			job := worker()
-			for ctx.Err() == nil {
-				j := int(next.Add(1) - 1)
-				if j >= jobs {
-					return
-				}
-				job(j)
-			}
-		})
-	}
-	wg.Wait()
-	return ctx.Err()
-}
-
 // resample is what one resample gives a dialogue router: latency and LLM
 // share at the target and APGR, each the mean over the seeds as the
 // report averages them (a seed that misses the target makes the resample
@@ -218,7 +195,7 @@ type resampleMetrics func(w Weights, out *resample)
 // ctx.Err() when ctx is done.
 func (b Bootstrap) run(ctx context.Context, conf float64, shares []float64, worker func() resampleMetrics) (*CI, error) {
 	ci := newCI(b.R, conf, len(shares))
-	err := parallel(ctx, b.R, func() func(int) {
+	err := workers.Run(ctx, b.R, 0, func() func(int) {
 		w := make(Weights, b.N)
 		out := resample{quality: make([]float64, len(shares)), latency: make([]float64, len(shares))}
 		metrics := worker()

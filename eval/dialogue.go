@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/edgeroute/edgeroute/channel"
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // Multi-turn replay (paper sections II-B and III-C). In a dialogue each
@@ -456,7 +457,7 @@ func (d *Dialogues) judged(i int) float64 {
 // parallel, each point with its tail.
 func (rp *DialogueReplay) sweepTails(ds *Dialogues, p, fused0, ths []float64) []DialoguePoint {
 	pts := make([]DialoguePoint, len(ths))
-	parallel(context.Background(), len(ths), func() func(int) {
+	workers.Run(context.Background(), len(ths), 0, func() func(int) {
 		return func(j int) {
 			var sums []DialogueSums
 			if rp.KeepSums {

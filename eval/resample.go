@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // The single-turn bootstrap walks each router's requests in sweep order
@@ -402,7 +404,7 @@ func (sb *SingleTurnBootstrap) Run(ctx context.Context) ([]*CI, error) {
 	for i := range cis {
 		cis[i] = newCI(b.R, sb.conf, len(sb.shares))
 	}
-	err := parallel(ctx, b.R, func() func(r int) {
+	err := workers.Run(ctx, b.R, 0, func() func(r int) {
 		w := make(Weights, b.N)
 		gains := make([][]gain, len(tables))
 		for k := range gains {

@@ -6,10 +6,10 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
+	"github.com/edgeroute/edgeroute/internal/workers"
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
@@ -161,9 +161,8 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	}
 	for first := 0; first < sr.seeds; first += len(runs) {
 		batch := runs[:min(len(runs), sr.seeds-first)]
-		var wg sync.WaitGroup
-		for i := range batch {
-			wg.Go(func() {
+		workers.Run(context.Background(), len(batch), len(batch), func() func(int) {
+			return func(i int) {
 				run := &batch[i]
 				p, err := sr.seed(ctx, first+i)
 				if err == nil {
@@ -172,9 +171,8 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				if run.err = err; err == nil {
 					run.curve = eval.Sweep(run.items)
 				}
-			})
-		}
-		wg.Wait()
+			}
+		})
 		for i := range batch {
 			run := &batch[i]
 			if run.err != nil {

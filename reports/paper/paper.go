@@ -18,16 +18,17 @@ package paper
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/atomicfile"
+	"github.com/edgeroute/edgeroute/internal/workers"
 	"github.com/edgeroute/edgeroute/reports"
 	"github.com/edgeroute/edgeroute/reports/figures"
 	"github.com/olekukonko/tablewriter"
@@ -63,15 +64,13 @@ func Write(dir string, reps []*eval.Report, opt Options) error {
 	// benchmark, errors reported in benchmark order.
 	figs := make([][]string, len(reps))
 	errs := make([]error, len(reps))
-	var wg sync.WaitGroup
-	for i, rep := range reps {
-		wg.Go(func() {
-			if figs[i], errs[i] = figures.Write(dir, rep); errs[i] == nil {
-				errs[i] = writeCurves(dir, rep)
+	workers.Run(context.Background(), len(reps), len(reps), func() func(int) {
+		return func(i int) {
+			if figs[i], errs[i] = figures.Write(dir, reps[i]); errs[i] == nil {
+				errs[i] = writeCurves(dir, reps[i])
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err

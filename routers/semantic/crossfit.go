@@ -3,11 +3,12 @@
 package semantic
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // L2Grid are the L2 strengths inner validation chooses from, strongest
@@ -109,7 +110,9 @@ func (f *Fitting) CrossFit(final bool) (*CrossFitResult, error) {
 		}
 	}
 	cellMoments := make([]*moments, len(cellRows))
-	parallel(len(cellRows), func(c int) { cellMoments[c] = ds.moments(cellRows[c]) })
+	workers.Run(context.Background(), len(cellRows), 0, func() func(int) {
+		return func(c int) { cellMoments[c] = ds.moments(cellRows[c]) }
+	})
 	f.step()
 	gather := func(in func(fold, group int) bool) ([]int, *moments) {
 		var rows []int
@@ -199,19 +202,4 @@ func bothLabels(ds *dataset, rows []int, what string) error {
 		return fmt.Errorf("cross-fitting: %s (%d) all have the same label (the LLM is better on %d): nothing to learn", what, len(rows), pos)
 	}
 	return nil
-}
-
-// parallel runs f(0..n-1) over the cores.
-func parallel(n int, f func(i int)) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			f(i)
-		}()
-	}
-	wg.Wait()
 }

@@ -3,9 +3,10 @@
 package semantic
 
 import (
+	"context"
 	"math"
-	"runtime"
-	"sync"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // This file fits L2-regularized logistic regression,
@@ -171,23 +172,9 @@ const chunkRows = 512
 // eachChunk runs f on consecutive chunks of n rows over the cores.
 func eachChunk(n int, f func(c, lo, hi int)) {
 	chunks := (n + chunkRows - 1) / chunkRows
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	var wg sync.WaitGroup
-	next := make(chan int, chunks)
-	for c := range chunks {
-		next <- c
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				f(c, c*chunkRows, min(n, (c+1)*chunkRows))
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Run(context.Background(), chunks, 0, func() func(int) {
+		return func(c int) { f(c, c*chunkRows, min(n, (c+1)*chunkRows)) }
+	})
 }
 
 // problem is logistic regression on some rows of a dataset.

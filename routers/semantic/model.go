@@ -34,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,7 @@ import (
 	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/internal/scorecache"
 	"github.com/edgeroute/edgeroute/internal/textenc"
+	"github.com/edgeroute/edgeroute/internal/workers"
 	"github.com/edgeroute/edgeroute/routers"
 )
 
@@ -260,6 +262,7 @@ type batch struct {
 	ids, mask, tt []int64
 	tokens        int // real tokens
 	err           error
+	crash         *workers.Panic // the tokenizer's panic, re-raised by the scoring loop
 }
 
 // Outputs returns one output vector per request, from the cache or the
@@ -293,6 +296,9 @@ func (m *Model) Outputs(ctx context.Context, reqs []routers.Request, cache *scor
 	go m.tokenize(ctx, reqs, sortedByLength(reqs, todo), batches)
 	lastFlush := time.Now()
 	for b := range batches {
+		if b.crash != nil {
+			panic(b.crash)
+		}
 		if b.err != nil {
 			return nil, b.err
 		}
@@ -353,6 +359,11 @@ func (m *Model) tokenize(ctx context.Context, reqs []routers.Request, todo []int
 			return false
 		}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			send(batch{crash: &workers.Panic{Value: r, Stack: debug.Stack()}})
+		}
+	}()
 	window := windowBatches * m.MaxBatchRows
 	for lo := 0; lo < len(todo); lo += window {
 		part := todo[lo:min(len(todo), lo+window)]

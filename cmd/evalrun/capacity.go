@@ -25,25 +25,15 @@ var defaultCapacityCounts = countList{1, 2, 4, 8, 16, 32, 64, 128, 256}
 func runCapacity(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun capacity", flag.ContinueOnError)
 	flags := defineReplayFlags(fs)
-	maxP95 := optFloat(fs, "max-p95", "p95 latency limit per request, s (required)")
+	maxP95 := optFloat(fs, "max-p95", "p95 latency limit per request, in `seconds` (required)")
 	figDir := fs.String("figures", "", "`directory` to write <bench>_capacity.png and .svg into (p95 at the target against phones; default: no figure)")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun capacity --bench NAME --max-p95 SECONDS [--devices 1,2,4,...] [--router LIST] [flags]\n\n"+
-			"Replays the benchmark with many phones sharing one edge server at each count of --devices (default %s)\n"+
-			"and reports, per router, the largest count at which a stable operating point reaches the target quality\n"+
-			"with p95 latency at most --max-p95, and the p95 at the target at every count. Every flag of a replay\n"+
-			"applies (evalrun help); --format table, markdown or json.\n\nFlags:\n", defaultCapacityCounts.String())
-		for _, name := range []string{"max-p95", "devices", "figures"} {
-			printFlag(w, fs.Lookup(name))
-		}
-	}
 	const prefix = "evalrun capacity"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, fmt.Sprintf("Usage: evalrun capacity --bench NAME --max-p95 SECONDS [--devices 1,2,4,...] [--router LIST] [flags]\n\n"+
+		"Replays the benchmark with many phones sharing one edge server at each count of --devices (default %s)\n"+
+		"and reports, per router, the largest count at which a stable operating point reaches the target quality\n"+
+		"with p95 latency at most --max-p95, and the p95 at the target at every count. Every flag of a replay\n"+
+		"applies (evalrun help); --format table, markdown or json.", defaultCapacityCounts.String()), "max-p95", "devices", "figures"); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	counts := *flags.devices
 	if len(counts) == 0 {

@@ -103,7 +103,7 @@ func defineReplayFlags(fs *flag.FlagSet) *replayFlags {
 		decide:           fs.String("decide", d.Decide, "what the router knows of a measured link: mean (its mean RTT and capacity), last (the second before the request) or oracle (what the request will meet)"),
 		targetMetric:     fs.String("target-metric", d.TargetMetric, "what the lowest latency at the target minimizes: mean, p50, p95 or p99"),
 		percentiles:      fs.Bool("percentiles", false, "report p50/p95/p99 latency and time to first token on the paper's link too (always on a measured link)"),
-		devices:          countsFlag(fs, "devices", "replay on this many phones sharing one edge server, each issuing requests by --arrival: queues at the edge and on each phone (default: one phone, no queues; evalrun capacity: a comma-separated list of counts)"),
+		devices:          countsFlag(fs, "devices", "replay on this many `phones` sharing one edge server, each issuing requests by --arrival: queues at the edge and on each phone (default: one phone, no queues; evalrun capacity: a comma-separated list of counts)"),
 		edgeSlots:        fs.Int("edge-slots", d.EdgeSlots, "streams the edge serves at once (batch size); more wait in its queue"),
 		edgeSlowdown:     fs.Float64("edge-slowdown", d.EdgeSlowdown, "slowdown of each edge stream per extra concurrent stream: times scale by 1 + slowdown (streams - 1)"),
 		think:            fs.Float64("think", d.Think, "seconds between an answer and its dialogue's next turn under --devices"),

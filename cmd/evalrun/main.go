@@ -126,6 +126,33 @@ func (e *env) parse(fs *flag.FlagSet, args []string, prefix string) (code int, d
 	return 0, false
 }
 
+// command parses the flags of a command that takes no arguments, whose
+// --help prints usage and then the flags shown (none named: all). It
+// returns done as parse does, and for an argument (a usage error).
+func (e *env) command(fs *flag.FlagSet, args []string, usage string, shown ...string) (code int, done bool) {
+	prefix := fs.Name()
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintln(w, usage)
+		if shown == nil {
+			fs.VisitAll(func(f *flag.Flag) { shown = append(shown, f.Name) })
+		}
+		if len(shown) > 0 {
+			fmt.Fprint(w, "\nFlags:\n")
+		}
+		for _, name := range shown {
+			printFlag(w, fs.Lookup(name))
+		}
+	}
+	if code, done := e.parse(fs, args, prefix); done {
+		return code, true
+	}
+	if fs.NArg() > 0 {
+		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0))), true
+	}
+	return 0, false
+}
+
 // parseInterleaved is parse for commands whose flags may come between
 // their arguments: it returns the arguments, in order.
 func (e *env) parseInterleaved(fs *flag.FlagSet, args []string, prefix string) (positional []string, code int, done bool) {

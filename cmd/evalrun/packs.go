@@ -14,15 +14,9 @@ import (
 // one line each.
 func runPacks(_ context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("evalrun packs", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: evalrun packs\n\nLists the benchmark packs built into evalrun: name, kind, size, models, source, licence.\n")
-	}
 	const prefix = "evalrun packs"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, "Usage: evalrun packs\n\nLists the benchmark packs built into evalrun: name, kind, size, models, source, licence."); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	for _, name := range pack.BuiltinNames() {
 		p, err := pack.Builtin(name)
@@ -42,20 +36,13 @@ func runPack(_ context.Context, args []string, e *env) int {
 	bench := fs.String("bench", "", "built-in `benchmark`: "+strings.Join(pack.BuiltinNames(), ", "))
 	out := fs.String("out", "", "pack `file` to write")
 	data := fs.String("data", "", "data `directory` of the upstream files (default: as for a replay)")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun pack --bench NAME --out FILE [--data DIR]\n\n"+
-			"Makes a built-in benchmark's pack from its upstream files (each checked against its sha256 in\n"+
-			"scripts/MANIFEST.tsv): the same bytes as the pack built into evalrun.\n\nFlags:\n")
-		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
-	}
 	const prefix = "evalrun pack"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, "Usage: evalrun pack --bench NAME --out FILE [--data DIR]\n\n"+
+		"Makes a built-in benchmark's pack from its upstream files (each checked against its sha256 in\n"+
+		"scripts/MANIFEST.tsv): the same bytes as the pack built into evalrun."); done {
 		return code
 	}
 	switch {
-	case fs.NArg() > 0:
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	case !slices.Contains(pack.BuiltinNames(), *bench):
 		return e.usageError(prefix, prefix, fmt.Errorf("--bench %q: want one of %s%s", *bench, strings.Join(pack.BuiltinNames(), ", "), suggest(*bench, pack.BuiltinNames())))
 	case *out == "":

@@ -129,20 +129,12 @@ func runPaper(ctx context.Context, args []string, e *env) int {
 	fs.Var(judg, "judgments", "judgments Parquet file of a benchmark, `bench=FILE` (repeatable; from evalrun import), instead of the upstream files")
 	scores := benchLists{}
 	fs.Var(scores, "scores", "scores file of a benchmark, `bench=FILE` (repeatable, several per benchmark): its routers are replayed too (see --router scores=FILE)")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun paper [--data DIR] [--out DIR] [--bench LIST] [--target bench=Q ...] [flags]\n\n"+
-			"Replays every benchmark that has data under the paper's latency profile with every available router and\n"+
-			"writes REPORT.md (the paper's tables with bootstrap intervals), results.json (a baseline for evalrun check),\n"+
-			"curves/*.csv and the figures (PNG and SVG) to --out. Same inputs and seed: byte-identical files.\n\nFlags:\n")
-		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
-	}
 	const prefix = "evalrun paper"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, "Usage: evalrun paper [--data DIR] [--out DIR] [--bench LIST] [--target bench=Q ...] [flags]\n\n"+
+		"Replays every benchmark that has data under the paper's latency profile with every available router and\n"+
+		"writes REPORT.md (the paper's tables with bootstrap intervals), results.json (a baseline for evalrun check),\n"+
+		"curves/*.csv and the figures (PNG and SVG) to --out. Same inputs and seed: byte-identical files."); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	models := map[string]string{"bert": *bert, "encoder": *encoder}
 	err := checkPaperFlags(*seeds, *boot, *conf, models)

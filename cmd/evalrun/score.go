@@ -24,23 +24,13 @@ func runScore(ctx context.Context, args []string, e *env) int {
 	flags := defineReplayFlags(fs)
 	shardFlag := fs.String("shard", shard.All.String(), "the `shard` to compute: K/N, shard K (from 0) of N; or auto, from a Kubernetes Indexed Job ($"+
 		shard.JobIndexVar+", with $"+shard.CountVar+" set to the job's completions) or a Slurm array ($"+shard.SlurmIDVar+", $"+shard.SlurmCountVar+", $"+shard.SlurmMinVar+")")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun score --bench NAME --router bert|encoder --model DIR [--shard K/N | --shard auto] [--cache DIR] [flags]\n\n"+
-			"Computes the model outputs of one shard of the benchmark's texts into the score cache, and nothing else:\n"+
-			"a text is in shard K of N by its sha256, so the shards of a run split the texts exactly, on any machine.\n"+
-			"Merge the shards' caches with evalrun cache merge, then replay with --cache-only. The encoder's shards\n"+
-			"compute embeddings; its head is cross-fitted by the replay. A line per router on stderr says what was done.\n\nFlags:\n")
-		for _, name := range append(scoreFlags, "shard") {
-			printFlag(w, fs.Lookup(name))
-		}
-	}
 	const prefix = "evalrun score"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, "Usage: evalrun score --bench NAME --router bert|encoder --model DIR [--shard K/N | --shard auto] [--cache DIR] [flags]\n\n"+
+		"Computes the model outputs of one shard of the benchmark's texts into the score cache, and nothing else:\n"+
+		"a text is in shard K of N by its sha256, so the shards of a run split the texts exactly, on any machine.\n"+
+		"Merge the shards' caches with evalrun cache merge, then replay with --cache-only. The encoder's shards\n"+
+		"compute embeddings; its head is cross-fitted by the replay. A line per router on stderr says what was done.", append(scoreFlags, "shard")...); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	var other []string
 	fs.Visit(func(f *flag.Flag) {

@@ -109,22 +109,15 @@ func runSynth(_ context.Context, args []string, e *env) int {
 	n := fs.Int("n", 0, "`requests` to generate (at least 1)")
 	out := fs.String("out", "", "pack `file` to write")
 	seed := fs.Uint64("seed", 1, "`seed` of the draws: the same seed and n give the same pack")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: evalrun synth --n N --out FILE [--seed S]\n\n"+
-			"Writes a synthetic single-turn benchmark pack of N requests, judged for an SLM and an LLM\n"+
-			"(accuracies 0.68 and 0.81, as MMLU's; longer prompts harder; the two models' results\n"+
-			"correlated; response lengths growing with hardness), to replay at any size:\n"+
-			"evalrun --bench FILE --router random,oracle,length.\n\nFlags:\n")
-		fs.VisitAll(func(f *flag.Flag) { printFlag(w, f) })
-	}
 	const prefix = "evalrun synth"
-	if code, done := e.parse(fs, args, prefix); done {
+	if code, done := e.command(fs, args, "Usage: evalrun synth --n N --out FILE [--seed S]\n\n"+
+		"Writes a synthetic single-turn benchmark pack of N requests, judged for an SLM and an LLM\n"+
+		"(accuracies 0.68 and 0.81, as MMLU's; longer prompts harder; the two models' results\n"+
+		"correlated; response lengths growing with hardness), to replay at any size:\n"+
+		"evalrun --bench FILE --router random,oracle,length."); done {
 		return code
 	}
 	switch {
-	case fs.NArg() > 0:
-		return e.usageError(prefix, prefix, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	case *n < 1 || *n > pack.MaxRows:
 		return e.usageError(prefix, prefix, fmt.Errorf("--n %d: want 1 to %d requests (a pack's rows)", *n, pack.MaxRows))
 	case *out == "":

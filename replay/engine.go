@@ -54,7 +54,7 @@ type resamples struct {
 
 // newEngine builds the engine of a benchmark from its input.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse) engine {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil)}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.quality)}
 	if in.dialogues == nil {
 		return newSingleTurn(cfg, in, alpha, mean, boot)
 	}
@@ -211,7 +211,7 @@ type dialogues struct {
 func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *dialogues {
 	e := &dialogues{
 		rp:       eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse, UploadNew: cfg.UploadNew},
-		contexts: cfg.Contexts, thresholds: cfg.Thresholds, quality: in.set != nil, boot: boot,
+		contexts: cfg.Contexts, thresholds: cfg.Thresholds, quality: in.quality, boot: boot,
 	}
 	e.rp.Model.TauR = 0
 	ds := &eval.Dialogues{Start: []int{0}}
@@ -231,7 +231,7 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 					}
 				}
 			}
-			if in.set != nil {
+			if in.quality {
 				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
 			}
 			golden := -1.0

@@ -47,7 +47,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		respLen = "actual"
 	}
 	rep := &eval.Report{
-		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.quality,
 		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
 			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
 		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM},

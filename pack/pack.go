@@ -358,22 +358,29 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 	}
 	rows := make(map[judgments.Key]int, p.Requests())
 	if p.Kind == KindSingleTurn {
-		next := map[string]int{}
+		next := map[string]*int{} // records so far of each domain
+		var last string           // the previous record's domain, and its count: domains usually come together
+		var count *int
 		for i, r := range p.Records {
 			row := i + 1
+			if count == nil || r.Subject != last {
+				if next[r.Subject] == nil {
+					next[r.Subject] = new(int)
+				}
+				last, count = r.Subject, next[r.Subject]
+			}
 			switch {
 			case r.ID == "" || !utf8.ValidString(r.ID):
 				return nil, atRow(row, "record ID %q: want a non-empty UTF-8 ID", r.ID)
 			case r.Bench != p.Bench:
 				return nil, atRow(row, "record %s is of bench %q, the pack of %q", r.ID, r.Bench, p.Bench)
-			case r.Index != next[r.Subject]:
-				return nil, atRow(row, "record %s has index %d, but it is record %d of domain %q (the index is the position among the domain's records)", r.ID, r.Index, next[r.Subject], r.Subject)
+			case r.Index != *count:
+				return nil, atRow(row, "record %s has index %d, but it is record %d of domain %q (the index is the position among the domain's records)", r.ID, r.Index, *count, r.Subject)
 			}
-			if _, dup := rows[judgments.Key{RecordID: r.ID}]; dup {
+			if rows[judgments.Key{RecordID: r.ID}] = row; len(rows) < row { // one lookup: a record seen before adds no entry
 				return nil, atRow(row, "record %s twice", r.ID)
 			}
-			rows[judgments.Key{RecordID: r.ID}] = row
-			next[r.Subject]++
+			*count++
 		}
 		return rows, nil
 	}

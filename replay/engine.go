@@ -65,7 +65,7 @@ func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
 
 // newEngine builds the engine of a benchmark from its input, on the link.
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l *link) (engine, error) {
-	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.set != nil), stderr: cfg.Stderr}
+	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.quality), stderr: cfg.Stderr}
 	if cfg.Devices > 0 {
 		var base engine = newSingleTurn(cfg, in, alpha, mean, boot)
 		if in.dialogues != nil {
@@ -250,7 +250,7 @@ type dialogues struct {
 func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *dialogues {
 	e := &dialogues{
 		rp:       eval.DialogueReplay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse, UploadNew: cfg.UploadNew},
-		contexts: cfg.Contexts, thresholds: cfg.thresholds(false), quality: in.set != nil, boot: boot,
+		contexts: cfg.Contexts, thresholds: cfg.thresholds(false), quality: in.quality, boot: boot,
 	}
 	e.rp.Model.TauR = 0
 	ds := &eval.Dialogues{Start: []int{0}}
@@ -270,7 +270,7 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 					}
 				}
 			}
-			if in.set != nil {
+			if in.quality {
 				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
 			}
 			golden := -1.0

@@ -83,9 +83,11 @@ type input struct {
 	// (MT-Bench-101), else the answers of the models that served
 	// (MT-Bench).
 	golden bool
-	// set is the judgments of the pair (nil: none, latency only); slm
-	// and llm name the models in reports.
+	// set is the judgments of the pair (nil: none, latency only), until
+	// requests has looked every request up in it; quality says there
+	// were some. slm and llm name the models in reports.
 	set      *judgments.Set
+	quality  bool
 	slm, llm string
 	// scale is the widest quality gain; qualities lie in [low, high]
 	// (0 to the scale for the upstream files).
@@ -280,7 +282,9 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 // left unjudged (MT-Bench-101's judge skips context-only turns), but a
 // dialogue benchmark with judgments must judge one turn at least.
 func (in *input) requests(cfg *Config, source string) error {
-	if in.records != nil && in.set == nil {
+	in.quality = in.set != nil
+	defer func() { in.set = nil }() // each request's verdict is kept: the index is not needed again
+	if in.records != nil && !in.quality {
 		return fmt.Errorf("%s: no judgments: a single-turn replay needs both models' results", source)
 	}
 	in.reqs = slices.Grow(in.reqs, len(in.records))
@@ -319,7 +323,7 @@ func (in *input) requests(cfg *Config, source string) error {
 			}
 		}
 	}
-	if in.dialogues != nil && in.set != nil && judged == 0 {
+	if in.dialogues != nil && in.quality && judged == 0 {
 		return fmt.Errorf("%s: the judgments judge none of the %d turns", source, len(in.reqs))
 	}
 	return nil
@@ -442,7 +446,7 @@ func meanResponse(cfg *Config, in *input) (eval.MeanResponse, string, error) {
 	}
 	var sum [2]float64
 	n := 0
-	known := in.set != nil
+	known := in.quality
 	for i, k := range in.keys {
 		if !known {
 			break

@@ -206,7 +206,7 @@ func (s *session) logistic(name string, m *semantic.Model, headPath string) (rou
 			return nil, fmt.Errorf("--head: %v", err)
 		}
 	}
-	if s.in.set == nil {
+	if !s.in.quality {
 		return nil, fmt.Errorf("needs judgments to fit its head, and %s has none here; give --head FILE with a fitted head", s.cfg.Bench)
 	}
 	l.LLMBetter, l.Judged = s.in.labels()

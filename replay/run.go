@@ -92,7 +92,7 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if t := cfg.Target; in.set != nil && !math.IsNaN(t) && !(t >= in.low && t <= in.high) {
+	if t := cfg.Target; in.quality && !math.IsNaN(t) && !(t >= in.low && t <= in.high) {
 		return nil, nil, nil, fmt.Errorf("--target %v: outside the quality scale of %s, [%g, %g]", t, in.bench, in.low, in.high)
 	}
 	alpha := cfg.alpha(in.bench)
@@ -121,7 +121,7 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 		respLen = "actual"
 	}
 	rep := &eval.Report{
-		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.set != nil,
+		Bench: in.bench, N: len(in.reqs), Dialogues: len(in.dialogues), Quality: in.quality,
 		Profile: eval.Params{Profile: cfg.Profile.Name, LatencyModel: cfg.Profile.LatencyModel, Alpha: alpha,
 			MeanResponse: mean, MeanResponseSource: source, ResponseLength: respLen, Tokens: cfg.Tokens.Name()},
 		SLM:    eval.Baseline{Model: in.slm, Quality: slm.Quality, Latency: slm.Latency, ResponseTokens: mean.SLM, Tail: slm.Tail, Queueing: slm.Queueing},

@@ -236,7 +236,7 @@ func (s *session) fileScores(ctx context.Context, path string, claim func(name, 
 // quality gain over the SLM (routers.Oracle), on the benchmark's quality
 // scale; a turn no one judged is a tie.
 func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
-	if s.in.set == nil {
+	if !s.in.quality {
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
 	gains := make([]float64, len(s.in.reqs)) // in request order; 0 where no one judged

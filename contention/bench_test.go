@@ -1,12 +1,12 @@
 package contention
 
 import (
-	"github.com/edgeroute/edgeroute/channel"
 	"math/rand/v2"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/edgeroute/edgeroute/channel"
 	"github.com/edgeroute/edgeroute/eval"
 )
 

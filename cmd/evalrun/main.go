@@ -9,6 +9,9 @@
 //	evalrun import FORMAT ...
 //	evalrun score --bench mmlu --router encoder --model DIR --shard 3/10 --cache DIR
 //	evalrun cache merge SHARD_CACHE... --into DIR
+//	evalrun --bench mmlu --channel trace:ucc5g-driving --devices 64 --arrival gap:600
+//	evalrun capacity --bench mmlu --max-p95 120 --devices 1,4,16,64,256
+//	evalrun packs; evalrun pack --bench gsm8k --out FILE; evalrun synth --n N --out FILE
 //
 // The work is done by package replay; this command turns flags into a
 // replay.Config and the report into text. Results go to stdout, progress

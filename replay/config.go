@@ -93,7 +93,8 @@ type Config struct {
 	// a trace).
 	Percentiles bool
 	// CurvePoints is how many points reports keep of each curve
-	// (eval.Curve.Thin; 0: all): tails are computed at those.
+	// (eval.Curve.Thin; 0: all): tails are computed at those; -1: at
+	// none, for reports that do not write curves (evalrun's tables).
 	CurvePoints int
 
 	// Devices, when > 0, replays the benchmark on that many phones

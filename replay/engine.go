@@ -422,7 +422,10 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 // around it).
 func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, scores [][]float64, sets [][]eval.DialoguePoint) {
 	runs := len(sets)
-	kept := r.Curve.Thin(e.link.points)
+	var kept eval.Curve
+	if e.link.points >= 0 {
+		kept = r.Curve.Thin(e.link.points)
+	}
 	k := 0
 	for i := range r.Curve {
 		if k == len(kept) || r.Curve[i].Threshold != kept[k].Threshold {

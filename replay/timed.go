@@ -24,7 +24,7 @@ type link struct {
 	metric        eval.LatencyMetric
 	tails         bool // report tails (measured links, --percentiles, a tail target metric)
 	bytesPerToken float64
-	points        int // tails at the points of curves thinned to this many (0: all)
+	points        int // tails at the points of curves thinned to this many (0: all; -1: none)
 }
 
 // newLink reads the configured channel.
@@ -248,6 +248,9 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 // curve thinned to link.points), each the mean of the draws' tails at the
 // point's threshold.
 func (e *timedTurn) tailCurve(r *eval.RouterResult, tails []*eval.Tails) {
+	if e.link.points < 0 {
+		return
+	}
 	kept := r.Curve.Thin(e.link.points)
 	ths := make([]float64, len(kept))
 	for i, p := range kept {

@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -175,6 +176,37 @@ func TestConstantTraceDialogues(t *testing.T) {
 			close(name+" curve latency", r.Curve[j].Latency, w.Curve[j].Latency)
 			if r.Curve[j].Tail != nil {
 				close(name+" curve p50", r.Curve[j].P50, w.Curve[j].P50)
+			}
+		}
+	}
+}
+
+// Tails at no curve point (CurvePoints -1, as evalrun's tables ask)
+// change nothing else: the same at-target and at-share tails.
+func TestNoCurveTails(t *testing.T) {
+	for _, bench := range []string{"gsm8k", "mtbench"} {
+		cfg := config(bench, "random", "oracle")
+		cfg.Channel, cfg.Seeds, cfg.Shares = "trace:testdata/outage.csv", 3, []float64{0.5}
+		all, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.CurvePoints = -1
+		none, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range none.Routers {
+			w := all.Routers[i]
+			if !reflect.DeepEqual(r.AtTarget, w.AtTarget) || !reflect.DeepEqual(r.AtShare, w.AtShare) {
+				t.Errorf("%s %s: at target %+v, at share %+v; with curve tails %+v, %+v", bench, r.Router, r.AtTarget, r.AtShare, w.AtTarget, w.AtShare)
+			}
+			// (A dialogue curve's points may keep their sweep's own tails.)
+			for _, p := range r.Curve {
+				if bench == "gsm8k" && p.Tail != nil {
+					t.Errorf("%s %s: a curve point has a tail", bench, r.Router)
+					break
+				}
 			}
 		}
 	}

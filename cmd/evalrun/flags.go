@@ -166,6 +166,9 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 	}
 	out.format, out.points = fm, *f.points
 	cfg.CurvePoints = out.points
+	if fm.name == "table" || fm.name == "markdown" {
+		cfg.CurvePoints = -1 // tables show no curve: its points need no tails
+	}
 	if out.points < 0 {
 		return cfg, out, fmt.Errorf("--points %d: want 0 (exact) or more", out.points)
 	}

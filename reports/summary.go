@@ -578,7 +578,11 @@ func (s *summary) tails() error {
 	if c := rep.Contention; c != nil {
 		what = fmt.Sprintf("%d phones sharing the edge", c.Devices)
 	}
-	s.heading(fmt.Sprintf("Latency distribution (s) at the target point (lowest %s latency); %s", l.TargetMetric, what))
+	where := fmt.Sprintf("at the target point (lowest %s latency)", l.TargetMetric)
+	if !rep.Quality {
+		where = "of each model alone (no judgments, so no target)"
+	}
+	s.heading(fmt.Sprintf("Latency distribution (s) %s; %s", where, what))
 	// A contention replay does not follow a stream's first token: no
 	// TTFT columns then.
 	ttft := rep.Contention == nil
@@ -614,7 +618,7 @@ func (s *summary) tails() error {
 		}
 		t.Append(s.row(eval.RouterResult{Router: b.name}, cells(b.b.Latency, b.b.Tail)...))
 	}
-	for _, r := range rep.Routers {
+	for _, r := range s.targeted() {
 		if r.AtTarget == nil {
 			t.Append(s.row(r, cells(0, nil)...))
 			continue
@@ -622,6 +626,15 @@ func (s *summary) tails() error {
 		t.Append(s.row(r, cells(r.AtTarget.Latency, r.AtTarget.Tail)...))
 	}
 	return t.Render()
+}
+
+// targeted are the routers whose point at the target the tables show:
+// none without judgments.
+func (s *summary) targeted() []eval.RouterResult {
+	if !s.rep.Quality {
+		return nil
+	}
+	return s.rep.Routers
 }
 
 // queueing: under contention, where the time goes at the target point
@@ -633,7 +646,11 @@ func (s *summary) queueing() error {
 	if c == nil {
 		return nil
 	}
-	s.heading(fmt.Sprintf("Queueing at the target point: %d phones (arrivals %s each, decisions %s), an edge of %d slots (slowdown %g per extra stream)",
+	where := "at the target point"
+	if !rep.Quality {
+		where = "of each model alone"
+	}
+	s.heading(fmt.Sprintf("Queueing %s: %d phones (arrivals %s each, decisions %s), an edge of %d slots (slowdown %g per extra stream)", where,
 		c.Devices, c.Arrival, c.Decide, c.EdgeSlots, c.EdgeSlowdown))
 	t := s.routerTable("edge wait (s)", "device wait (s)", "edge util.", "device util.", "edge load")
 	cells := func(q *eval.Queueing) []string {
@@ -652,7 +669,7 @@ func (s *summary) queueing() error {
 		t.Append(s.row(eval.RouterResult{Router: b.name}, cells(b.b.Queueing)...))
 	}
 	var unstable []string
-	for _, r := range rep.Routers {
+	for _, r := range s.targeted() {
 		var q *eval.Queueing
 		if r.AtTarget != nil {
 			q = r.AtTarget.Queueing

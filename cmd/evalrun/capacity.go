@@ -70,6 +70,9 @@ func runCapacity(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return e.fail(prefix, err)
 	}
+	if !rep.Quality {
+		return e.fail(prefix, fmt.Errorf("--bench %s: no judgments, so no quality target to carry phones at (pass --judgments)", rep.Bench))
+	}
 	if len(rows) == 0 {
 		return e.fail(prefix, fmt.Errorf("--router %s: no router that routes (slm-only and llm-only serve one model at any load)", *flags.routers))
 	}

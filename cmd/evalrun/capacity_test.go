@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,11 +43,12 @@ func TestCapacityCommand(t *testing.T) {
 }
 
 func TestCapacityErrors(t *testing.T) {
-	base := []string{"--bench", "gsm8k", "--data", "../../testdata/data"}
+	base := []string{"--data", "../../testdata/data", "--bench", "gsm8k"}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"capacity", "--max-p95", "9", "--bench", "mtbench101", "--router", "random"}, "--bench mtbench101: no judgments, so no quality target"},
 		{[]string{"--devices", "1,2"}, "--devices 1,2: a replay runs one count of phones"},
 		{[]string{"--devices", "0"}, `invalid value "0" for flag -devices`},
 		{[]string{"capacity"}, "--max-p95 is required"},
@@ -55,7 +57,12 @@ func TestCapacityErrors(t *testing.T) {
 		{[]string{"capacity", "--max-p95", "9", "--format", "csv"}, "--format csv: evalrun capacity writes table, markdown or json"},
 		{[]string{"capacity", "--max-p95", "9", "--router", "slm-only"}, "no router that routes"},
 	} {
-		out, errs, code := evalrun(t, append(c.args, base...)...)
+		// base first, so that a case's own --bench wins
+		args := slices.Concat(base, c.args)
+		if c.args[0] == "capacity" {
+			args = slices.Concat(c.args[:1], base, c.args[1:])
+		}
+		out, errs, code := evalrun(t, args...)
 		if code != 2 || out != "" || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errs, c.want)
 		}

@@ -21,46 +21,65 @@ func descending(vs []float64) []int32 {
 
 // radixOrder is ascending, or with desc descending.
 func radixOrder(vs []float64, desc bool) []int32 {
-	type keyed struct {
-		k uint64
-		i int32
-	}
-	n := len(vs)
-	a, b := make([]keyed, n), make([]keyed, n)
+	a := make([]keyed, len(vs))
 	for i, v := range vs {
-		if desc {
-			v = 0 - v // not -v: both zeros become +0, one key
-		}
-		u := math.Float64bits(v)
-		if u>>63 == 1 {
-			u = ^u // negative: larger magnitude, smaller key
-		} else {
-			u |= 1 << 63
-		}
-		a[i] = keyed{u, int32(i)}
+		a[i] = keyed{sortKey(v, desc), int32(i)}
 	}
-	for shift := 0; shift < 64 && n > 0; shift += 8 {
-		var count [256]int
-		for _, x := range a {
-			count[byte(x.k>>shift)]++
-		}
-		if count[byte(a[0].k>>shift)] == n {
-			continue
-		}
-		sum := 0
-		for d, c := range count {
-			count[d], sum = sum, sum+c
-		}
-		for _, x := range a { // stable: equal digits keep their order
-			d := byte(x.k >> shift)
-			b[count[d]] = x
-			count[d]++
-		}
-		a, b = b, a
-	}
-	order := make([]int32, n)
+	a = sortKeyed(a, make([]keyed, len(vs)))
+	order := make([]int32, len(vs))
 	for i, x := range a {
 		order[i] = x.i
 	}
 	return order
+}
+
+// keyed is a value's sort key and its index.
+type keyed struct {
+	k uint64
+	i int32
+}
+
+// sortKey is v's key in the order of radixOrder: its bits, flipped so that
+// unsigned order is numeric order (ascending, or with desc descending).
+func sortKey(v float64, desc bool) uint64 {
+	if desc {
+		v = 0 - v // not -v: both zeros become +0, one key
+	}
+	u := math.Float64bits(v)
+	if u>>63 == 1 {
+		return ^u // negative: larger magnitude, smaller key
+	}
+	return u | 1<<63
+}
+
+// sortKeyed sorts a by key, stably, using b (of the same length, its
+// contents ignored) as scratch, and returns the one of the two that holds
+// the result: the sort of radixOrder, on memory the caller may reuse.
+func sortKeyed(a, b []keyed) []keyed {
+	// One pass counts the digits of every pass.
+	var count [8][256]int
+	for _, x := range a {
+		for d := range count {
+			count[d][byte(x.k>>(8*d))]++
+		}
+	}
+	n := len(a)
+	for d := range count {
+		c := &count[d]
+		shift := 8 * d
+		if n == 0 || c[byte(a[0].k>>shift)] == n {
+			continue // a byte every key shares
+		}
+		sum := 0
+		for digit, m := range c {
+			c[digit], sum = sum, sum+m
+		}
+		for _, x := range a { // stable: equal digits keep their order
+			digit := byte(x.k >> shift)
+			b[c[digit]] = x
+			c[digit]++
+		}
+		a, b = b, a
+	}
+	return a
 }

@@ -180,9 +180,19 @@ func NewSeeds(router string, target, qSLM, qLLM float64) *Seeds {
 }
 
 // Add adds the curve of the next seed (ordered by threshold descending,
-// as Sweep returns it).
-func (s *Seeds) Add(c Curve) {
-	r := Summarize(s.router, c, s.target, s.qSLM, s.qLLM)
+// as Sweep returns it). It reports whether it keeps c: when it does not,
+// the caller may reuse c's memory (SweepInto).
+func (s *Seeds) Add(c Curve) (kept bool) { return s.AddSummary(c, s.Summary(c)) }
+
+// Summary is the summary of one seed's curve c, as Add makes it. It only
+// reads s, so seeds can be summarised in parallel, then added in order
+// with AddSummary.
+func (s *Seeds) Summary(c Curve) RouterResult {
+	return Summarize(s.router, c, s.target, s.qSLM, s.qLLM)
+}
+
+// AddSummary is Add of a curve c whose Summary r is made already.
+func (s *Seeds) AddSummary(c Curve, r RouterResult) (kept bool) {
 	if s.seeds++; s.seeds == 1 {
 		s.first = r
 	}
@@ -212,10 +222,11 @@ func (s *Seeds) Add(c Curve) {
 	}
 	if s.grid != nil {
 		s.grid.add(c)
-		return
+		return false
 	}
 	s.curves = append(s.curves, c)
 	s.points += len(c)
+	return true
 }
 
 // Result is the summary of the seeds added.

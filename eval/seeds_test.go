@@ -174,8 +174,15 @@ func TestSeedsStreamed(t *testing.T) {
 			defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
 			meanCurveLimit = limit
 			s := NewSeeds("random", 0.5, 0.4, 0.6)
-			for _, c := range curves {
-				s.Add(c)
+			for k, c := range curves {
+				// The first curve is kept, and beyond the limit (81 points a
+				// curve) no later one is: its memory may be reused at once.
+				c = slices.Clone(c)
+				if kept, want := s.Add(c), limit > 100 || k == 0; kept != want {
+					t.Fatalf("limit %d: curve %d kept %v, want %v", limit, k, kept, want)
+				} else if !kept {
+					clear(c)
+				}
 			}
 			got := s.Result()
 			want := MeanCurve(curves)

@@ -1,6 +1,9 @@
 package eval
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Item is one single-turn request as the sweep sees it.
 type Item struct {
@@ -19,27 +22,33 @@ type Item struct {
 // SLM side, so every point is as accurate as a direct replay at its
 // threshold. Cost: a radix sort of the fused scores, O(n), then two
 // linear passes; memory O(n). items is left as it is.
-func Sweep(items []Item) Curve {
+func Sweep(items []Item) Curve { return SweepInto(nil, items) }
+
+// SweepInto is Sweep, into c's memory when it has room: a replay of many
+// seeds of millions of requests reuses one curve's.
+func SweepInto(c Curve, items []Item) Curve {
 	n := len(items)
 	if n == 0 {
 		return nil
 	}
-	fused := make([]float64, n)
-	for i, it := range items {
-		fused[i] = it.Fused
-	}
+	sc := sweepScratches.Get().(*sweepScratch)
+	defer sweepScratches.Put(sc)
+	sc.grow(n)
 	// Sweep order: highest fused score first, ties in request order. The
 	// items are gathered into it once (on millions of requests, each
 	// gather is a cache miss), so that both passes below read in order.
-	order := descending(fused)
-	sorted := make([]Item, n)
-	for j, i := range order {
-		sorted[j] = items[i]
+	order := sc.a[:n]
+	for i := range items {
+		order[i] = keyed{sortKey(items[i].Fused, true), int32(i)}
 	}
-	order, fused = nil, nil
+	order = sortKeyed(order, sc.b[:n])
+	sorted := sc.sorted[:n]
+	for j, x := range order {
+		sorted[j] = items[x.i]
+	}
 	// suffix[k]: quality and latency of sorted[k:] on the SLM.
-	type side struct{ q, t float64 }
-	suffix := make([]side, n+1)
+	suffix := sc.suffix[:n+1]
+	suffix[n] = side{}
 	var sq, st sum
 	for k := n - 1; k >= 0; k-- {
 		sq.add(sorted[k].QSLM)
@@ -47,7 +56,10 @@ func Sweep(items []Item) Curve {
 		suffix[k] = side{sq.value(), st.value()}
 	}
 	fn := float64(n)
-	curve := make(Curve, 0, n+1)
+	curve := c[:0]
+	if cap(curve) < n+1 {
+		curve = make(Curve, 0, n+1)
+	}
 	// All-SLM: theta = max fused score, nothing is > theta.
 	curve = append(curve, Point{Threshold: sorted[0].Fused, Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
 	var pq, pt sum // sorted[:j] on the LLM
@@ -68,4 +80,26 @@ func Sweep(items []Item) Curve {
 			Latency: (pt.value() + suffix[j].t) / fn, LLMShare: float64(j) / fn})
 	}
 	return curve
+}
+
+// side is the quality and latency of some requests on one model.
+type side struct{ q, t float64 }
+
+// A sweepScratch is the working memory of a sweep, kept for the next one:
+// a replay sweeps a router's seeds one after another (one per core), and
+// at millions of requests fresh buffers for each cost more in page faults
+// and zeroing than the sweep costs in arithmetic.
+type sweepScratch struct {
+	a, b   []keyed
+	sorted []Item
+	suffix []side
+}
+
+var sweepScratches = sync.Pool{New: func() any { return new(sweepScratch) }}
+
+// grow makes room for n requests.
+func (sc *sweepScratch) grow(n int) {
+	if cap(sc.a) < n {
+		sc.a, sc.b, sc.sorted, sc.suffix = make([]keyed, n), make([]keyed, n), make([]Item, n), make([]side, n+1)
+	}
 }

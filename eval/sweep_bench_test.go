@@ -10,7 +10,7 @@ import (
 // (14,042 = all of MMLU): sort by fused score, then one prefix-sum pass.
 // The target: under 20 ms per sweep on one core.
 func BenchmarkSweep(b *testing.B) {
-	for _, n := range []int{1319, 14042, 140420} {
+	for _, n := range []int{1319, 14042, 140420, 1000000, 10000000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, uint64(n)))
 			src := make([]Item, n)

@@ -138,19 +138,22 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		boot = e.resampled.AddRouter(target)
 	}
 	// The seeds a few at a time, one per core: each one's items (the
-	// requests priced once for all seeds, fused with its scores) and
-	// curve are made side by side, then its resampling walk and its
+	// requests priced once for all seeds, fused with its scores), curve
+	// and summary are made side by side, then its resampling walk and its
 	// metrics are added in seed order; only the summary of the seeds so
-	// far is kept.
+	// far is kept, and a curve it does not keep lends its memory to the
+	// next sweep.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
 	base, gaps, err := rp.Unscored(e.reqs)
 	if err != nil {
 		return eval.RouterResult{}, err
 	}
 	type seedRun struct {
-		items []eval.Item
-		curve eval.Curve
-		err   error
+		items   []eval.Item
+		swept   eval.Curve // the sweep's memory
+		curve   eval.Curve // the seed's curve: swept, or its one point for a fixed router
+		summary eval.RouterResult
+		err     error
 	}
 	runs := make([]seedRun, min(runtime.GOMAXPROCS(0), sr.seeds))
 	for i := range runs {
@@ -168,9 +171,21 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				if err == nil {
 					err = rp.FuseScores(run.items, gaps, p)
 				}
-				if run.err = err; err == nil {
-					run.curve = eval.Sweep(run.items)
+				if run.err = err; err != nil {
+					return
 				}
+				run.swept = eval.SweepInto(run.swept, run.items)
+				run.curve = run.swept
+				if sr.fixed {
+					// One operating point, whatever the threshold.
+					pt := run.curve[0]
+					if sr.serves == eval.LLM {
+						pt = run.curve[len(run.curve)-1]
+					}
+					pt.Threshold = math.NaN()
+					run.curve = eval.Curve{pt}
+				}
+				run.summary = seeds.Summary(run.curve)
 			}
 		})
 		for i := range batch {
@@ -181,17 +196,9 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 			if boot >= 0 {
 				e.resampled.AddSeed(boot, run.items)
 			}
-			c := run.curve
-			if sr.fixed {
-				// One operating point, whatever the threshold.
-				pt := c[0]
-				if sr.serves == eval.LLM {
-					pt = c[len(c)-1]
-				}
-				pt.Threshold = math.NaN()
-				c = eval.Curve{pt}
+			if seeds.AddSummary(run.curve, run.summary) && !sr.fixed {
+				run.swept = nil // kept by seeds
 			}
-			seeds.Add(c)
 			run.curve = nil
 		}
 	}

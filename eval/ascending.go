@@ -1,6 +1,9 @@
 package eval
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // ascending returns the permutation that sorts vs ascending, equal values
 // in index order. It is an LSD radix sort on the values' bits (flipped so
@@ -56,30 +59,75 @@ func sortKey(v float64, desc bool) uint64 {
 // contents ignored) as scratch, and returns the one of the two that holds
 // the result: the sort of radixOrder, on memory the caller may reuse.
 func sortKeyed(a, b []keyed) []keyed {
-	// One pass counts the digits of every pass.
-	var count [8][256]int
-	for _, x := range a {
-		for d := range count {
-			count[d][byte(x.k>>(8*d))]++
-		}
-	}
+	var s msdSort
+	return s.below(a, b, 64, 0)
+}
+
+// msdSort sorts keys most significant digit first: a scatter of a into b
+// by the top (up to) 11 of the bits in which the keys differ, then each
+// bucket sorted the same way, down to buckets of a few keys, which an
+// insertion sort finishes. From millions of keys, the first scatter leaves
+// buckets of a few thousand, whose sorting stays in the cache: three
+// passes over memory, where a byte-at-a-time sort from the least
+// significant end makes sixteen. Equal keys keep their order throughout.
+type msdSort struct {
+	counts [][]int // each depth's bucket starts and next places
+}
+
+// msdBits is the widest digit: 2,048 buckets, few enough for the cache to
+// hold the place each is written at.
+const msdBits = 11
+
+// below sorts a, whose keys agree in their bits from bit top up, with b
+// as scratch, at the given depth of buckets; it returns the one of a and
+// b that holds the result.
+func (s *msdSort) below(a, b []keyed, top, depth int) []keyed {
 	n := len(a)
-	for d := range count {
-		c := &count[d]
-		shift := 8 * d
-		if n == 0 || c[byte(a[0].k>>shift)] == n {
-			continue // a byte every key shares
+	if n <= 32 {
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && a[j-1].k > a[j].k; j-- {
+				a[j-1], a[j] = a[j], a[j-1]
+			}
 		}
-		sum := 0
-		for digit, m := range c {
-			c[digit], sum = sum, sum+m
-		}
-		for _, x := range a { // stable: equal digits keep their order
-			digit := byte(x.k >> shift)
-			b[c[digit]] = x
-			c[digit]++
-		}
-		a, b = b, a
+		return a
 	}
-	return a
+	and, or := ^uint64(0), uint64(0)
+	for _, x := range a {
+		and &= x.k
+		or |= x.k
+	}
+	top = bits.Len64((and ^ or) & (1<<top - 1)) // top is 64 at most: 1<<64 - 1 is all ones
+	if top == 0 {
+		return a // all equal
+	}
+	width := min(top, bits.Len(uint(n))-1, msdBits)
+	shift := top - width
+	mask := uint64(1)<<width - 1
+	if depth == len(s.counts) {
+		s.counts = append(s.counts, make([]int, 2<<msdBits+1))
+	}
+	start := s.counts[depth][:1<<width+1] // bucket d is b[start[d]:start[d+1]]
+	next := s.counts[depth][1<<msdBits+1:][:1<<width]
+	clear(start)
+	for _, x := range a {
+		start[x.k>>shift&mask+1]++
+	}
+	for d := 1; d < len(start); d++ {
+		start[d] += start[d-1]
+	}
+	copy(next, start)
+	for _, x := range a {
+		d := x.k >> shift & mask
+		b[next[d]] = x
+		next[d]++
+	}
+	for d := range next {
+		lo, hi := start[d], start[d+1]
+		if hi-lo > 1 {
+			if got := s.below(b[lo:hi], a[lo:hi], shift, depth+1); &got[0] != &b[lo] {
+				copy(b[lo:hi], got)
+			}
+		}
+	}
+	return b
 }

@@ -44,10 +44,40 @@ func TestAscendingIsStableSort(t *testing.T) {
 	}
 }
 
+// On many values the sort goes by buckets (the top bits first): its order
+// is still the stable sort's, with the values spread evenly, crowded into
+// one bucket, mostly tied, or a few far apart.
+func TestDescendingManyIsStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	draws := map[string]func() float64{
+		"uniform":  rng.Float64,
+		"crowded":  func() float64 { return 0.5 + rng.Float64()*1e-9 },
+		"ties":     func() float64 { return float64(rng.IntN(3)) },
+		"far":      func() float64 { return []float64{-1e300, 0, 1e-300, 7}[rng.IntN(4)] + rng.Float64()*1e-3 },
+		"log-wide": func() float64 { return rng.NormFloat64() * math.Pow(2, float64(rng.IntN(200)-100)) },
+	}
+	for name, draw := range draws {
+		for _, n := range []int{33, 4097, 100_003} {
+			vs := make([]float64, n)
+			for i := range vs {
+				vs[i] = draw()
+			}
+			want := make([]int32, n)
+			for i := range want {
+				want[i] = int32(i)
+			}
+			slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(vs[b], vs[a]) })
+			if got := descending(vs); !slices.Equal(got, want) {
+				t.Errorf("%s, %d values: not the stable descending order", name, n)
+			}
+		}
+	}
+}
+
 // BenchmarkDescending: the radix order of n distinct scores, as a
 // random router's fused scores are (cost linear in n).
 func BenchmarkDescending(b *testing.B) {
-	for _, n := range []int{14042, 1000000} {
+	for _, n := range []int{14042, 1000000, 10000000} {
 		r := rand.New(rand.NewPCG(1, 1))
 		vs := make([]float64, n)
 		for i := range vs {

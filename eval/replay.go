@@ -1,6 +1,10 @@
 package eval
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
+)
 
 // Request is one single-turn request as the replay accounts for it.
 type Request struct {
@@ -55,15 +59,19 @@ func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
 func (rp Replay) Unscored(reqs []Request) (items []Item, gaps []float64, err error) {
 	decide := rp
 	decide.Actual = false
-	items, gaps = make([]Item, len(reqs)), make([]float64, len(reqs))
-	for i, r := range reqs {
+	for _, r := range reqs {
 		if rp.Actual && (r.RespSLM < 0 || r.RespLLM < 0) {
 			return nil, nil, fmt.Errorf("replay: request %s: response length unknown (--resp-len actual needs every response)", r.ID)
 		}
-		ds, de := decide.Latencies(r)
-		ts, te := rp.Latencies(r)
-		items[i], gaps[i] = Item{QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}, de-ds
 	}
+	items, gaps = make([]Item, len(reqs)), make([]float64, len(reqs))
+	workers.Ranges(len(reqs), 1<<16, func(lo, hi int) {
+		for i, r := range reqs[lo:hi] {
+			ds, de := decide.Latencies(r)
+			ts, te := rp.Latencies(r)
+			items[lo+i], gaps[lo+i] = Item{QSLM: r.QSLM, QLLM: r.QLLM, TSLM: ts, TLLM: te}, de-ds
+		}
+	})
 	return items, gaps, nil
 }
 

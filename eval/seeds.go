@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // MeanCurve averages curves pointwise over thresholds: at every threshold
@@ -287,18 +289,21 @@ func newMeanGrid(c Curve) *meanGrid {
 }
 
 // add adds a curve ordered by threshold descending: O(points of the grid
-// and of c).
+// and of c), in ranges of the grid on all cores (each range starts where
+// a walk from the grid's first threshold would be).
 func (g *meanGrid) add(c Curve) {
-	j := 0
-	for i, th := range g.ths {
-		for j < len(c)-1 && !(c[j].Threshold <= th) {
-			j++
+	workers.Ranges(len(g.ths), 1<<16, func(lo, hi int) {
+		j := min(len(c)-1, sort.Search(len(c), func(j int) bool { return c[j].Threshold <= g.ths[lo] }))
+		for i := lo; i < hi; i++ {
+			for j < len(c)-1 && !(c[j].Threshold <= g.ths[i]) {
+				j++
+			}
+			p := c[j]
+			g.q[i].add(p.Quality)
+			g.t[i].add(p.Latency)
+			g.s[i].add(p.LLMShare)
 		}
-		p := c[j]
-		g.q[i].add(p.Quality)
-		g.t[i].add(p.Latency)
-		g.s[i].add(p.LLMShare)
-	}
+	})
 	g.curves++
 }
 

@@ -157,11 +157,19 @@ func TestMeanCurveOrderAndLimit(t *testing.T) {
 // the point limit the same, beyond it the limited mean curve's points (to
 // an ulp: summed seed by seed); its metrics are the seeds' means.
 func TestSeedsStreamed(t *testing.T) {
+	// Curves of 81 points, and of 70,001: the running sums of a grid that
+	// long are summed in two ranges at once.
+	for _, size := range []int{80, 70_000} {
+		seedsStreamed(t, size)
+	}
+}
+
+func seedsStreamed(t *testing.T, size int) {
 	r := rand.New(rand.NewPCG(8, 9))
 	var curves []Curve
 	apgr := 0.0
 	for range 5 {
-		items := make([]Item, 80)
+		items := make([]Item, size)
 		for i := range items {
 			items[i] = Item{Fused: r.Float64(), QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 1 + r.Float64(), TLLM: 2 + r.Float64()}
 		}
@@ -169,16 +177,17 @@ func TestSeedsStreamed(t *testing.T) {
 		curves = append(curves, c)
 		apgr += c.APGR(0.4, 0.6) / 5
 	}
-	for _, limit := range []int{1 << 24, 100} {
+	small := 2*(size+1) - 1 // a limit the second curve passes: it and the later ones go to the grid
+	for _, limit := range []int{1 << 24, small} {
 		func() {
 			defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
 			meanCurveLimit = limit
 			s := NewSeeds("random", 0.5, 0.4, 0.6)
 			for k, c := range curves {
-				// The first curve is kept, and beyond the limit (81 points a
-				// curve) no later one is: its memory may be reused at once.
+				// The first curve is kept, and beyond the limit no later one
+				// is: its memory may be reused at once.
 				c = slices.Clone(c)
-				if kept, want := s.Add(c), limit > 100 || k == 0; kept != want {
+				if kept, want := s.Add(c), limit > small || k == 0; kept != want {
 					t.Fatalf("limit %d: curve %d kept %v, want %v", limit, k, kept, want)
 				} else if !kept {
 					clear(c)
@@ -186,7 +195,7 @@ func TestSeedsStreamed(t *testing.T) {
 			}
 			got := s.Result()
 			want := MeanCurve(curves)
-			if (limit == 100) != (s.grid != nil) || len(got.Curve) != len(want) {
+			if (limit == small) != (s.grid != nil) || len(got.Curve) != len(want) {
 				t.Fatalf("limit %d: %d points, want %d", limit, len(got.Curve), len(want))
 			}
 			for i, p := range got.Curve {

@@ -65,3 +65,13 @@ type Panic struct {
 func (p *Panic) String() string {
 	return fmt.Sprintf("%v\n\nin a worker goroutine:\n%s", p.Value, p.Stack)
 }
+
+// Ranges calls f on consecutive ranges [lo, hi) of [0, n), of size items
+// each (the last may be shorter), on one goroutine per core: a loop over
+// millions of independent items, in ranges long enough that taking one
+// costs nothing beside its work.
+func Ranges(n, size int, f func(lo, hi int)) {
+	Run(context.Background(), (n+size-1)/size, 0, func() func(int) {
+		return func(j int) { f(j*size, min(n, (j+1)*size)) }
+	})
+}

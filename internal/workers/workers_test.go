@@ -65,3 +65,23 @@ func TestRunPanics(t *testing.T) {
 	})
 	t.Error("Run returned")
 }
+
+// Ranges covers [0, n) exactly once, in ranges of the size asked.
+func TestRangesCoverOnce(t *testing.T) {
+	for _, c := range []struct{ n, size int }{{0, 4}, {1, 4}, {4, 4}, {10, 4}, {1000, 7}} {
+		seen := make([]atomic.Int32, c.n)
+		Ranges(c.n, c.size, func(lo, hi int) {
+			if hi <= lo || hi-lo > c.size || lo%c.size != 0 {
+				t.Errorf("n %d size %d: range [%d, %d)", c.n, c.size, lo, hi)
+			}
+			for i := lo; i < hi; i++ {
+				seen[i].Add(1)
+			}
+		})
+		for i := range seen {
+			if got := seen[i].Load(); got != 1 {
+				t.Errorf("n %d size %d: item %d done %d times", c.n, c.size, i, got)
+			}
+		}
+	}
+}

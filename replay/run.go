@@ -133,8 +133,9 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	}
 	rep.Link = l.describe(cfg.Seeds)
 	rep.Contention = l.contention(&cfg)
-	for _, q := range in.reqs {
-		rep.Requests = append(rep.Requests, eval.RequestKey{Record: q.Record, Turn: q.Turn})
+	rep.Requests = make([]eval.RequestKey, len(in.reqs))
+	for i, q := range in.reqs {
+		rep.Requests[i] = eval.RequestKey{Record: q.Record, Turn: q.Turn}
 	}
 
 	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}

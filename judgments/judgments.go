@@ -71,7 +71,7 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 	if slm == llm {
 		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
 	}
-	s := &Set{SLM: slm, LLM: llm}
+	s := &Set{SLM: slm, LLM: llm, pairs: make([]pair, 0, len(js)/2)}
 	s.index = keyindex.New(len(js)/2, func(i int32) Key { return s.pairs[i].key })
 	for _, j := range js {
 		var side int

@@ -368,6 +368,28 @@ func (r *requestRows) row(k judgments.Key) (int, bool) {
 	return r.turn[i] + k.Turn - 1, true
 }
 
+// domainCounts counts records by domain.
+type domainCounts struct {
+	byDomain map[string]*int
+	last     string // the previous record's domain, and its count: domains usually come together
+	count    *int
+}
+
+// of is the number of records so far of domain d, for the caller to count
+// the next.
+func (c *domainCounts) of(d string) *int {
+	if c.count == nil || d != c.last {
+		if c.byDomain == nil {
+			c.byDomain = map[string]*int{}
+		}
+		if c.byDomain[d] == nil {
+			c.byDomain[d] = new(int)
+		}
+		c.last, c.count = d, c.byDomain[d]
+	}
+	return c.count
+}
+
 // validateRows checks the records or dialogues and returns the row of
 // each request.
 func validateRows(p *Pack) (*requestRows, error) {
@@ -392,17 +414,10 @@ func validateRows(p *Pack) (*requestRows, error) {
 	}
 	rows := newRequestRows(p, n)
 	if p.Kind == KindSingleTurn {
-		next := map[string]*int{} // records so far of each domain
-		var last string           // the previous record's domain, and its count: domains usually come together
-		var count *int
+		var next domainCounts
 		for i, r := range p.Records {
 			row := i + 1
-			if count == nil || r.Subject != last {
-				if next[r.Subject] == nil {
-					next[r.Subject] = new(int)
-				}
-				last, count = r.Subject, next[r.Subject]
-			}
+			count := next.of(r.Subject)
 			switch {
 			case r.ID == "" || !utf8.ValidString(r.ID):
 				return nil, atRow(row, "record ID %q: want a non-empty UTF-8 ID", r.ID)

@@ -2,15 +2,16 @@
 // table of int32 positions, for the indexes of millions of requests a pack
 // or a judgments.Set makes.
 //
-// A Go map from a string-keyed struct to an int stores each key (24 bytes
-// for a judgments.Key) and value beside a control byte in buckets kept at
-// most 7/8 full, and grows by doubling: about 50 to 100 bytes per entry, or
-// most of a gigabyte for 1e7 requests, with a string hash and a probe of
-// scattered memory per insert. The keys are in the caller's slice already,
-// so an Index stores only a position (4 bytes) and a tag byte of the key's
-// hash per slot, at most 3/4 full: 7 to 13 bytes per entry. A probe reads
-// the tag bytes, which lie together, and reads a key from the caller's
-// slice only when its tag matches, 1 time in 128 for another key.
+// A Go map[judgments.Key]int32 stores each key (24 bytes) and value beside
+// a control byte in groups kept at most 7/8 full, and grows by doubling:
+// 56 to 84 bytes per entry (measured with Go 1.26), 670 MB for 1e7
+// requests, which the garbage collector scans for the keys' strings, with
+// a string hash and a probe of scattered memory per insert. The keys are in
+// the caller's slice already, so an Index stores only a position (4 bytes)
+// and a tag byte of the key's hash per slot, at most 3/4 full: 7 to 13
+// bytes per entry, and no pointers to scan. A probe reads the tag bytes,
+// which lie together, and reads a key from the caller's slice only when
+// its tag matches, 1 time in 128 for another key.
 package keyindex
 
 import (

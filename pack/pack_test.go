@@ -157,6 +157,48 @@ func TestWriteRefuses(t *testing.T) {
 	if _, err := Encode(p); err == nil || !strings.Contains(err.Error(), "row 1: dialogue d1 turn 1 has a reference, but the pack's context is served") {
 		t.Errorf("served with references: %v", err)
 	}
+	// Judgments of dialogues out of row order are found by dialogue and
+	// turn (rows: d1 turn 1, d1 turn 2, d2 turn 1).
+	for _, c := range []struct {
+		name string
+		js   []judgments.Judgment
+		want string
+	}{
+		{"turn 0", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 0}}, "a judgment of d1, which is no row"},
+		{"past the last turn", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 3}}, "a judgment of d1 turn 3, which is no row"},
+		{"no such dialogue", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d3", Turn: 1}}, "a judgment of d3 turn 1, which is no row"},
+		{"twice, apart", []judgments.Judgment{{RecordID: "d1", Turn: 2}, {RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 1}, {RecordID: "d1", Turn: 2}}, "row 2: d1 turn 2 judged twice for model big"},
+		{"twice, out of order", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 2}, {RecordID: "d2", Turn: 1}}, "row 3: d2 turn 1 judged twice for model big"},
+	} {
+		p := tinyDialogues()
+		for i := range c.js {
+			c.js[i].Model, c.js[i].Quality = "big", 5
+		}
+		p.Judgments = c.js
+		if _, err := Encode(p); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("dialogues, %s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// Judgments of dialogues given out of row order are written by row: each
+// is found by its dialogue and turn.
+func TestWriteGroupsDialogueJudgmentsByRow(t *testing.T) {
+	p := tinyDialogues()
+	p.Judgments = append(p.Judgments, judgments.Judgment{RecordID: "d2", Turn: 1, Model: "big", Quality: 3, ResponseTokens: 4})
+	want := slices.Clone(p.Judgments) // rows 1, 2, 3
+	p.Judgments = []judgments.Judgment{want[2], want[0], want[1]}
+	b, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBytes("x", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Judgments, want) {
+		t.Errorf("judgments %+v, want %+v", got.Judgments, want)
+	}
 }
 
 // Packs as other tools write them: every column optional, the types

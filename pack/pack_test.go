@@ -92,22 +92,34 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // Judgments are written by row whatever their order in the Pack, and read
-// in row order.
+// in row order: a record's found by its ID, a turn's by its dialogue and
+// turn.
 func TestWriteGroupsJudgmentsByRow(t *testing.T) {
-	p := tinySingle()
-	want := slices.Clone(p.Judgments)
-	slices.Reverse(p.Judgments) // b/small, b/big, a/small, a/big
-	b, err := Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadBytes("x", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantOrder := []judgments.Judgment{want[1], want[0], want[3], want[2]} // by row; within a row, as given
-	if !reflect.DeepEqual(got.Judgments, wantOrder) {
-		t.Errorf("judgments %+v, want %+v", got.Judgments, wantOrder)
+	single := tinySingle()
+	sj := slices.Clone(single.Judgments)
+	slices.Reverse(single.Judgments) // b/small, b/big, a/small, a/big
+	dialogues := tinyDialogues()
+	dj := append(slices.Clone(dialogues.Judgments), judgments.Judgment{RecordID: "d2", Turn: 1, Model: "big", Quality: 3, ResponseTokens: 4}) // rows 1, 2, 3
+	dialogues.Judgments = []judgments.Judgment{dj[2], dj[0], dj[1]}
+	for _, c := range []struct {
+		name string
+		p    *Pack
+		want []judgments.Judgment
+	}{
+		{"single-turn", single, []judgments.Judgment{sj[1], sj[0], sj[3], sj[2]}}, // by row; within a row, as given
+		{"dialogues", dialogues, dj},
+	} {
+		b, err := Encode(c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadBytes("x", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Judgments, c.want) {
+			t.Errorf("%s: judgments %+v, want %+v", c.name, got.Judgments, c.want)
+		}
 	}
 }
 
@@ -178,26 +190,6 @@ func TestWriteRefuses(t *testing.T) {
 		if _, err := Encode(p); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("dialogues, %s: error %v, want %q", c.name, err, c.want)
 		}
-	}
-}
-
-// Judgments of dialogues given out of row order are written by row: each
-// is found by its dialogue and turn.
-func TestWriteGroupsDialogueJudgmentsByRow(t *testing.T) {
-	p := tinyDialogues()
-	p.Judgments = append(p.Judgments, judgments.Judgment{RecordID: "d2", Turn: 1, Model: "big", Quality: 3, ResponseTokens: 4})
-	want := slices.Clone(p.Judgments) // rows 1, 2, 3
-	p.Judgments = []judgments.Judgment{want[2], want[0], want[1]}
-	b, err := Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadBytes("x", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got.Judgments, want) {
-		t.Errorf("judgments %+v, want %+v", got.Judgments, want)
 	}
 }
 

@@ -463,7 +463,7 @@ func validateRows(p *Pack) (*requestRows, error) {
 //
 // Judgments usually come in row order (Read gives them so): then a
 // judgment's row is the previous one's or the next, found without the
-// map, and a request judged twice is one whose model was already seen in
+// index, and a request judged twice is one whose model was already seen in
 // the current row. Judgments out of row order fall back to a set of
 // (row, model) pairs, sized by the judgments, not rows × models.
 func validateJudgments(p *Pack, rows *requestRows) error {

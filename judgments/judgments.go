@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/edgeroute/edgeroute/internal/keyindex"
 )
 
 // Judgment is one model's result on one request.
@@ -48,9 +50,8 @@ func (k Key) String() string {
 // device (SLM) and the large model on the edge server (LLM).
 type Set struct {
 	SLM, LLM string
-	// By request, its pair's place in pairs: one map entry and 64 bytes
-	// per request, for benchmarks of millions.
-	index map[Key]int32
+	// By request, its pair's place in pairs.
+	index *keyindex.Index[Key]
 	pairs []pair
 }
 
@@ -70,7 +71,8 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 	if slm == llm {
 		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
 	}
-	s := &Set{SLM: slm, LLM: llm, index: make(map[Key]int32, len(js)/2)}
+	s := &Set{SLM: slm, LLM: llm, pairs: make([]pair, 0, len(js)/2)}
+	s.index = keyindex.New(len(js)/2, func(i int32) Key { return s.pairs[i].key })
 	for _, j := range js {
 		var side int
 		switch j.Model {
@@ -89,15 +91,12 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		// request's place needs no lookup.
 		i, ok := int32(len(s.pairs)-1), len(s.pairs) > 0 && s.pairs[len(s.pairs)-1].key == k
 		if !ok {
-			i, ok = s.index[k]
-		}
-		if !ok {
-			if len(s.pairs) == math.MaxInt32 {
-				return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
+			if i, ok = s.index.Add(k, int32(len(s.pairs))); ok {
+				if len(s.pairs) == math.MaxInt32 {
+					return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
+				}
+				s.pairs = append(s.pairs, pair{key: k})
 			}
-			i = int32(len(s.pairs))
-			s.index[k] = i
-			s.pairs = append(s.pairs, pair{key: k})
 		}
 		p := &s.pairs[i]
 		if p.judged[side] {
@@ -106,19 +105,18 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		p.quality[side], p.tokens[side], p.judged[side] = j.Quality, j.ResponseTokens, true
 	}
 	// A request judged by one model only: the first in key order is named.
-	var missing []Key
-	for k, i := range s.index {
-		if p := s.pairs[i]; !p.judged[0] || !p.judged[1] {
-			missing = append(missing, k)
+	var missing *pair
+	for i := range s.pairs {
+		if p := &s.pairs[i]; (!p.judged[0] || !p.judged[1]) && (missing == nil || keyLess(p.key, missing.key)) {
+			missing = p
 		}
 	}
-	if len(missing) > 0 {
-		k := sortKeys(missing)[0]
+	if missing != nil {
 		model := slm
-		if s.pairs[s.index[k]].judged[0] {
+		if missing.judged[0] {
 			model = llm
 		}
-		return nil, fmt.Errorf("judgments: %s has no judgment for model %s", k, model)
+		return nil, fmt.Errorf("judgments: %s has no judgment for model %s", missing.key, model)
 	}
 	if len(s.pairs) == 0 {
 		return nil, fmt.Errorf("judgments: no judgments for models %q and %q", slm, llm)
@@ -131,7 +129,7 @@ func (s *Set) Len() int { return len(s.pairs) }
 
 // Get returns the SLM's and the LLM's judgment of a request.
 func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
-	i, ok := s.index[k]
+	i, ok := s.index.Find(k)
 	if !ok {
 		return Judgment{}, Judgment{}, false
 	}
@@ -160,7 +158,13 @@ func (s *Set) judgments(i int) (slm, llm Judgment) {
 }
 
 // Keys returns the judged requests in a stable order.
-func (s *Set) Keys() []Key { return sortedKeys(s.index) }
+func (s *Set) Keys() []Key {
+	ks := make([]Key, len(s.pairs))
+	for i, p := range s.pairs {
+		ks[i] = p.key
+	}
+	return sortKeys(ks)
+}
 
 func sortedKeys[V any](m map[Key]V) []Key {
 	ks := make([]Key, 0, len(m))
@@ -172,11 +176,14 @@ func sortedKeys[V any](m map[Key]V) []Key {
 
 // sortKeys sorts keys by record, then turn.
 func sortKeys(ks []Key) []Key {
-	sort.Slice(ks, func(i, j int) bool {
-		if ks[i].RecordID != ks[j].RecordID {
-			return ks[i].RecordID < ks[j].RecordID
-		}
-		return ks[i].Turn < ks[j].Turn
-	})
+	sort.Slice(ks, func(i, j int) bool { return keyLess(ks[i], ks[j]) })
 	return ks
+}
+
+// keyLess orders keys by record, then turn.
+func keyLess(a, b Key) bool {
+	if a.RecordID != b.RecordID {
+		return a.RecordID < b.RecordID
+	}
+	return a.Turn < b.Turn
 }

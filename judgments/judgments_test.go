@@ -1,6 +1,10 @@
 package judgments
 
-import "testing"
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
 
 // GetAt finds a request at its place in the judgments' order without a
 // lookup, and anywhere else as Get does.
@@ -24,5 +28,67 @@ func TestSetGetAt(t *testing.T) {
 	}
 	if slm, llm, _ := s.GetAt(1, Key{RecordID: "b"}); slm.ResponseTokens != 5 || llm.Quality != 1 || slm.Model != "s" || llm.RecordID != "b" {
 		t.Errorf("b: %+v %+v", slm, llm)
+	}
+}
+
+// NewSet's index: requests judged apart are one pair, Keys come sorted by
+// record then turn, and of the requests one model leaves unjudged the
+// first in key order is named, whatever the input order.
+func TestNewSetIndex(t *testing.T) {
+	j := func(id string, turn int, model string) Judgment {
+		return Judgment{RecordID: id, Turn: turn, Model: model, Quality: float64(turn), ResponseTokens: len(id)}
+	}
+	// Records r0..r99 judged by the SLM, then by the LLM in reverse:
+	// twice the keys the index is first sized for, each found apart.
+	var apart []Judgment
+	var apartKeys []Key
+	for i := range 100 {
+		apart = append(apart, j(fmt.Sprintf("r%02d", i), 0, "s"))
+		apartKeys = append(apartKeys, Key{RecordID: fmt.Sprintf("r%02d", i)})
+	}
+	for i := 99; i >= 0; i-- {
+		apart = append(apart, j(fmt.Sprintf("r%02d", i), 0, "l"))
+	}
+	for _, c := range []struct {
+		name string
+		js   []Judgment
+		keys []Key
+		err  string
+	}{
+		{name: "turns and records", js: []Judgment{j("b", 2, "s"), j("b", 1, "l"), j("a", 0, "s"), j("b", 1, "s"), j("a", 0, "l"), j("b", 2, "l")},
+			keys: []Key{{"a", 0}, {"b", 1}, {"b", 2}}},
+		{name: "judged apart", js: apart, keys: apartKeys},
+		{name: "twice apart", js: []Judgment{j("a", 0, "s"), j("b", 0, "s"), j("a", 0, "s")}, err: "judgments: a judged twice for model s"},
+		{name: "unjudged: the first by key", js: []Judgment{j("c", 0, "s"), j("b", 2, "l"), j("b", 1, "s"), j("a", 0, "s"), j("a", 0, "l"), j("c", 0, "l")},
+			err: "judgments: b turn 1 has no judgment for model l"},
+		{name: "unjudged by the SLM", js: []Judgment{j("z", 0, "s"), j("y", 0, "l"), j("z", 0, "l")}, err: "judgments: y has no judgment for model s"},
+		{name: "one model only, more keys than sized for", js: apart[:100], err: "judgments: r00 has no judgment for model l"},
+		{name: "none of the pair", js: []Judgment{j("a", 0, "x")}, err: `judgments: no judgments for models "s" and "l"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewSet("s", "l", c.js, 0, 100)
+			if c.err != "" {
+				if err == nil || err.Error() != c.err {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Keys(); !reflect.DeepEqual(got, c.keys) {
+				t.Errorf("Keys() = %v, want %v", got, c.keys)
+			}
+			for _, k := range c.keys {
+				slm, llm, ok := s.Get(k)
+				want := j(k.RecordID, k.Turn, "")
+				if !ok || slm.Quality != want.Quality || llm.ResponseTokens != want.ResponseTokens || slm.Model != "s" || llm.Model != "l" || llm.RecordID != k.RecordID || llm.Turn != k.Turn {
+					t.Errorf("Get(%v) = %+v, %+v, %v", k, slm, llm, ok)
+				}
+			}
+			if _, _, ok := s.Get(Key{"a", 5}); ok {
+				t.Error("Get found a request never judged")
+			}
+		})
 	}
 }

@@ -25,27 +25,37 @@ func stringValues(a arrow.Array) ([]string, error) {
 			out[i] = all[offs[i]-offs[0] : offs[i+1]-offs[0]]
 		}
 	case *array.Dictionary:
-		if a.NullN() == a.Len() {
-			break // no values, and then no dictionary either
-		}
-		dict, err := stringValues(a.Dictionary())
+		dict, err := dictionaryValues(a)
 		if err != nil {
-			return nil, fmt.Errorf("dictionary of %v", err)
+			return nil, err
 		}
 		for i := range out {
-			if a.IsNull(i) {
-				continue
+			if a.IsValid(i) {
+				out[i] = dict[a.GetValueIndex(i)]
 			}
-			k := a.GetValueIndex(i)
-			if k < 0 || k >= len(dict) {
-				return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", i+1, k, len(dict))
-			}
-			out[i] = dict[k]
 		}
 	default:
 		return nil, fmt.Errorf("type %s, want a string", a.DataType())
 	}
 	return out, nil
+}
+
+// dictionaryValues returns the dictionary of a dictionary-encoded string
+// column, having checked that every value's index lies in it.
+func dictionaryValues(a *array.Dictionary) ([]string, error) {
+	if a.NullN() == a.Len() {
+		return nil, nil // no values, and then no dictionary either
+	}
+	dict, err := stringValues(a.Dictionary())
+	if err != nil {
+		return nil, fmt.Errorf("dictionary of %v", err)
+	}
+	for i := 0; i < a.Len(); i++ {
+		if k := a.GetValueIndex(i); a.IsValid(i) && (k < 0 || k >= len(dict)) {
+			return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", i+1, k, len(dict))
+		}
+	}
+	return dict, nil
 }
 
 // intValues returns the values of an integer column of any width.

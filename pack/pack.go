@@ -78,6 +78,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/internal/keyindex"
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
@@ -287,7 +288,7 @@ func validate(p *Pack) error {
 
 // validRows is validate that also returns the row (1-based) of each
 // request.
-func validRows(p *Pack) (map[judgments.Key]int, error) {
+func validRows(p *Pack) (*requestRows, error) {
 	if err := validateMeta(&p.Meta); err != nil {
 		return nil, err
 	}
@@ -334,9 +335,64 @@ func validateMeta(m *Meta) error {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
+// requestRows finds the row (1-based) of a request of a pack: by its
+// record or dialogue, indexed by ID.
+type requestRows struct {
+	p    *Pack
+	ids  *keyindex.Index[string] // positions in Records or Dialogues
+	turn []int                   // dialogues: the row of each dialogue's turn 1
+}
+
+func newRequestRows(p *Pack, n int) *requestRows {
+	r := &requestRows{p: p}
+	if p.Kind == KindSingleTurn {
+		r.ids = keyindex.New(n, func(i int32) string { return p.Records[i].ID })
+	} else {
+		r.ids = keyindex.New(n, func(i int32) string { return p.Dialogues[i].ID })
+		r.turn = make([]int, 0, n)
+	}
+	return r
+}
+
+// row is the row of request k.
+func (r *requestRows) row(k judgments.Key) (int, bool) {
+	i, ok := r.ids.Find(k.RecordID)
+	switch {
+	case !ok:
+		return 0, false
+	case r.p.Kind == KindSingleTurn && k.Turn == 0:
+		return int(i) + 1, true
+	case r.p.Kind == KindSingleTurn || k.Turn < 1 || k.Turn > len(r.p.Dialogues[i].Turns):
+		return 0, false
+	}
+	return r.turn[i] + k.Turn - 1, true
+}
+
+// domainCounts counts records by domain.
+type domainCounts struct {
+	byDomain map[string]*int
+	last     string // the previous record's domain, and its count: domains usually come together
+	count    *int
+}
+
+// of is the number of records so far of domain d, for the caller to count
+// the next.
+func (c *domainCounts) of(d string) *int {
+	if c.count == nil || d != c.last {
+		if c.byDomain == nil {
+			c.byDomain = map[string]*int{}
+		}
+		if c.byDomain[d] == nil {
+			c.byDomain[d] = new(int)
+		}
+		c.last, c.count = d, c.byDomain[d]
+	}
+	return c.count
+}
+
 // validateRows checks the records or dialogues and returns the row of
 // each request.
-func validateRows(p *Pack) (map[judgments.Key]int, error) {
+func validateRows(p *Pack) (*requestRows, error) {
 	var n int
 	switch p.Kind {
 	case KindSingleTurn:
@@ -356,19 +412,12 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 	if p.Contaminated != nil && len(p.Contaminated) != n {
 		return nil, fmt.Errorf("%d contaminated flags for %d %s", len(p.Contaminated), n, map[Kind]string{KindSingleTurn: "records", KindDialogue: "dialogues"}[p.Kind])
 	}
-	rows := make(map[judgments.Key]int, p.Requests())
+	rows := newRequestRows(p, n)
 	if p.Kind == KindSingleTurn {
-		next := map[string]*int{} // records so far of each domain
-		var last string           // the previous record's domain, and its count: domains usually come together
-		var count *int
+		var next domainCounts
 		for i, r := range p.Records {
 			row := i + 1
-			if count == nil || r.Subject != last {
-				if next[r.Subject] == nil {
-					next[r.Subject] = new(int)
-				}
-				last, count = r.Subject, next[r.Subject]
-			}
+			count := next.of(r.Subject)
 			switch {
 			case r.ID == "" || !utf8.ValidString(r.ID):
 				return nil, atRow(row, "record ID %q: want a non-empty UTF-8 ID", r.ID)
@@ -377,7 +426,7 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 			case r.Index != *count:
 				return nil, atRow(row, "record %s has index %d, but it is record %d of domain %q (the index is the position among the domain's records)", r.ID, r.Index, *count, r.Subject)
 			}
-			if rows[judgments.Key{RecordID: r.ID}] = row; len(rows) < row { // one lookup: a record seen before adds no entry
+			if _, added := rows.ids.Add(r.ID, int32(i)); !added {
 				return nil, atRow(row, "record %s twice", r.ID)
 			}
 			*count++
@@ -385,7 +434,7 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 		return rows, nil
 	}
 	row := 1
-	for _, d := range p.Dialogues {
+	for i, d := range p.Dialogues {
 		switch {
 		case d.ID == "" || !utf8.ValidString(d.ID):
 			return nil, atRow(row, "dialogue ID %q: want a non-empty UTF-8 ID", d.ID)
@@ -394,14 +443,14 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 		case len(d.Turns) == 0:
 			return nil, atRow(row, "dialogue %s has no turns", d.ID)
 		}
-		if _, dup := rows[judgments.Key{RecordID: d.ID, Turn: 1}]; dup {
+		if _, added := rows.ids.Add(d.ID, int32(i)); !added {
 			return nil, atRow(row, "dialogue %s twice", d.ID)
 		}
+		rows.turn = append(rows.turn, row)
 		for t, turn := range d.Turns {
 			if p.Context == ContextServed && turn.Golden != "" {
 				return nil, atRow(row, "dialogue %s turn %d has a reference, but the pack's context is %s", d.ID, t+1, ContextServed)
 			}
-			rows[judgments.Key{RecordID: d.ID, Turn: t + 1}] = row
 			row++
 		}
 	}
@@ -414,10 +463,10 @@ func validateRows(p *Pack) (map[judgments.Key]int, error) {
 //
 // Judgments usually come in row order (Read gives them so): then a
 // judgment's row is the previous one's or the next, found without the
-// map, and a request judged twice is one whose model was already seen in
+// index, and a request judged twice is one whose model was already seen in
 // the current row. Judgments out of row order fall back to a set of
 // (row, model) pairs, sized by the judgments, not rows × models.
-func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
+func validateJudgments(p *Pack, rows *requestRows) error {
 	model := make(map[string]int, len(p.Models))
 	for i, m := range p.Models {
 		model[m] = i
@@ -455,7 +504,7 @@ func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
 			row = last + 1
 		default:
 			var ok bool
-			if row, ok = rows[k]; !ok {
+			if row, ok = rows.row(k); !ok {
 				return fmt.Errorf("a judgment of %s, which is no row of the pack", k)
 			}
 		}
@@ -466,7 +515,8 @@ func validateJudgments(p *Pack, rows map[judgments.Key]int) error {
 		if judged == nil && row < last {
 			judged = make(map[[2]int]bool, len(p.Judgments))
 			for _, e := range p.Judgments[:i] {
-				judged[[2]int{rows[judgments.Key{RecordID: e.RecordID, Turn: e.Turn}], model[e.Model]}] = true
+				r, _ := rows.row(judgments.Key{RecordID: e.RecordID, Turn: e.Turn})
+				judged[[2]int{r, model[e.Model]}] = true
 			}
 		}
 		twice := seenAt[m] == row

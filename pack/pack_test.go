@@ -92,22 +92,34 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // Judgments are written by row whatever their order in the Pack, and read
-// in row order.
+// in row order: a record's found by its ID, a turn's by its dialogue and
+// turn.
 func TestWriteGroupsJudgmentsByRow(t *testing.T) {
-	p := tinySingle()
-	want := slices.Clone(p.Judgments)
-	slices.Reverse(p.Judgments) // b/small, b/big, a/small, a/big
-	b, err := Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadBytes("x", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantOrder := []judgments.Judgment{want[1], want[0], want[3], want[2]} // by row; within a row, as given
-	if !reflect.DeepEqual(got.Judgments, wantOrder) {
-		t.Errorf("judgments %+v, want %+v", got.Judgments, wantOrder)
+	single := tinySingle()
+	sj := slices.Clone(single.Judgments)
+	slices.Reverse(single.Judgments) // b/small, b/big, a/small, a/big
+	dialogues := tinyDialogues()
+	dj := append(slices.Clone(dialogues.Judgments), judgments.Judgment{RecordID: "d2", Turn: 1, Model: "big", Quality: 3, ResponseTokens: 4}) // rows 1, 2, 3
+	dialogues.Judgments = []judgments.Judgment{dj[2], dj[0], dj[1]}
+	for _, c := range []struct {
+		name string
+		p    *Pack
+		want []judgments.Judgment
+	}{
+		{"single-turn", single, []judgments.Judgment{sj[1], sj[0], sj[3], sj[2]}}, // by row; within a row, as given
+		{"dialogues", dialogues, dj},
+	} {
+		b, err := Encode(c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadBytes("x", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Judgments, c.want) {
+			t.Errorf("%s: judgments %+v, want %+v", c.name, got.Judgments, c.want)
+		}
 	}
 }
 
@@ -156,6 +168,28 @@ func TestWriteRefuses(t *testing.T) {
 	p.Context = ContextServed
 	if _, err := Encode(p); err == nil || !strings.Contains(err.Error(), "row 1: dialogue d1 turn 1 has a reference, but the pack's context is served") {
 		t.Errorf("served with references: %v", err)
+	}
+	// Judgments of dialogues out of row order are found by dialogue and
+	// turn (rows: d1 turn 1, d1 turn 2, d2 turn 1).
+	for _, c := range []struct {
+		name string
+		js   []judgments.Judgment
+		want string
+	}{
+		{"turn 0", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 0}}, "a judgment of d1, which is no row"},
+		{"past the last turn", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 3}}, "a judgment of d1 turn 3, which is no row"},
+		{"no such dialogue", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d3", Turn: 1}}, "a judgment of d3 turn 1, which is no row"},
+		{"twice, apart", []judgments.Judgment{{RecordID: "d1", Turn: 2}, {RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 1}, {RecordID: "d1", Turn: 2}}, "row 2: d1 turn 2 judged twice for model big"},
+		{"twice, out of order", []judgments.Judgment{{RecordID: "d2", Turn: 1}, {RecordID: "d1", Turn: 2}, {RecordID: "d2", Turn: 1}}, "row 3: d2 turn 1 judged twice for model big"},
+	} {
+		p := tinyDialogues()
+		for i := range c.js {
+			c.js[i].Model, c.js[i].Quality = "big", 5
+		}
+		p.Judgments = c.js
+		if _, err := Encode(p); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("dialogues, %s: error %v, want %q", c.name, err, c.want)
+		}
 	}
 }
 

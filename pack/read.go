@@ -348,7 +348,7 @@ func (c *columns) flag(i int) bool { return c.contaminated != nil && c.contamina
 // records fills p.Records from the rows of a single-turn pack.
 func (c *columns) records(p *Pack) error {
 	p.Records = make([]datasets.Record, len(c.ids))
-	next := map[string]int{}
+	var next domainCounts
 	for i := range p.Records {
 		if c.turns[i] != 0 {
 			return atRow(i+1, "turn %d in a single-turn pack (want 0)", c.turns[i])
@@ -357,12 +357,13 @@ func (c *columns) records(p *Pack) error {
 			return atRow(i+1, "a reference in a single-turn pack (references are dialogue turns' golden answers)")
 		}
 		d := c.domain(i)
-		r := datasets.Record{ID: c.ids[i], Bench: p.Bench, Subject: d, Index: next[d], Prompt: c.prompts[i]}
+		count := next.of(d)
+		r := datasets.Record{ID: c.ids[i], Bench: p.Bench, Subject: d, Index: *count, Prompt: c.prompts[i]}
 		if c.answers != nil {
 			r.Answer = c.answers[i]
 		}
 		p.Records[i] = r
-		next[d]++
+		*count++
 		if c.flag(i) {
 			if p.Contaminated == nil {
 				p.Contaminated = make([]bool, len(p.Records))
@@ -425,6 +426,40 @@ func (c *columns) dialogues(p *Pack) error {
 	return nil
 }
 
+// listedModels returns access to the judgments' model column: judgment
+// k's model, as the string of models that names it (one copy of each name,
+// the Meta's: the arrow column's values would otherwise keep the whole
+// column alive), or the column's when models does not list it. A
+// dictionary's values are looked up once, not once a judgment.
+func listedModels(a arrow.Array, models []string) (func(k int) (name string, listed bool), error) {
+	intern := make(map[string]string, len(models))
+	for _, m := range models {
+		intern[m] = m
+	}
+	lookup := func(name string) (string, bool) {
+		if m, ok := intern[name]; ok {
+			return m, true
+		}
+		return name, false
+	}
+	if d, ok := a.(*array.Dictionary); ok {
+		dict, err := dictionaryValues(d)
+		if err != nil {
+			return nil, err
+		}
+		names, listed := make([]string, len(dict)), make([]bool, len(dict))
+		for i, name := range dict {
+			names[i], listed[i] = lookup(name)
+		}
+		return func(k int) (string, bool) { i := d.GetValueIndex(k); return names[i], listed[i] }, nil
+	}
+	names, err := stringValues(a)
+	if err != nil {
+		return nil, err
+	}
+	return func(k int) (string, bool) { return lookup(names[k]) }, nil
+}
+
 // judgments fills p.Judgments from the judgments column, in row order.
 func (c *columns) judgments(p *Pack) error {
 	if c.lists == nil {
@@ -450,7 +485,7 @@ func (c *columns) judgments(p *Pack) error {
 	if models == nil || quality == nil {
 		return fmt.Errorf("column judgments: want fields %s and %s (and %s)", columnModel, columnQual, columnTokens)
 	}
-	names, err := stringValues(models)
+	model, err := listedModels(models, p.Models)
 	if err != nil {
 		return fmt.Errorf("column judgments.%s: %v", columnModel, err)
 	}
@@ -463,12 +498,6 @@ func (c *columns) judgments(p *Pack) error {
 		if ts, err = intValues(tokens); err != nil {
 			return fmt.Errorf("column judgments.%s: %v", columnTokens, err)
 		}
-	}
-	// One copy of each model name, the Meta's: the arrow column's values
-	// would otherwise keep the whole column alive.
-	intern := make(map[string]string, len(p.Models))
-	for _, m := range p.Models {
-		intern[m] = m
 	}
 	first, _ := c.lists.ValueOffsets(0)
 	_, last := c.lists.ValueOffsets(c.lists.Len() - 1)
@@ -486,12 +515,13 @@ func (c *columns) judgments(p *Pack) error {
 			switch {
 			case st.IsNull(k) || models.IsNull(k) || quality.IsNull(k):
 				return atRow(row, "judgment %d has no model or no quality", k-int(lo)+1)
-			case tokens != nil && tokens.IsValid(k) && ts[k] < 0:
-				return atRow(row, "model %s: response_tokens %d (null means unknown)", names[k], ts[k])
 			}
-			name, ok := intern[names[k]]
-			if !ok {
-				return atRow(row, "a judgment by model %q, which is not in the models list %q", names[k], p.Models)
+			name, listed := model(k)
+			switch {
+			case tokens != nil && tokens.IsValid(k) && ts[k] < 0:
+				return atRow(row, "model %s: response_tokens %d (null means unknown)", name, ts[k])
+			case !listed:
+				return atRow(row, "a judgment by model %q, which is not in the models list %q", name, p.Models)
 			}
 			j := judgments.Judgment{RecordID: c.ids[i], Turn: turn, Model: name, Quality: qs[k], ResponseTokens: -1}
 			if tokens != nil && tokens.IsValid(k) {

@@ -159,18 +159,20 @@ func orEmpty[T any](s []T) []T {
 // the request's judgments in the order p lists them. rows are the rows of
 // p's requests (1-based, as validRows gives them); the judgments are put
 // in row order by a counting sort.
-func record(p *Pack, rows map[judgments.Key]int) arrow.RecordBatch {
+func record(p *Pack, rows *requestRows) arrow.RecordBatch {
 	start := make([]int32, p.Requests()+2) // judgments of row r: byRow[start[r]:start[r+1]]
-	for _, j := range p.Judgments {
-		start[rows[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}]+1]++
+	rowOf := make([]int32, len(p.Judgments))
+	for i, j := range p.Judgments {
+		r, _ := rows.row(judgments.Key{RecordID: j.RecordID, Turn: j.Turn})
+		rowOf[i] = int32(r)
+		start[r+1]++
 	}
 	for r := 1; r < len(start); r++ {
 		start[r] += start[r-1]
 	}
 	byRow := make([]int32, len(p.Judgments))
 	next := slices.Clone(start)
-	for i, j := range p.Judgments {
-		r := rows[judgments.Key{RecordID: j.RecordID, Turn: j.Turn}]
+	for i, r := range rowOf {
 		byRow[next[r]] = int32(i)
 		next[r]++
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/edgeroute/edgeroute/datasets"
@@ -287,9 +288,13 @@ func (in *input) requests(cfg *Config, source string) error {
 	if in.records != nil && !in.quality {
 		return fmt.Errorf("%s: no judgments: a single-turn replay needs both models' results", source)
 	}
-	in.reqs = slices.Grow(in.reqs, len(in.records))
-	in.keys = slices.Grow(in.keys, len(in.records))
-	in.verdicts = slices.Grow(in.verdicts, len(in.records))
+	n := len(in.records)
+	for _, d := range in.dialogues {
+		n += len(d.Turns)
+	}
+	in.reqs = slices.Grow(in.reqs, n)
+	in.keys = slices.Grow(in.keys, n)
+	in.verdicts = slices.Grow(in.verdicts, n)
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
 		v, ok := in.judged(len(in.reqs), k)
@@ -312,7 +317,7 @@ func (in *input) requests(cfg *Config, source string) error {
 				k = judgments.Key{}
 			}
 			in.verdicts = append(in.verdicts, v)
-			in.reqs = append(in.reqs, routers.Request{ID: fmt.Sprintf("%s#%d", d.ID, t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
+			in.reqs = append(in.reqs, routers.Request{ID: d.ID + "#" + strconv.Itoa(t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
 			// has none, and the answer actually in the context depends on

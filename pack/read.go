@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/edgeroute/edgeroute/datasets"
+	"github.com/edgeroute/edgeroute/internal/workers"
 	"github.com/edgeroute/edgeroute/judgments"
 )
 
@@ -54,6 +55,9 @@ func readFrom(name string, r parquet.ReaderAtSeeker) (p *Pack, err error) {
 		// The Parquet reader panics on some corrupt files; a bad file is
 		// an error, never a crash.
 		if r := recover(); r != nil {
+			if wp, ok := r.(*workers.Panic); ok {
+				r = wp.Value // a column's reader's: the value is the story, its stack is the library's
+			}
 			p, err = nil, fmt.Errorf("%s: corrupt Parquet file: %v", name, r)
 		}
 	}()
@@ -254,20 +258,32 @@ func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunke
 			rdr.Release()
 		}
 	}()
-	data := make([]*arrow.Chunked, 0, len(readers))
-	for i, rdr := range readers {
-		d, err := rdr.NextBatch(rows)
-		if err == nil && int64(d.Len()) != rows {
-			d.Release()
-			err = fmt.Errorf("%d rows readable, the footer says %d", d.Len(), rows)
+	// The columns are decoded side by side, one per core; the first
+	// column in schema order that fails is the one named.
+	data := make([]*arrow.Chunked, len(readers))
+	errs := make([]error, len(readers))
+	workers.Run(context.Background(), len(readers), 0, func() func(int) {
+		return func(i int) {
+			d, err := readers[i].NextBatch(rows)
+			if err == nil && int64(d.Len()) != rows {
+				d.Release()
+				err = fmt.Errorf("%d rows readable, the footer says %d", d.Len(), rows)
+			}
+			if err != nil {
+				d = nil
+			}
+			data[i], errs[i] = d, err
 		}
+	})
+	for i, err := range errs {
 		if err != nil {
 			for _, d := range data {
-				d.Release()
+				if d != nil {
+					d.Release()
+				}
 			}
 			return nil, nil, fmt.Errorf("column %s: %v", sch.Field(i).Name, err)
 		}
-		data = append(data, d)
 	}
 	return sch, data, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/edgeroute/edgeroute/datasets"
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/workers"
 	"github.com/edgeroute/edgeroute/judgments"
 	"github.com/edgeroute/edgeroute/pack"
 	"github.com/edgeroute/edgeroute/routers"
@@ -301,10 +302,16 @@ func (in *input) requests(cfg *Config, source string) error {
 		if !ok {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
-		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt, PromptTokens: cfg.Tokens.Count(r.Prompt)})
+		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt})
 		in.keys = append(in.keys, k)
 		in.verdicts = append(in.verdicts, v)
 	}
+	// Counting words is most of making millions of requests: on all cores.
+	workers.Ranges(len(in.reqs), 1<<14, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			in.reqs[i].PromptTokens = cfg.Tokens.Count(in.reqs[i].Text)
+		}
+	})
 	judged := 0
 	for _, d := range in.dialogues {
 		var ctx []string

@@ -12,7 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// Counter counts the tokens of a text.
+// Counter counts the tokens of a text. A replay counts the prompts of
+// millions of requests on all cores: Count must be safe to call from
+// several goroutines at once.
 type Counter interface {
 	// Name identifies the counting method in reports ("words").
 	Name() string

@@ -231,11 +231,7 @@ func (e *singleTurn) intervals(ctx context.Context) error {
 }
 
 func (e *singleTurn) domain(units []int) (engine, []int) {
-	sub := &singleTurn{rp: e.rp}
-	for _, i := range units {
-		sub.reqs = append(sub.reqs, e.reqs[i])
-	}
-	return sub, units
+	return &singleTurn{rp: e.rp, reqs: gather(e.reqs, units)}, units
 }
 
 // dialogues are the turn-by-turn replays of dialogues.
@@ -472,13 +468,6 @@ func (e *dialogues) tails(r *eval.RouterResult, v eval.DialogueReplay, scores []
 
 func (e *dialogues) domain(units []int) (engine, []int) {
 	sub, turns := eval.SubsetDialogues(e.ds, units)
-	d := &dialogues{rp: e.rp, ds: sub, contexts: e.contexts, thresholds: e.thresholds, quality: e.quality, link: e.link}
-	for _, st := range e.starts {
-		s := make([]float64, len(turns))
-		for k, i := range turns {
-			s[k] = st[i]
-		}
-		d.starts = append(d.starts, s)
-	}
-	return d, turns
+	return &dialogues{rp: e.rp, ds: sub, contexts: e.contexts, thresholds: e.thresholds, quality: e.quality, link: e.link,
+		starts: gatherEach(e.starts, turns)}, turns
 }

@@ -100,13 +100,28 @@ func (sr *scored) subset(idx []int) *scored {
 		if err != nil {
 			return nil, err
 		}
-		out := make([]float64, len(idx))
-		for i, j := range idx {
-			out[i] = p[j]
-		}
-		return out, nil
+		return gather(p, idx), nil
 	}
 	return &sub
+}
+
+// gather is xs at the indices idx, in their order: a domain's share of
+// a replay's per-request values.
+func gather[T any](xs []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = xs[j]
+	}
+	return out
+}
+
+// gatherEach is gather of each of xss.
+func gatherEach[T any](xss [][]T, idx []int) [][]T {
+	var out [][]T
+	for _, xs := range xss {
+		out = append(out, gather(xs, idx))
+	}
+	return out
 }
 
 // session is what scoring a replay needs: the configuration, the

@@ -390,17 +390,6 @@ func (s *tailSum) mean() eval.Point {
 }
 
 func (e *timedTurn) domain(units []int) (engine, []int) {
-	sub := &timedTurn{link: e.link, times: map[timesKey][]eval.Timed{}}
-	sub.rp = e.rp
-	for _, i := range units {
-		sub.reqs = append(sub.reqs, e.reqs[i])
-	}
-	for _, st := range e.starts {
-		s := make([]float64, len(units))
-		for k, i := range units {
-			s[k] = st[i]
-		}
-		sub.starts = append(sub.starts, s)
-	}
-	return sub, units
+	return &timedTurn{singleTurn: singleTurn{rp: e.rp, reqs: gather(e.reqs, units)}, link: e.link, starts: gatherEach(e.starts, units),
+		times: map[timesKey][]eval.Timed{}}, units
 }

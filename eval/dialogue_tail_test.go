@@ -56,21 +56,13 @@ func TestDialogueTailsByBruteForce(t *testing.T) {
 	}
 	latA, firstA, a := run(0.2)
 	latB, firstB, _ := run(-0.3)
-	for _, c := range []struct {
-		name string
-		got  float64
-		want float64
-	}{
+	agree(t, "at one threshold", 1e-12, []measured{
 		{"p50", a.P50, nearestRank(latA, 0.5)},
 		{"p95", a.P95, nearestRank(latA, 0.95)},
 		{"p99", a.P99, nearestRank(latA, 0.99)},
 		{"ttft p95", a.TTFTP95, nearestRank(firstA, 0.95)},
 		{"mean latency", a.Tail.Latency, a.Latency},
-	} {
-		if math.Abs(c.got-c.want) > 1e-12 {
-			t.Errorf("at one threshold: %s %v, want %v", c.name, c.got, c.want)
-		}
-	}
+	})
 	mid := rp.TailBetween(ds, p, nil, 0.2, -0.3, 0.5)
 	both := slices.Concat(latA, latB)
 	firsts := slices.Concat(firstA, firstB)
@@ -79,26 +71,34 @@ func TestDialogueTailsByBruteForce(t *testing.T) {
 		sumA += latA[i]
 		sumB += latB[i]
 	}
-	for _, c := range []struct {
-		name string
-		got  float64
-		want float64
-	}{
+	agree(t, "halfway", 1e-9, []measured{
 		{"p50", mid.P50, nearestRank(both, 0.5)},
 		{"p95", mid.P95, nearestRank(both, 0.95)},
 		{"p99", mid.P99, nearestRank(both, 0.99)},
 		{"ttft p95", mid.TTFTP95, nearestRank(firsts, 0.95)},
 		{"mean", mid.Latency, (sumA + sumB) / float64(2*n)},
-	} {
-		if math.Abs(c.got-c.want) > 1e-9 {
-			t.Errorf("halfway: %s %v, want %v", c.name, c.got, c.want)
-		}
-	}
+	})
 	// The time to first token on the device is router + prefill + one
 	// decode step: the first turn of the first dialogue, on the SLM at
 	// +Inf, has no context to re-prefill.
 	_, first, _ := run(math.Inf(1))
 	if want := 0.04*ds.Prompt[0] + 0.04; math.Abs(first[0]-want) > 1e-12 {
 		t.Errorf("first token on the device %v, want %v", first[0], want)
+	}
+}
+
+// measured is a value a test got and the one it derived independently.
+type measured struct {
+	name      string
+	got, want float64
+}
+
+// agree fails t for every value of ms further than tol from its want.
+func agree(t *testing.T, where string, tol float64, ms []measured) {
+	t.Helper()
+	for _, m := range ms {
+		if math.Abs(m.got-m.want) > tol {
+			t.Errorf("%s: %s %v, want %v", where, m.name, m.got, m.want)
+		}
 	}
 }

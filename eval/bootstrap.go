@@ -202,13 +202,7 @@ func (b Bootstrap) run(ctx context.Context, conf float64, shares []float64, work
 		return func(r int) {
 			b.Weights(r, w)
 			metrics(w, &out)
-			// each r is written by one worker
-			for k, v := range out.target {
-				ci.values[k][r] = v
-			}
-			for i := range shares {
-				ci.shareValues[i][0][r], ci.shareValues[i][1][r] = out.quality[i], out.latency[i]
-			}
+			ci.record(r, out.target, out.quality, out.latency) // each r is written by one worker
 			if b.Progress != nil {
 				b.Progress.Add(1)
 			}

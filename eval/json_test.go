@@ -32,7 +32,7 @@ func TestAtShareJSON(t *testing.T) {
 		for _, p := range got.AtShare {
 			plain = append(plain, struct{ Threshold, Quality, Latency, LLMShare float64 }{p.Threshold, p.Quality, p.Latency, p.LLMShare})
 		}
-		if s := fmt.Sprint(plain); s != c.want && !(s == "[]" && c.want == "[]") {
+		if s := fmt.Sprint(plain); s != c.want {
 			t.Errorf("%s: at_share %s, want %s", c.json, s, c.want)
 		}
 	}

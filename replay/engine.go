@@ -67,11 +67,10 @@ func (b resamples) of(n int, what string) (bs eval.Bootstrap, done func()) {
 func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l *link) (engine, error) {
 	boot := resamples{r: cfg.Bootstrap, seed: cfg.Seed, conf: cfg.Confidence, shares: cfg.shares(in.quality), stderr: cfg.Stderr}
 	if cfg.Devices > 0 {
-		var base engine = newSingleTurn(cfg, in, alpha, mean, boot)
 		if in.dialogues != nil {
-			base = newDialogues(cfg, in, alpha, mean, boot)
+			return newContended(cfg, newDialogues(cfg, in, alpha, mean, boot), l, alpha, mean)
 		}
-		return newContended(cfg, base, l, alpha, mean)
+		return newContended(cfg, newSingleTurn(cfg, in, alpha, mean, boot), l, alpha, mean)
 	}
 	if in.dialogues == nil {
 		st := newSingleTurn(cfg, in, alpha, mean, boot)
@@ -332,6 +331,15 @@ func (e *dialogues) check(tauR float64) error {
 	return rp.Check(e.ds)
 }
 
+// runs is how many replays of a router each variant takes: one per seed,
+// and on a link one per draw of the link and per seed, paired.
+func (e *dialogues) runs(sr *scored) int {
+	if e.link != nil {
+		return max(len(e.starts), sr.seeds)
+	}
+	return sr.seeds
+}
+
 func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, target, qSLM, qLLM float64) (eval.RouterResult, error) {
 	v := e.rp
 	v.Model.TauR = sr.tauR
@@ -339,11 +347,7 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	v.KeepSums = e.quality && e.boot.r > 0 && !sr.fixed
 	var curves []eval.Curve
 	var sets [][]eval.DialoguePoint
-	runs := sr.seeds
-	if e.link != nil {
-		// One run per draw of the link and per seed of the router, paired.
-		runs = max(len(e.starts), sr.seeds)
-	}
+	runs := e.runs(sr)
 	var at []atTail
 	var scores [][]float64 // of each run, on a link (for its tails)
 	for s := range runs {

@@ -306,12 +306,6 @@ func (in *input) requests(cfg *Config, source string) error {
 		in.keys = append(in.keys, k)
 		in.verdicts = append(in.verdicts, v)
 	}
-	// Counting words is most of making millions of requests: on all cores.
-	workers.Ranges(len(in.reqs), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			in.reqs[i].PromptTokens = cfg.Tokens.Count(in.reqs[i].Text)
-		}
-	})
 	judged := 0
 	for _, d := range in.dialogues {
 		var ctx []string
@@ -324,7 +318,7 @@ func (in *input) requests(cfg *Config, source string) error {
 				k = judgments.Key{}
 			}
 			in.verdicts = append(in.verdicts, v)
-			in.reqs = append(in.reqs, routers.Request{ID: d.ID + "#" + strconv.Itoa(t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n"), PromptTokens: cfg.Tokens.Count(turn.User)})
+			in.reqs = append(in.reqs, routers.Request{ID: d.ID + "#" + strconv.Itoa(t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n")})
 			in.keys = append(in.keys, k)
 			// The router reads the user turns and the golden answers; MT-Bench
 			// has none, and the answer actually in the context depends on
@@ -338,6 +332,12 @@ func (in *input) requests(cfg *Config, source string) error {
 	if in.dialogues != nil && in.quality && judged == 0 {
 		return fmt.Errorf("%s: the judgments judge none of the %d turns", source, len(in.reqs))
 	}
+	// Counting words is most of making millions of requests: on all cores.
+	workers.Ranges(len(in.reqs), 1<<14, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			in.reqs[i].PromptTokens = cfg.Tokens.Count(in.reqs[i].Text)
+		}
+	})
 	return nil
 }
 

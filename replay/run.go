@@ -29,7 +29,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if d, ok := eng.(*dialogues); ok {
 		steps := 0
 		for _, sr := range scored {
-			steps += sr.seeds * len(d.contexts)
+			steps += d.runs(sr) * len(d.contexts)
 		}
 		bar := progress.New(cfg.Stderr, steps, "replaying "+rep.Bench, "sweeps")
 		defer bar.Finish()

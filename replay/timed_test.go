@@ -34,7 +34,7 @@ func TestConstantTraceIsThePaperModel(t *testing.T) {
 			t.Fatalf("link %+v", got.Link)
 		}
 		close := func(what string, a, b float64) {
-			if math.Abs(a-b) > 1e-9*math.Max(1, math.Abs(b)) {
+			if !near(a, b, 1e-9) {
 				t.Errorf("decide %s: %s %v, paper model %v", decide, what, a, b)
 			}
 		}
@@ -151,7 +151,7 @@ func TestConstantTraceDialogues(t *testing.T) {
 		t.Fatal(err)
 	}
 	close := func(what string, a, b float64) {
-		if math.Abs(a-b) > 1e-9*math.Max(1, math.Abs(b)) {
+		if !near(a, b, 1e-9) {
 			t.Errorf("%s %v, paper model %v", what, a, b)
 		}
 	}

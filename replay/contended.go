@@ -236,6 +236,19 @@ func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*
 	if !ok {
 		return nil, nil, fmt.Errorf("replay: capacity needs a contention replay")
 	}
+	// Refused before any simulation: a search of many counts takes seconds.
+	if !rep.Quality {
+		return nil, nil, fmt.Errorf("--bench %s: no judgments, so no quality target to carry phones at (pass --judgments)", rep.Bench)
+	}
+	var names []string
+	routes := false
+	for _, sr := range scored {
+		names = append(names, sr.name)
+		routes = routes || !sr.fixed
+	}
+	if !routes {
+		return nil, nil, fmt.Errorf("--router %s: no router that routes (slm-only and llm-only serve one model at any load)", strings.Join(names, ","))
+	}
 	var rows []eval.Capacity
 	for _, sr := range scored {
 		if sr.fixed {

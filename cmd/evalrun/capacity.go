@@ -70,12 +70,6 @@ func runCapacity(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return e.fail(prefix, err)
 	}
-	if !rep.Quality {
-		return e.fail(prefix, fmt.Errorf("--bench %s: no judgments, so no quality target to carry phones at (pass --judgments)", rep.Bench))
-	}
-	if len(rows) == 0 {
-		return e.fail(prefix, fmt.Errorf("--router %s: no router that routes (slm-only and llm-only serve one model at any load)", *flags.routers))
-	}
 	c := &reports.CapacityReport{Bench: rep.Bench, N: rep.N, Target: rep.Target, MaxP95: *maxP95, Profile: rep.Profile, Contention: rep.Contention, Routers: rows}
 	var buf bytes.Buffer
 	switch out.format.name {

@@ -416,9 +416,9 @@ func (s *summary) intervals() error {
 		}
 		vs := "-"
 		if r.CI.VsRandom != nil {
-			vs = interval(r.CI.VsRandom.APGR, Quality)
+			vs = Interval(r.CI.VsRandom.APGR, Quality)
 		}
-		t.Append(s.row(r, interval(r.CI.Latency, Seconds), interval(r.CI.LLMShare, Percent), interval(r.CI.APGR, Quality), vs))
+		t.Append(s.row(r, Interval(r.CI.Latency, Seconds), Interval(r.CI.LLMShare, Percent), Interval(r.CI.APGR, Quality), vs))
 	}
 	if err := t.Render(); err != nil {
 		return err
@@ -541,7 +541,7 @@ func shareCell(s *eval.ShareInterval, get func(*eval.ShareInterval) eval.Interva
 	if s == nil {
 		return "-"
 	}
-	return interval(get(s), format)
+	return Interval(get(s), format)
 }
 
 func firstCI(rs []eval.RouterResult) *eval.CI {
@@ -553,9 +553,9 @@ func firstCI(rs []eval.RouterResult) *eval.CI {
 	return nil
 }
 
-// interval formats an interval: "[lo, hi]", "-" when no resample gave a
+// Interval formats an interval: "[lo, hi]", "-" when no resample gave a
 // value.
-func interval(iv eval.Interval, format func(float64) string) string {
+func Interval(iv eval.Interval, format func(float64) string) string {
 	if math.IsNaN(iv.Lo) {
 		return "-"
 	}

@@ -157,10 +157,10 @@ func table(w io.Writer, names int, header []string, rows [][]string) error {
 
 // interval formats [lo, hi] ("-" when absent).
 func interval(iv *eval.Interval, f func(float64) string) string {
-	if iv == nil || math.IsNaN(iv.Lo) {
+	if iv == nil {
 		return "-"
 	}
-	return "[" + f(iv.Lo) + ", " + f(iv.Hi) + "]"
+	return reports.Interval(*iv, f)
 }
 
 // curved are the routers with a curve (not slm-only, llm-only).

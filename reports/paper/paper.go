@@ -369,8 +369,8 @@ func linksMarkdown(w *bytes.Buffer, links [][]*eval.Report, figs []string) error
 				if a := r.AtTarget; a == nil || a.Tail == nil {
 					row = append(row, "unreachable", "-", "-", "-", "-", "-", "-")
 				} else {
-					row = append(row, fmt.Sprintf("%.1f%%", 100*a.LLMShare), fmt.Sprintf("%.3f", a.Latency), fmt.Sprintf("%.3f", a.P50),
-						fmt.Sprintf("%.3f", a.P95), fmt.Sprintf("%.3f", a.P99), fmt.Sprintf("%.3f", a.TTFT), fmt.Sprintf("%.3f", a.TTFTP95))
+					row = append(row, reports.Percent(a.LLMShare), reports.Seconds(a.Latency), reports.Seconds(a.P50),
+						reports.Seconds(a.P95), reports.Seconds(a.P99), reports.Seconds(a.TTFT), reports.Seconds(a.TTFTP95))
 				}
 				rows = append(rows, row)
 			}

@@ -104,6 +104,26 @@ type singleTurn struct {
 	// their CIs, to fill.
 	resampled *eval.SingleTurnBootstrap
 	pending   []*eval.CI
+	// priced are the requests priced at router cost tauR (Unscored), for
+	// the next router of the same cost: random and the oracle share them.
+	priced struct {
+		tauR  float64
+		items []eval.Item
+		gaps  []float64
+	}
+}
+
+// unscored is rp.Unscored of the requests, priced once per router cost.
+// A router's seeds overwrite the items' fused scores, every one of them.
+func (e *singleTurn) unscored(rp eval.Replay) ([]eval.Item, []float64, error) {
+	if p := &e.priced; p.items == nil || p.tauR != rp.Model.TauR {
+		items, gaps, err := rp.Unscored(e.reqs)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.tauR, p.items, p.gaps = rp.Model.TauR, items, gaps
+	}
+	return e.priced.items, e.priced.gaps, nil
 }
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
@@ -143,7 +163,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	// far is kept, and a curve it does not keep lends its memory to the
 	// next sweep.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
-	base, gaps, err := rp.Unscored(e.reqs)
+	base, gaps, err := e.unscored(rp)
 	if err != nil {
 		return eval.RouterResult{}, err
 	}

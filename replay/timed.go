@@ -178,8 +178,16 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 	draws := max(len(e.starts), sr.seeds)
 	var curves []eval.Curve
 	var tails []*eval.Tails
-	var seeds [][]eval.Item
 	var at []atTail
+	// Intervals: each draw's requests join the resamples as they are
+	// replayed (the bootstrap keeps its own copy of what it needs).
+	var sb *eval.SingleTurnBootstrap
+	var router int
+	var plain []eval.Item
+	if e.boot.r > 0 && e.link.metric == eval.MeanLatency && !sr.fixed {
+		sb = eval.NewSingleTurnBootstrap(eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.shares, e.boot.conf)
+		router = sb.AddRouter(target)
+	}
 	for s := range draws {
 		p, err := sr.seed(ctx, min(s, sr.seeds-1))
 		if err != nil {
@@ -208,12 +216,12 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 		} else {
 			pt, tail, ok := tl.AtTarget(target, e.link.metric)
 			at = append(at, atTail{pt, tail, ok})
-			if e.boot.r > 0 && e.link.metric == eval.MeanLatency {
-				plain := make([]eval.Item, len(items))
-				for i, it := range items {
-					plain[i] = it.Item
+			if sb != nil {
+				plain = plain[:0]
+				for _, it := range items {
+					plain = append(plain, it.Item)
 				}
-				seeds = append(seeds, plain)
+				sb.AddSeed(router, plain)
 			}
 		}
 		curves = append(curves, c)
@@ -227,13 +235,9 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 		e.tailCurve(&r, tails)
 		r.AtShare = atShares(r.Curve, tails, e.boot.shares)
 	}
-	if seeds != nil {
+	if sb != nil {
 		bs, done := e.boot.of(len(e.reqs), sr.name)
-		sb := eval.NewSingleTurnBootstrap(bs, e.boot.shares, e.boot.conf)
-		router := sb.AddRouter(target)
-		for _, items := range seeds {
-			sb.AddSeed(router, items)
-		}
+		sb.Follow(bs.Progress)
 		cis, err := sb.Run(ctx)
 		done()
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -88,18 +87,18 @@ func Sweep(cfg Config, w Workload, n int) ([]Point, error) {
 }
 
 func (su *setup) sweep(n int) ([]Point, error) {
-	sims := make([]*simulator, runtime.GOMAXPROCS(0))
-	sims[0] = newSimulator(su)
-	ths, err := su.thresholds(sims[0], n)
+	// The simulator that picked the thresholds serves the first worker.
+	first := newSimulator(su)
+	ths, err := su.thresholds(first, n)
 	if err != nil {
 		return nil, err
 	}
 	pts := make([]Point, len(ths))
 	errs := make([]error, len(ths))
-	var worker atomic.Int32
-	workers.Run(context.Background(), len(ths), len(sims), func() func(int) {
-		sim := sims[worker.Add(1)-1]
-		if sim == nil {
+	var taken atomic.Bool
+	workers.Run(context.Background(), len(ths), 0, func() func(int) {
+		sim := first
+		if taken.Swap(true) {
 			sim = newSimulator(su)
 		}
 		return func(j int) { pts[j], _, errs[j] = sim.point(ths[j], nil) }

@@ -3,6 +3,7 @@ package eval
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -46,6 +47,12 @@ func (d *Dialogues) Len() int { return len(d.Prompt) }
 
 // Count is the number of dialogues.
 func (d *Dialogues) Count() int { return len(d.Start) - 1 }
+
+// TurnName is how errors name turn i, of dialogue k: "turn 2 of dialogue
+// 5", both counted from 1.
+func (d *Dialogues) TurnName(k, i int) string {
+	return fmt.Sprintf("turn %d of dialogue %d", i-d.Start[k]+1, k+1)
+}
 
 // DialogueReplay holds the parameters of a multi-turn replay.
 type DialogueReplay struct {
@@ -281,7 +288,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 		Reprefill: st.refill / n,
 	}
 	if rp.Tails {
-		t := mixedTail(lat, first, lat, first, 0)
+		t := tailOf(lat, first)
 		pt.Tail = &t
 	}
 	return pt

@@ -13,28 +13,36 @@ import "slices"
 // mixedTail is the tail of the mixture of two replays' turns (latencies
 // and times to first token, turn by turn): 1 - f on a, f on b.
 func mixedTail(latA, firstA, latB, firstB []float64, f float64) Tail {
+	if f == 0 {
+		return tailOf(latA, firstA)
+	}
 	mean := func(a, b []float64) float64 {
-		var sa, sb sum
-		for i := range a {
-			sa.add(a[i])
-			sb.add(b[i])
-		}
-		n := float64(len(a))
-		if f == 0 {
-			return sa.value() / n
-		}
-		return sa.value()/n + f*(sb.value()/n-sa.value()/n)
+		ma, mb := meanOf(a), meanOf(b)
+		return ma + f*(mb-ma)
 	}
-	quantile := func(a, b []float64, q float64) float64 {
-		if f == 0 {
-			return Quantile(slices.Clone(a), q)
-		}
-		return mixedQuantile(nil, a, b, f, q)
-	}
+	quantile := func(a, b []float64, q float64) float64 { return mixedQuantile(nil, a, b, f, q) }
 	return Tail{
 		Latency: mean(latA, latB), P50: quantile(latA, latB, 0.5), P95: quantile(latA, latB, 0.95), P99: quantile(latA, latB, 0.99),
 		TTFT: mean(firstA, firstB), TTFTP95: quantile(firstA, firstB, 0.95),
 	}
+}
+
+// tailOf is the tail of one replay's turns: their latencies' and times to
+// first token's mean and nearest ranks (a quantile depends on the values,
+// not their order: one copy serves the three of the latencies).
+func tailOf(lat, first []float64) Tail {
+	l := slices.Clone(lat)
+	return Tail{Latency: meanOf(lat), P50: Quantile(l, 0.5), P95: Quantile(l, 0.95), P99: Quantile(l, 0.99),
+		TTFT: meanOf(first), TTFTP95: Quantile(slices.Clone(first), 0.95)}
+}
+
+// meanOf is the compensated mean of xs.
+func meanOf(xs []float64) float64 {
+	var s sum
+	for _, x := range xs {
+		s.add(x)
+	}
+	return s.value() / float64(len(xs))
 }
 
 // TailBetween is the tail of the dialogues mixed between thresholds a and

@@ -178,12 +178,12 @@ func (rp *DialogueReplay) Check(ds *Dialogues) error {
 				return t
 			}
 			decided := worst([2]float64{rp.Mean.SLM, rp.Mean.LLM})
-			if err := finiteTurn(rp.Model, rp.Alpha, fmt.Sprintf("turn %d of dialogue %d", i-ds.Start[d]+1, d+1), decided); err != nil {
+			if err := finiteTurn(rp.Model, rp.Alpha, ds.TurnName(d, i), decided); err != nil {
 				return err
 			}
 			long := math.Max(ds.Gen[SLM][i], ds.Gen[LLM][i])
 			accounted := worst([2]float64{math.Max(rp.Mean.SLM, long), math.Max(rp.Mean.LLM, long)})
-			if err := finiteTurn(rp.Model, 0, fmt.Sprintf("turn %d of dialogue %d", i-ds.Start[d]+1, d+1), accounted); err != nil {
+			if err := finiteTurn(rp.Model, 0, ds.TurnName(d, i), accounted); err != nil {
 				return err
 			}
 			sums.add(rp.Model, accounted)

@@ -60,15 +60,23 @@ func (c *contended) workload(p []float64, variant string) (contention.Workload, 
 	}
 	rp := c.dialogues.rp
 	rp.WithContext = variant == WithContext
-	return &dialogueWorkload{rp: rp, ds: c.dialogues.ds, p: p}, nil
+	ds := c.dialogues.ds
+	ids := make([]string, ds.Len())
+	for d := range ds.Count() {
+		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
+			ids[i] = ds.TurnName(d, i)
+		}
+	}
+	return &dialogueWorkload{rp: rp, ds: ds, p: p, ids: ids}, nil
 }
 
 // dialogueWorkload prices dialogue turns for the devices, by the
 // dialogue replay's cache rules (eval.DialogueReplay.TurnCosts).
 type dialogueWorkload struct {
-	rp eval.DialogueReplay
-	ds *eval.Dialogues
-	p  []float64
+	rp  eval.DialogueReplay
+	ds  *eval.Dialogues
+	p   []float64
+	ids []string // each turn's name in errors, made once: a simulation asks for every turn
 }
 
 func (w *dialogueWorkload) Dialogues() int  { return w.ds.Count() }
@@ -78,7 +86,7 @@ func (w *dialogueWorkload) Request(d, t int, served []eval.Model) contention.Req
 	i := w.ds.Start[d] + t
 	decide, serve := w.rp.TurnCosts(w.ds, i, served)
 	return contention.Request{
-		ID: fmt.Sprintf("turn %d of dialogue %d", t+1, d+1), P: w.p[i], Decide: decide, Serve: serve,
+		ID: w.ids[i], P: w.p[i], Decide: decide, Serve: serve,
 		Quality: [2]float64{w.ds.Q[eval.SLM][i], w.ds.Q[eval.LLM][i]}, Unjudged: w.ds.JudgedTurn != nil && !w.ds.JudgedTurn[i],
 	}
 }

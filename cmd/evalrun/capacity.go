@@ -39,7 +39,6 @@ func runCapacity(ctx context.Context, args []string, e *env) int {
 	if len(counts) == 0 {
 		counts = defaultCapacityCounts
 	}
-	*flags.devices = nil
 	cfg, out, err := flags.config(fs)
 	switch {
 	case err != nil:
@@ -54,15 +53,11 @@ func runCapacity(ctx context.Context, args []string, e *env) int {
 		err = os.MkdirAll(*figDir, 0o755)
 	}
 	if err == nil {
-		cfg.ChannelData, err = channelData(cfg.DataDir, cfg.Channel)
-	}
-	if err == nil {
-		cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", e.stderr)
+		err = locateData(&cfg, e.stderr)
 	}
 	if err != nil {
 		return e.fail(prefix, err)
 	}
-	cfg.Stderr = e.stderr
 	rep, rows, err := replay.Capacity(ctx, cfg, counts, *maxP95)
 	if err == nil {
 		err = ctx.Err()

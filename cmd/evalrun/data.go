@@ -61,6 +61,20 @@ func upstreamData(flagValue string) (string, error) {
 	return dir, err
 }
 
+// locateData points cfg at the data its replay reads (the link's trace,
+// the benchmark's files or pack) and its notes at stderr.
+func locateData(cfg *replay.Config, stderr io.Writer) error {
+	var err error
+	if cfg.ChannelData, err = channelData(cfg.DataDir, cfg.Channel); err != nil {
+		return err
+	}
+	if cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", stderr); err != nil {
+		return err
+	}
+	cfg.Stderr = stderr
+	return nil
+}
+
 // channelData is the data directory of a measured link's trace: the UCC
 // 5G traces are upstream files (GPL-3.0, not built into evalrun).
 func channelData(flagValue, spec string) (string, error) {

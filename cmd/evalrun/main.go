@@ -187,16 +187,15 @@ func runReplay(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	}
 	cfg, out, err := flags.config(fs)
-	if err == nil {
-		cfg.ChannelData, err = channelData(cfg.DataDir, cfg.Channel)
+	if err == nil && len(*flags.devices) > 1 {
+		err = fmt.Errorf("--devices %s: a replay runs one count of phones (evalrun capacity sweeps a list)", flags.devices)
 	}
 	if err == nil {
-		cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", e.stderr)
+		err = locateData(&cfg, e.stderr)
 	}
 	if err != nil {
 		return e.fail("evalrun", err)
 	}
-	cfg.Stderr = e.stderr
 	rep, err := replay.Run(ctx, cfg)
 	if err == nil {
 		err = ctx.Err()

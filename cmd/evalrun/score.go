@@ -47,12 +47,11 @@ func runScore(ctx context.Context, args []string, e *env) int {
 	}
 	cfg, _, err := flags.config(fs)
 	if err == nil {
-		cfg.DataDir, err = replayData(cfg.DataDir, cfg.Bench, cfg.Judgments != "", e.stderr)
+		err = locateData(&cfg, e.stderr)
 	}
 	if err != nil {
 		return e.fail(prefix, err)
 	}
-	cfg.Stderr = e.stderr
 	results, err := replay.ScoreShard(ctx, cfg, sh)
 	if err == nil {
 		err = ctx.Err()

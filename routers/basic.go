@@ -56,12 +56,9 @@ func splitmix64(x uint64) uint64 {
 // scores on 0-10, Range 10, so a turn the LLM wins by 3 points scores
 // 0.65. LLM-better requests come first, then ties, SLM-better last.
 type Oracle struct {
-	// Gain maps request IDs to q_LLM - q_SLM; a request that is
-	// judged by no one is a tie (gain 0) and must be given as one.
-	Gain map[string]float64
-	// Gains, when set, are the gains in the order Score is given the
-	// requests, instead of Gain: a replay of millions of requests looks
-	// none up.
+	// Gains are the requests' q_LLM - q_SLM, in the order Score is given
+	// the requests; a request that is judged by no one is a tie (gain 0)
+	// and must be given as one.
 	Gains []float64
 	Range float64
 }
@@ -74,22 +71,13 @@ func (o Oracle) Score(_ context.Context, reqs []Request) ([]float64, error) {
 	if !(o.Range > 0) {
 		return nil, fmt.Errorf("oracle: quality range %v, want > 0", o.Range)
 	}
-	if o.Gains != nil && len(o.Gains) != len(reqs) {
+	if len(o.Gains) != len(reqs) {
 		return nil, fmt.Errorf("oracle: %d gains for %d requests", len(o.Gains), len(reqs))
 	}
 	ps := make([]float64, len(reqs))
 	for i, q := range reqs {
-		var g float64
-		ok := true
-		if o.Gains != nil {
-			g = o.Gains[i]
-		} else {
-			g, ok = o.Gain[q.ID]
-		}
-		switch {
-		case !ok:
-			return nil, fmt.Errorf("oracle: request %s has no judgments", q.ID)
-		case !(math.Abs(g) <= o.Range):
+		g := o.Gains[i]
+		if !(math.Abs(g) <= o.Range) {
 			return nil, fmt.Errorf("oracle: request %s gains %v, outside the quality range ±%v", q.ID, g, o.Range)
 		}
 		ps[i] = 0.5 + g/(2*o.Range)

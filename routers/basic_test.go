@@ -70,22 +70,20 @@ func TestOracle(t *testing.T) {
 		{1, 1, 1}, {0, 1, 0.5}, {-1, 1, 0},
 		{10, 10, 1}, {3, 10, 0.65}, {-2.5, 10, 0.375}, {0, 10, 0.5}, {-10, 10, 0},
 	} {
-		o := Oracle{Gain: map[string]float64{"a": c.gain}, Range: c.scale}
+		o := Oracle{Gains: []float64{c.gain}, Range: c.scale}
 		ps, err := o.Score(context.Background(), []Request{{ID: "a"}})
 		if err != nil || ps[0] != c.want {
 			t.Errorf("gain %v on a range of %v: %v, %v; want %v", c.gain, c.scale, ps, err, c.want)
 		}
 	}
-	o := Oracle{Gain: map[string]float64{"a": 1, "b": 2}, Range: 1}
 	for _, c := range []struct {
 		o    Oracle
 		id   string
 		want string
 	}{
-		{o, "c", "request c has no judgments"},
-		{o, "b", "request b gains 2, outside the quality range ±1"},
-		{Oracle{Gain: o.Gain}, "a", "quality range 0"},
-		{Oracle{Gains: []float64{2}, Range: 1}, "a", "request a gains 2"},
+		{Oracle{Gains: []float64{2}, Range: 1}, "b", "request b gains 2, outside the quality range ±1"},
+		{Oracle{Gains: []float64{1}}, "a", "quality range 0"},
+		{Oracle{Range: 1}, "c", "oracle: 0 gains for 1 requests"},
 		{Oracle{Gains: []float64{1, 0}, Range: 1}, "a", "oracle: 2 gains for 1 requests"},
 	} {
 		if _, err := c.o.Score(context.Background(), []Request{{ID: c.id}}); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -3,7 +3,6 @@ package figures
 import (
 	"fmt"
 	"image/color"
-	"path/filepath"
 	"strconv"
 
 	"github.com/edgeroute/edgeroute/eval"
@@ -24,21 +23,14 @@ func WriteCapacity(dir, bench string, maxP95 float64, rows []eval.Capacity) ([]s
 	if len(rows) == 0 || len(rows[0].Counts) == 0 {
 		return nil, fmt.Errorf("figures: no capacity rows")
 	}
-	p := plot.New()
-	ch := &chart{p: p}
-	p.Title.Text = fmt.Sprintf("%s: p95 latency at the target vs phones sharing one edge", bench)
-	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.Title.Padding = vg.Points(6)
-	p.X.Label.Text, p.Y.Label.Text = "phones (log scale)", "p95 latency per request (s)"
+	ch := newChart(fmt.Sprintf("%s: p95 latency at the target vs phones sharing one edge", bench), "phones (log scale)", "p95 latency per request (s)")
+	p := ch.p
 	p.X.Scale = plot.LogScale{}
 	var ticks []plot.Tick
 	for _, n := range rows[0].Counts {
 		ticks = append(ticks, plot.Tick{Value: float64(n), Label: strconv.Itoa(n)})
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
-	p.Y.Tick.Marker = plot.TickerFunc(niceTicks)
-	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(10), vg.Points(10)
-	p.Add(plotter.NewGrid())
 	counts := rows[0].Counts
 	lo, hi := float64(counts[0]), float64(counts[len(counts)-1])
 	if lo == hi {
@@ -90,13 +82,5 @@ func WriteCapacity(dir, bench string, maxP95 float64, rows []eval.Capacity) ([]s
 		}
 		ch.legend(label, &plotter.Scatter{GlyphStyle: glyph})
 	}
-	var files []string
-	for _, ext := range []string{"png", "svg"} {
-		path := filepath.Join(dir, bench+"_capacity."+ext)
-		if err := save(path, ext, ch); err != nil {
-			return nil, err
-		}
-		files = append(files, path)
-	}
-	return files, nil
+	return saveAll(dir, bench+"_capacity", ch)
 }

@@ -139,13 +139,11 @@ func Write(dir string, rep *eval.Report) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("figure %s: %v", f.name, err)
 		}
-		for _, ext := range []string{"png", "svg"} {
-			path := filepath.Join(dir, f.name+"."+ext)
-			if err := save(path, ext, ch); err != nil {
-				return nil, err
-			}
-			files = append(files, path)
+		fs, err := saveAll(dir, f.name, ch)
+		if err != nil {
+			return nil, err
 		}
+		files = append(files, fs...)
 	}
 	return files, nil
 }
@@ -181,21 +179,42 @@ func (ch *chart) line(pts plotter.XYs, c color.Color, w vg.Length, dashes []vg.L
 	return l, nil
 }
 
+// newChart is a chart in the house style: its title, axis labels, nice
+// ticks and a grid.
+func newChart(title, xlabel, ylabel string) *chart {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.Title.Padding = vg.Points(6)
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.TickerFunc(niceTicks), plot.TickerFunc(niceTicks)
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(10), vg.Points(10)
+	p.Add(plotter.NewGrid())
+	return &chart{p: p}
+}
+
+// saveAll writes the charts side by side as dir/name.png and .svg and
+// returns the two paths.
+func saveAll(dir, name string, charts ...*chart) ([]string, error) {
+	var files []string
+	for _, ext := range []string{"png", "svg"} {
+		path := filepath.Join(dir, name+"."+ext)
+		if err := save(path, ext, charts...); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
 // draw1 builds one figure.
 func draw1(rep *eval.Report, f figure) (*chart, error) {
-	p := plot.New()
-	ch := &chart{p: p}
 	unit := "requests"
 	if rep.Dialogues > 0 {
 		unit = fmt.Sprintf("turns of %d dialogues", rep.Dialogues)
 	}
-	p.Title.Text = fmt.Sprintf("%s: %s\n%d %s, profile %s", rep.Bench, f.title, rep.N, unit, rep.Profile.Profile)
-	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.Title.Padding = vg.Points(6)
-	p.X.Label.Text, p.Y.Label.Text = f.x.label, f.y.label
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.TickerFunc(niceTicks), plot.TickerFunc(niceTicks)
-	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(10), vg.Points(10)
-	p.Add(plotter.NewGrid())
+	ch := newChart(fmt.Sprintf("%s: %s\n%d %s, profile %s", rep.Bench, f.title, rep.N, unit, rep.Profile.Profile), f.x.label, f.y.label)
+	p := ch.p
 
 	var over []*plotter.Scatter // drawn last, over the curves
 	if f.modelLines {

@@ -3,10 +3,8 @@ package figures
 import (
 	"fmt"
 	"image/color"
-	"path/filepath"
 
 	"github.com/edgeroute/edgeroute/eval"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -35,31 +33,14 @@ func WriteLinks(dir string, reps []*eval.Report) ([]string, error) {
 		}
 		charts = append(charts, ch)
 	}
-	var files []string
-	for _, ext := range []string{"png", "svg"} {
-		path := filepath.Join(dir, reps[0].Bench+"_links."+ext)
-		if err := save(path, ext, charts...); err != nil {
-			return nil, err
-		}
-		files = append(files, path)
-	}
-	return files, nil
+	return saveAll(dir, reps[0].Bench+"_links", charts...)
 }
 
 // drawLinks is one panel of WriteLinks: quality against x, the named
 // latency.
 func drawLinks(reps []*eval.Report, name string, x func(eval.Point) float64) (*chart, error) {
-	p := plot.New()
-	ch := &chart{p: p}
 	first := reps[0]
-	xlabel := name + " per request (s)"
-	p.Title.Text = fmt.Sprintf("%s: quality vs %s\n%d requests, profile %s", first.Bench, name, first.N, first.Profile.Profile)
-	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.Title.Padding = vg.Points(6)
-	p.X.Label.Text, p.Y.Label.Text = xlabel, "accuracy"
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.TickerFunc(niceTicks), plot.TickerFunc(niceTicks)
-	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(10), vg.Points(10)
-	p.Add(plotter.NewGrid())
+	ch := newChart(fmt.Sprintf("%s: quality vs %s\n%d requests, profile %s", first.Bench, name, first.N, first.Profile.Profile), name+" per request (s)", "accuracy")
 	colour := map[string]color.RGBA{}
 	for k, rep := range reps {
 		for _, r := range rep.Routers {

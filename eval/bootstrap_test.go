@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -477,5 +478,21 @@ func TestBootstrapCancelled(t *testing.T) {
 	pts := rp.Sweep(ds, p, 20)
 	if ci, err := BootstrapDialogues(ctx, [][]DialoguePoint{pts}, 5.5, nil, Bootstrap{N: ds.Count(), R: 1 << 20, Seed: 1}, 0.95); err != context.Canceled || ci != nil {
 		t.Errorf("dialogues: %v, %v; want context.Canceled", ci, err)
+	}
+}
+
+// A bootstrap lets go of its seeds' scores as it runs: it runs once, and
+// a second Run says so rather than computing from what is left.
+func TestSingleTurnBootstrapRunsOnce(t *testing.T) {
+	items := []Item{{Fused: 0.2, QLLM: 1, TSLM: 1, TLLM: 2}, {Fused: 0.7, QSLM: 1, TSLM: 1, TLLM: 2}}
+	sb := NewSingleTurnBootstrap(Bootstrap{N: 2, R: 10, Seed: 1}, []float64{0.5}, 0.95)
+	r := sb.AddRouter(0.5)
+	sb.AddSeed(r, items)
+	sb.AddSeed(r, items)
+	if _, err := sb.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "runs once") {
+		t.Errorf("second Run: %v, want an error", err)
 	}
 }

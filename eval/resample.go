@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -306,6 +307,7 @@ type SingleTurnBootstrap struct {
 	conf    float64
 	tables  []*requestTable
 	routers []*bootRouter
+	ran     bool
 }
 
 // bootRouter is one router of a SingleTurnBootstrap.
@@ -362,8 +364,13 @@ func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item) {
 func (sb *SingleTurnBootstrap) Follow(p Progress) { sb.b.Progress = p }
 
 // Run computes the intervals, one CI per router in the order added. It
-// stops early, with ctx.Err(), when ctx is done.
+// stops early, with ctx.Err(), when ctx is done. It runs once: it lets
+// go of the seeds' scores as it merges them (a second Run is an error).
 func (sb *SingleTurnBootstrap) Run(ctx context.Context) ([]*CI, error) {
+	if sb.ran {
+		return nil, errors.New("eval: a SingleTurnBootstrap runs once")
+	}
+	sb.ran = true
 	b := sb.b
 	n := float64(b.N)
 	var lStar []float64 // of the shares, in LLM counts of one seed

@@ -55,6 +55,16 @@ func sortKey(v float64, desc bool) uint64 {
 	return u | 1<<63
 }
 
+// descendingValue is the value of sortKey(v, true): v, but +0 for
+// either zero.
+func descendingValue(k uint64) float64 {
+	u := ^k
+	if k>>63 == 1 {
+		u = k &^ (1 << 63)
+	}
+	return 0 - math.Float64frombits(u)
+}
+
 // sortKeyed sorts a by key, stably, using b (of the same length, its
 // contents ignored) as scratch, and returns the one of the two that holds
 // the result: the sort of radixOrder, on memory the caller may reuse.

@@ -90,3 +90,18 @@ func BenchmarkDescending(b *testing.B) {
 		})
 	}
 }
+
+// A descending sort key gives its value back (a sweep reads its fused
+// scores from their keys), with one zero for both.
+func TestDescendingValueInvertsSortKey(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 0.1, -0.7, 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), 1e-300, 3.5} {
+		got := descendingValue(sortKey(v, true))
+		want := v
+		if v == 0 {
+			want = 0 // +0
+		}
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("descendingValue(sortKey(%v)) = %v", v, got)
+		}
+	}
+}

@@ -70,9 +70,9 @@ func BenchmarkBootstrapRandomMMLU(b *testing.B) {
 		sb := NewSingleTurnBootstrap(Bootstrap{N: n, R: 100, Seed: 1}, nil, 0.95)
 		random := sb.AddRouter(0.76)
 		for _, s := range seeds {
-			sb.AddSeed(random, s)
+			sb.AddSeed(random, s, nil)
 		}
-		sb.AddSeed(sb.AddRouter(0.76), oracle)
+		sb.AddSeed(sb.AddRouter(0.76), oracle, nil)
 		if _, err := sb.Run(context.Background()); err != nil {
 			b.Fatal(err)
 		}

@@ -41,7 +41,7 @@ func bootstrapSingle(seeds [][]Item, target float64, shares []float64, b Bootstr
 	sb := NewSingleTurnBootstrap(b, shares, conf)
 	r := sb.AddRouter(target)
 	for _, items := range seeds {
-		sb.AddSeed(r, items)
+		sb.AddSeed(r, items, nil)
 	}
 	cis, err := sb.Run(context.Background())
 	if err != nil {
@@ -432,7 +432,7 @@ func TestBootstrapProgress(t *testing.T) {
 			sb := NewSingleTurnBootstrap(b, nil, 0.95)
 			r := sb.AddRouter(0.4)
 			for _, it := range items {
-				sb.AddSeed(r, it)
+				sb.AddSeed(r, it, nil)
 			}
 			cis, err := sb.Run(context.Background())
 			if err != nil {
@@ -468,7 +468,7 @@ func TestBootstrapCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	items := randomItems(200, 1)
 	sb := NewSingleTurnBootstrap(Bootstrap{N: len(items), R: 1 << 20, Seed: 1}, nil, 0.95)
-	sb.AddSeed(sb.AddRouter(0.5), items)
+	sb.AddSeed(sb.AddRouter(0.5), items, nil)
 	go cancel()
 	if cis, err := sb.Run(ctx); err != context.Canceled || cis != nil {
 		t.Errorf("single-turn: %v, %v; want context.Canceled", cis, err)
@@ -487,8 +487,8 @@ func TestSingleTurnBootstrapRunsOnce(t *testing.T) {
 	items := []Item{{Fused: 0.2, QLLM: 1, TSLM: 1, TLLM: 2}, {Fused: 0.7, QSLM: 1, TSLM: 1, TLLM: 2}}
 	sb := NewSingleTurnBootstrap(Bootstrap{N: 2, R: 10, Seed: 1}, []float64{0.5}, 0.95)
 	r := sb.AddRouter(0.5)
-	sb.AddSeed(r, items)
-	sb.AddSeed(r, items)
+	sb.AddSeed(r, items, nil)
+	sb.AddSeed(r, items, nil)
 	if _, err := sb.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -45,16 +45,20 @@ func (rp Replay) Items(reqs []Request, p []float64) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := rp.FuseScores(items, gaps, p); err != nil {
+	fused := make([]float64, len(items))
+	if err := rp.Fuse(fused, gaps, p); err != nil {
 		return nil, err
+	}
+	for i, f := range fused {
+		items[i].Fused = f
 	}
 	return items, nil
 }
 
 // Unscored returns the sweep input of the requests before any router
 // scores them, and each one's latency gap T_e - T_s as the decision
-// prices it (with the mean response lengths): what FuseScores needs to give the
-// items of a router's scores. A replay of many seeds prices the requests
+// prices it (with the mean response lengths): what Fuse needs to give the
+// fused scores of a router's. A replay of many seeds prices the requests
 // once.
 func (rp Replay) Unscored(reqs []Request) (items []Item, gaps []float64, err error) {
 	decide := rp
@@ -75,14 +79,14 @@ func (rp Replay) Unscored(reqs []Request) (items []Item, gaps []float64, err err
 	return items, gaps, nil
 }
 
-// FuseScores sets the fused scores of items (from Unscored, with its gaps) for
-// router scores p: p - alpha (T_e - T_s), as the function Fuse.
-func (rp Replay) FuseScores(items []Item, gaps, p []float64) error {
-	if len(p) != len(items) || len(gaps) != len(items) {
-		return fmt.Errorf("replay: %d scores and %d gaps for %d requests", len(p), len(gaps), len(items))
+// Fuse sets fused[i], the fused score of request i (of Unscored, with its
+// gaps) for router scores p: p - alpha (T_e - T_s), as the package's function Fuse.
+func (rp Replay) Fuse(fused, gaps, p []float64) error {
+	if len(p) != len(fused) || len(gaps) != len(fused) {
+		return fmt.Errorf("replay: %d scores and %d gaps for %d requests", len(p), len(gaps), len(fused))
 	}
-	for i := range items {
-		items[i].Fused = p[i] - rp.Alpha*gaps[i]
+	for i := range fused {
+		fused[i] = p[i] - rp.Alpha*gaps[i]
 	}
 	return nil
 }

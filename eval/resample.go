@@ -335,10 +335,11 @@ func (sb *SingleTurnBootstrap) AddRouter(target float64) int {
 // AddSeed adds the items of one seed of a router, in request order. The
 // seeds of a router read at shares must replay the same requests, with
 // the same qualities and latencies (their mean curve is walked as one).
-// The items are not kept.
-func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item) {
-	if len(items) != sb.b.N {
-		panic(fmt.Sprintf("eval: bootstrap of %d requests, a seed has %d", sb.b.N, len(items)))
+// fused are the seed's fused scores of the items, their own Fused fields
+// ignored, or with fused nil their own (as SweepInto). Neither is kept.
+func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item, fused []float64) {
+	if len(items) != sb.b.N || fused != nil && len(fused) != sb.b.N {
+		panic(fmt.Sprintf("eval: bootstrap of %d requests, a seed has %d items and %d fused scores", sb.b.N, len(items), len(fused)))
 	}
 	br := sb.routers[router]
 	i := slices.IndexFunc(sb.tables, func(tb *requestTable) bool { return tb.same(items) })
@@ -350,9 +351,13 @@ func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item) {
 	if len(br.walks) > 0 && tb != br.walks[0].table && len(sb.shares) > 0 {
 		panic("eval: a router's seeds replay different requests")
 	}
-	fused := make([]float64, len(items))
-	for i, it := range items {
-		fused[i] = it.Fused
+	if fused != nil {
+		fused = slices.Clone(fused)
+	} else {
+		fused = make([]float64, len(items))
+		for i, it := range items {
+			fused[i] = it.Fused
+		}
 	}
 	br.walks = append(br.walks, newItemWalk(tb, fused, 1))
 	if len(sb.shares) > 0 {

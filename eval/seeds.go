@@ -221,6 +221,7 @@ func (s *Seeds) AddSummary(c Curve, r RouterResult) (kept bool) {
 			s.grid.add(held)
 		}
 		s.curves = nil
+		s.first.Curve = nil // the grid holds what Result needs of it
 	}
 	if s.grid != nil {
 		s.grid.add(c)

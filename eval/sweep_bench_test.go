@@ -23,7 +23,7 @@ func BenchmarkSweep(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				copy(items, src)
-				c = SweepInto(c, items)
+				c = SweepInto(c, items, nil)
 			}
 		})
 	}

@@ -66,20 +66,34 @@ func TestSweepMatchesBruteForce(t *testing.T) {
 		items := make([]Item, n)
 		for i := range items {
 			items[i] = Item{
-				Fused: float64(r.IntN(12)) / 4, // many ties
+				Fused: float64(r.IntN(12))/4 - 1, // many ties, zero among them
 				QSLM:  float64(r.IntN(2)), QLLM: float64(r.IntN(2)),
 				TSLM: r.Float64() * 10, TLLM: r.Float64() * 10,
 			}
 		}
+		for i := range items {
+			if items[i].Fused == 0 && r.IntN(2) == 0 {
+				items[i].Fused = math.Copysign(0, -1) // ties with +0
+			}
+		}
 		orig := append([]Item(nil), items...)
 		var c Curve
-		if trial%2 == 0 {
+		switch trial % 3 {
+		case 0:
 			c = Sweep(items)
-		} else {
+		case 1:
 			for i := range old[:cap(old)] {
 				old[:cap(old)][i] = Point{Threshold: 7, Quality: 7, Latency: 7, LLMShare: 7}
 			}
-			c = SweepInto(old, items)
+			c = SweepInto(old, items, nil)
+		case 2:
+			// The fused scores apart: the items' own are ignored.
+			fused := make([]float64, n)
+			for i := range items {
+				fused[i], items[i].Fused = items[i].Fused, r.Float64()
+			}
+			c = SweepInto(old, items, fused)
+			copy(items, orig)
 		}
 		old = c
 		distinct := map[float64]bool{}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"runtime"
-	"slices"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
@@ -113,8 +112,9 @@ type singleTurn struct {
 	}
 }
 
-// unscored is rp.Unscored of the requests, priced once per router cost.
-// A router's seeds overwrite the items' fused scores, every one of them.
+// unscored is rp.Unscored of the requests, priced once per router cost:
+// the items of every seed of the routers of that cost, each seed with
+// its own fused scores (the items' Fused fields are not used).
 func (e *singleTurn) unscored(rp eval.Replay) ([]eval.Item, []float64, error) {
 	if p := &e.priced; p.items == nil || p.tauR != rp.Model.TauR {
 		items, gaps, err := rp.Unscored(e.reqs)
@@ -156,19 +156,18 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		}
 		boot = e.resampled.AddRouter(target)
 	}
-	// The seeds a few at a time, one per core: each one's items (the
-	// requests priced once for all seeds, fused with its scores), curve
-	// and summary are made side by side, then its resampling walk and its
-	// metrics are added in seed order; only the summary of the seeds so
-	// far is kept, and a curve it does not keep lends its memory to the
-	// next sweep.
+	// The seeds a few at a time, one per core: each one's fused scores
+	// (of the requests priced once for all seeds), curve and summary are
+	// made side by side, then its resampling walk and its metrics are
+	// added in seed order; only the summary of the seeds so far is kept,
+	// and a curve it does not keep lends its memory to the next sweep.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
 	base, gaps, err := e.unscored(rp)
 	if err != nil {
 		return eval.RouterResult{}, err
 	}
 	type seedRun struct {
-		items   []eval.Item
+		fused   []float64
 		swept   eval.Curve // the sweep's memory
 		curve   eval.Curve // the seed's curve: swept, or its one point for a fixed router
 		summary eval.RouterResult
@@ -176,10 +175,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	}
 	runs := make([]seedRun, min(runtime.GOMAXPROCS(0), sr.seeds))
 	for i := range runs {
-		runs[i].items = base
-		if i > 0 {
-			runs[i].items = slices.Clone(base)
-		}
+		runs[i].fused = make([]float64, len(base))
 	}
 	for first := 0; first < sr.seeds; first += len(runs) {
 		batch := runs[:min(len(runs), sr.seeds-first)]
@@ -188,12 +184,12 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				run := &batch[i]
 				p, err := sr.seed(ctx, first+i)
 				if err == nil {
-					err = rp.FuseScores(run.items, gaps, p)
+					err = rp.Fuse(run.fused, gaps, p)
 				}
 				if run.err = err; err != nil {
 					return
 				}
-				run.swept = eval.SweepInto(run.swept, run.items)
+				run.swept = eval.SweepInto(run.swept, base, run.fused)
 				run.curve = run.swept
 				if sr.fixed {
 					// One operating point, whatever the threshold.
@@ -213,7 +209,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				return eval.RouterResult{}, run.err
 			}
 			if boot >= 0 {
-				e.resampled.AddSeed(boot, run.items)
+				e.resampled.AddSeed(boot, base, run.fused)
 			}
 			if seeds.AddSummary(run.curve, run.summary) && !sr.fixed {
 				run.swept = nil // kept by seeds

@@ -147,7 +147,14 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return &prepared{Report: rep, domains: in.domains()}, eng, scored, nil
+	pr := &prepared{Report: rep}
+	if cfg.ByDomain {
+		pr.domains = in.domains()
+	}
+	// Nothing holds the input past here (rep.Requests holds the IDs, the
+	// engine its own arrays): on millions of requests, its records and
+	// judgments are most of what the reading made.
+	return pr, eng, scored, nil
 }
 
 // overflowFlags are the flags that set each parameter of the latency

@@ -34,14 +34,15 @@ type routerKind struct {
 	outputs func(s *session, r Router) (*routerModel, error)
 	// build makes the router of one replay (seed: its seed).
 	build func(ctx context.Context, s *session, r Router, seed int64) (routers.Router, error)
+	// draws, for a seeded router, are its scores of the requests by seed,
+	// drawn without the requests (a replay does not keep them).
+	draws func(reqs []routers.Request) func(seed int64) []float64
 }
 
 // routerKinds are the routers of Routers(). The ONNX routers' builders
 // depend on the build (onnx.go, onnx_none.go).
 var routerKinds = []routerKind{
-	{name: "random", seeded: true, build: func(_ context.Context, _ *session, _ Router, seed int64) (routers.Router, error) {
-		return routers.Random{Seed: seed}, nil
-	}},
+	{name: "random", seeded: true, draws: func(reqs []routers.Request) func(int64) []float64 { return routers.NewRandomDraws(reqs).Score }},
 	{name: "oracle", build: buildOracle},
 	{name: "length", build: func(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
 		return routers.Length{Tokens: s.cfg.Tokens}, nil
@@ -89,6 +90,24 @@ type scored struct {
 func kept(sr *scored, p []float64) *scored {
 	sr.seeds = 1
 	sr.seed = func(context.Context, int) ([]float64, error) { return p, nil }
+	return sr
+}
+
+// seededScores is the scored router sr of seeds seeds, base seed
+// seed, drawn by draws: the first seed's scores now, kept (the report
+// lists them), the others as the replay needs them.
+func seededScores(sr *scored, draws func(seed int64) []float64, seed int64, seeds int) *scored {
+	first := draws(seed)
+	sr.seeds = seeds
+	sr.seed = func(ctx context.Context, i int) ([]float64, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			return first, nil
+		}
+		return draws(seed + int64(i)), nil
+	}
 	return sr
 }
 
@@ -167,45 +186,27 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 			out = append(out, kept(sr, make([]float64, len(s.in.reqs))))
 			continue
 		}
-		score := func(ctx context.Context, i int) ([]float64, error) {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			router, err := k.build(ctx, s, r, s.cfg.Seed+int64(i))
-			if err != nil {
-				return nil, fmt.Errorf("--router %s: %v", k.name, err)
-			}
-			p, err := router.Score(ctx, s.in.reqs)
-			if err != nil {
-				return nil, fmt.Errorf("router %s: %v", k.name, err)
-			}
-			if len(p) != len(s.in.reqs) {
-				return nil, fmt.Errorf("router %s: %d scores for %d requests", k.name, len(p), len(s.in.reqs))
-			}
-			for j, x := range p {
-				if !(x >= 0 && x <= 1) {
-					return nil, fmt.Errorf("router %s: score %v for %s, want a number in [0, 1]", k.name, x, s.in.reqs[j].ID)
-				}
-			}
-			return p, nil
-		}
-		// The first seed's scores now (a router that cannot score fails
-		// here), kept: the report lists them. A seeded router's other
-		// seeds are scored as the replay needs them.
-		first, err := score(ctx, 0)
-		if err != nil {
-			return nil, err
-		}
-		kept(sr, first)
 		if k.seeded {
-			sr.seeds = s.cfg.Seeds
-			sr.seed = func(ctx context.Context, i int) ([]float64, error) {
-				if i == 0 {
-					return first, nil
-				}
-				return score(ctx, i)
+			out = append(out, seededScores(sr, k.draws(s.in.reqs), s.cfg.Seed, s.cfg.Seeds))
+			continue
+		}
+		router, err := k.build(ctx, s, r, s.cfg.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("--router %s: %v", k.name, err)
+		}
+		p, err := router.Score(ctx, s.in.reqs)
+		if err != nil {
+			return nil, fmt.Errorf("router %s: %v", k.name, err)
+		}
+		if len(p) != len(s.in.reqs) {
+			return nil, fmt.Errorf("router %s: %d scores for %d requests", k.name, len(p), len(s.in.reqs))
+		}
+		for j, x := range p {
+			if !(x >= 0 && x <= 1) {
+				return nil, fmt.Errorf("router %s: score %v for %s, want a number in [0, 1]", k.name, x, s.in.reqs[j].ID)
 			}
 		}
+		kept(sr, p)
 		out = append(out, sr)
 	}
 	return out, nil

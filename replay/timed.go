@@ -221,7 +221,7 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 				for _, it := range items {
 					plain = append(plain, it.Item)
 				}
-				sb.AddSeed(router, plain)
+				sb.AddSeed(router, plain, nil)
 			}
 		}
 		curves = append(curves, c)

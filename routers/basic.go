@@ -16,14 +16,34 @@ func (Random) Name() string { return "random" }
 
 // Score draws one p per request.
 func (r Random) Score(_ context.Context, reqs []Request) ([]float64, error) {
-	seed := splitmix64(uint64(r.Seed))
-	ps := make([]float64, len(reqs))
+	return NewRandomDraws(reqs).Score(r.Seed), nil
+}
+
+// RandomDraws are the Random routers' draws for some requests, for any
+// seed: each request's ID is hashed once, so that the draws of a seed
+// cost one mix per request, and the requests need not be kept (a replay
+// of many seeds of millions of requests draws each seed as it goes).
+type RandomDraws struct{ ids []uint64 }
+
+// NewRandomDraws hashes the requests' IDs (FNV-1a).
+func NewRandomDraws(reqs []Request) RandomDraws {
+	ids := make([]uint64, len(reqs))
 	for i, q := range reqs {
 		h := fnv.New64a()
 		h.Write([]byte(q.ID))
-		ps[i] = float64(splitmix64(seed^h.Sum64())>>11) * 0x1p-53
+		ids[i] = h.Sum64()
 	}
-	return ps, nil
+	return RandomDraws{ids}
+}
+
+// Score is what Random{Seed: seed} scores the requests.
+func (d RandomDraws) Score(seed int64) []float64 {
+	s := splitmix64(uint64(seed))
+	ps := make([]float64, len(d.ids))
+	for i, id := range d.ids {
+		ps[i] = float64(splitmix64(s^id)>>11) * 0x1p-53
+	}
+	return ps
 }
 
 // splitmix64 is the SplitMix64 output function: a fixed, well-mixed map

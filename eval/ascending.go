@@ -6,30 +6,30 @@ import (
 )
 
 // ascending returns the permutation that sorts vs ascending, equal values
-// in index order. It is an LSD radix sort on the values' bits (flipped so
-// that unsigned order is numeric order), a byte per pass, skipping bytes
-// all values share: O(n), several times faster than a comparison sort of
-// the tens of thousands of latencies a curve has. vs must hold no NaN;
-// -0 sorts just before +0.
+// in index order. It is a radix sort on the values' bits (flipped so that
+// unsigned order is numeric order; msdSort): O(n), several times faster
+// than a comparison sort of the tens of thousands of latencies a curve
+// has. vs must hold no NaN; -0 sorts just before +0.
 func ascending(vs []float64) []int32 {
-	return radixOrder(vs, false)
+	a := make([]keyed, len(vs))
+	for i, v := range vs {
+		a[i] = keyed{sortKey(v, false), int32(i)}
+	}
+	return indices(sortKeyed(a, make([]keyed, len(vs))))
 }
 
 // descending returns the permutation that sorts vs descending, equal
 // values in index order, -0 and +0 being equal (as == has them): the
 // order in which a sweep sends requests to the LLM. vs must hold no NaN.
 func descending(vs []float64) []int32 {
-	return radixOrder(vs, true)
+	a := make([]keyed, len(vs))
+	descendingKeyed(a, vs, nil)
+	return indices(a)
 }
 
-// radixOrder is ascending, or with desc descending.
-func radixOrder(vs []float64, desc bool) []int32 {
-	a := make([]keyed, len(vs))
-	for i, v := range vs {
-		a[i] = keyed{sortKey(v, desc), int32(i)}
-	}
-	a = sortKeyed(a, make([]keyed, len(vs)))
-	order := make([]int32, len(vs))
+// indices are the indices of a, in order.
+func indices(a []keyed) []int32 {
+	order := make([]int32, len(a))
 	for i, x := range a {
 		order[i] = x.i
 	}
@@ -42,7 +42,7 @@ type keyed struct {
 	i int32
 }
 
-// sortKey is v's key in the order of radixOrder: its bits, flipped so that
+// sortKey is v's key in the order of ascending (or descending): its bits, flipped so that
 // unsigned order is numeric order (ascending, or with desc descending).
 func sortKey(v float64, desc bool) uint64 {
 	if desc {
@@ -67,10 +67,76 @@ func descendingValue(k uint64) float64 {
 
 // sortKeyed sorts a by key, stably, using b (of the same length, its
 // contents ignored) as scratch, and returns the one of the two that holds
-// the result: the sort of radixOrder, on memory the caller may reuse.
+// the result: the sort of ascending.
 func sortKeyed(a, b []keyed) []keyed {
 	var s msdSort
 	return s.below(a, b, 64, 0)
+}
+
+// descendingKeyed sets out (of vs's length) to vs's keys sortKey(v,
+// true) with their indices, sorted by key, stably: the order of
+// descending, on memory the caller may reuse. The first scatter reads vs
+// itself, so that the only array of all keys is out; spare is scratch for
+// the buckets, grown as needed (to the largest bucket to sort) and
+// returned.
+func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
+	and, or := ^uint64(0), uint64(0)
+	for _, v := range vs {
+		k := sortKey(v, true)
+		and &= k
+		or |= k
+	}
+	n := len(vs)
+	top := bits.Len64(and ^ or)
+	if n <= 32 || top == 0 {
+		for i, v := range vs {
+			out[i] = keyed{sortKey(v, true), int32(i)}
+		}
+		sortKeyed(out, nil) // in place: an insertion sort, or all equal
+		return spare
+	}
+	var s msdSort
+	width := min(top, bits.Len(uint(n))-1, msdBits)
+	shift := top - width
+	mask := uint64(1)<<width - 1
+	start, next := s.buckets(0, width)
+	for _, v := range vs {
+		start[sortKey(v, true)>>shift&mask+1]++
+	}
+	place(start, next)
+	for i, v := range vs {
+		k := sortKey(v, true)
+		d := k >> shift & mask
+		out[next[d]] = keyed{k, int32(i)}
+		next[d]++
+	}
+	for d := range next {
+		b := out[start[d]:start[d+1]]
+		if len(b) <= 32 {
+			s.below(b, nil, shift, 1)
+			continue
+		}
+		if and, or := b[0].k, b[0].k; !differ(b, &and, &or) {
+			continue // all equal: no scratch needed
+		}
+		if cap(spare) < len(b) {
+			spare = make([]keyed, len(b))
+		}
+		if got := s.below(b, spare[:len(b)], shift, 1); &got[0] != &b[0] {
+			copy(b, got)
+		}
+	}
+	return spare
+}
+
+// differ reports whether a's keys differ, with and and or their bitwise
+// and and or.
+func differ(a []keyed, and, or *uint64) bool {
+	for _, x := range a {
+		*and &= x.k
+		*or |= x.k
+	}
+	return *and != *or
 }
 
 // msdSort sorts keys most significant digit first: a scatter of a into b
@@ -88,6 +154,27 @@ type msdSort struct {
 // hold the place each is written at.
 const msdBits = 11
 
+// buckets are the bucket starts (bucket d is [start[d], start[d+1])),
+// cleared, and next places of a scatter at depth by a digit of width
+// bits.
+func (s *msdSort) buckets(depth, width int) (start, next []int) {
+	if depth == len(s.counts) {
+		s.counts = append(s.counts, make([]int, 2<<msdBits+1))
+	}
+	start = s.counts[depth][:1<<width+1]
+	clear(start)
+	return start, s.counts[depth][1<<msdBits+1:][:1<<width]
+}
+
+// place turns the counts of each bucket in start[d+1] into the bucket
+// starts, and sets next to them.
+func place(start, next []int) {
+	for d := 1; d < len(start); d++ {
+		start[d] += start[d-1]
+	}
+	copy(next, start)
+}
+
 // below sorts a, whose keys agree in their bits from bit top up, with b
 // as scratch, at the given depth of buckets; it returns the one of a and
 // b that holds the result.
@@ -102,10 +189,7 @@ func (s *msdSort) below(a, b []keyed, top, depth int) []keyed {
 		return a
 	}
 	and, or := ^uint64(0), uint64(0)
-	for _, x := range a {
-		and &= x.k
-		or |= x.k
-	}
+	differ(a, &and, &or)
 	top = bits.Len64((and ^ or) & (1<<top - 1)) // top is 64 at most: 1<<64 - 1 is all ones
 	if top == 0 {
 		return a // all equal
@@ -113,19 +197,11 @@ func (s *msdSort) below(a, b []keyed, top, depth int) []keyed {
 	width := min(top, bits.Len(uint(n))-1, msdBits)
 	shift := top - width
 	mask := uint64(1)<<width - 1
-	if depth == len(s.counts) {
-		s.counts = append(s.counts, make([]int, 2<<msdBits+1))
-	}
-	start := s.counts[depth][:1<<width+1] // bucket d is b[start[d]:start[d+1]]
-	next := s.counts[depth][1<<msdBits+1:][:1<<width]
-	clear(start)
+	start, next := s.buckets(depth, width)
 	for _, x := range a {
 		start[x.k>>shift&mask+1]++
 	}
-	for d := 1; d < len(start); d++ {
-		start[d] += start[d-1]
-	}
-	copy(next, start)
+	place(start, next)
 	for _, x := range a {
 		d := x.k >> shift & mask
 		b[next[d]] = x

@@ -53,6 +53,7 @@ func TestDescendingManyIsStableSort(t *testing.T) {
 		"uniform":  rng.Float64,
 		"crowded":  func() float64 { return 0.5 + rng.Float64()*1e-9 },
 		"ties":     func() float64 { return float64(rng.IntN(3)) },
+		"clumps":   func() float64 { return float64(rng.IntN(3)) + float64(rng.IntN(2))*1e-12 }, // large buckets to sort
 		"far":      func() float64 { return []float64{-1e300, 0, 1e-300, 7}[rng.IntN(4)] + rng.Float64()*1e-3 },
 		"log-wide": func() float64 { return rng.NormFloat64() * math.Pow(2, float64(rng.IntN(200)-100)) },
 	}

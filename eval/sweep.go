@@ -35,48 +35,50 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 	if n == 0 {
 		return nil
 	}
+	if fused == nil {
+		fused = make([]float64, n)
+		for i := range items {
+			fused[i] = items[i].Fused
+		}
+	}
 	sc := sweepScratches.Get().(*sweepScratch)
 	defer sweepScratches.Put(sc)
-	sc.grow(n)
+	if cap(sc.order) < n {
+		sc.order, sc.sorted = make([]keyed, n), make([]outcome, n)
+	}
 	// Sweep order: highest fused score first, ties in request order. The
 	// requests' outcomes are gathered into it once (on millions of
 	// requests, each gather is a cache miss), so that both passes below
 	// read in order; a fused score is read back from its sort key.
-	order := sc.a[:n]
-	if fused != nil {
-		for i, f := range fused[:n] {
-			order[i] = keyed{sortKey(f, true), int32(i)}
-		}
-	} else {
-		for i := range items {
-			order[i] = keyed{sortKey(items[i].Fused, true), int32(i)}
-		}
-	}
-	order = sortKeyed(order, sc.b[:n])
+	order := sc.order[:n]
+	sc.spare = descendingKeyed(order, fused[:n], sc.spare)
 	sorted := sc.sorted[:n]
 	for j, x := range order {
 		it := &items[x.i]
 		sorted[j] = outcome{it.QSLM, it.QLLM, it.TSLM, it.TLLM}
 	}
-	// suffix[k]: quality and latency of sorted[k:] on the SLM.
-	suffix := sc.suffix[:n+1]
-	suffix[n] = side{}
-	var sq, st sum
-	for k := n - 1; k >= 0; k-- {
-		sq.add(sorted[k].qSLM)
-		st.add(sorted[k].tSLM)
-		suffix[k] = side{sq.value(), st.value()}
-	}
-	fn := float64(n)
 	curve := c[:0]
 	if cap(curve) < n+1 {
 		curve = make(Curve, 0, n+1)
 	}
+	// First, curve[k] holds the quality and latency of sorted[k:] on the
+	// SLM (sums); the walk below reads curve[j] before it writes its
+	// point m <= j there, so the suffix sums need no array of their own.
+	curve = curve[:n+1]
+	curve[n] = Point{}
+	var sq, st sum
+	for k := n - 1; k >= 0; k-- {
+		sq.add(sorted[k].qSLM)
+		st.add(sorted[k].tSLM)
+		curve[k] = Point{Quality: sq.value(), Latency: st.value()}
+	}
+	fn := float64(n)
 	// All-SLM: theta = max fused score, nothing is > theta.
-	curve = append(curve, Point{Threshold: descendingValue(order[0].k), Quality: suffix[0].q / fn, Latency: suffix[0].t / fn})
+	curve[0] = Point{Threshold: descendingValue(order[0].k), Quality: curve[0].Quality / fn, Latency: curve[0].Latency / fn}
 	last := math.Nextafter(descendingValue(order[n-1].k), math.Inf(-1))
+	m := 1
 	var pq, pt sum // sorted[:j] on the LLM
-	for j := 0; j < n; {
+	for j := 0; j < n; m++ {
 		// Equal scores (equal keys: sortKey makes both zeros one) switch
 		// together.
 		for g := order[j].k; j < n && order[j].k == g; j++ {
@@ -89,34 +91,24 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 		if j < n {
 			th = descendingValue(order[j].k)
 		}
-		curve = append(curve, Point{Threshold: th, Quality: (pq.value() + suffix[j].q) / fn,
-			Latency: (pt.value() + suffix[j].t) / fn, LLMShare: float64(j) / fn})
+		slm := curve[j]
+		curve[m] = Point{Threshold: th, Quality: (pq.value() + slm.Quality) / fn,
+			Latency: (pt.value() + slm.Latency) / fn, LLMShare: float64(j) / fn}
 	}
-	return curve
+	return curve[:m]
 }
 
 // outcome is what a request gives on each model: quality and accounted
 // latency, an Item without its fused score.
 type outcome struct{ qSLM, qLLM, tSLM, tLLM float64 }
 
-// side is the quality and latency of some requests on one model.
-type side struct{ q, t float64 }
-
 // A sweepScratch is the working memory of a sweep, kept for the next one:
 // a replay sweeps a router's seeds one after another (one per core), and
 // at millions of requests fresh buffers for each cost more in page faults
 // and zeroing than the sweep costs in arithmetic.
 type sweepScratch struct {
-	a, b   []keyed
-	sorted []outcome
-	suffix []side
+	order, spare []keyed
+	sorted       []outcome
 }
 
 var sweepScratches = sync.Pool{New: func() any { return new(sweepScratch) }}
-
-// grow makes room for n requests.
-func (sc *sweepScratch) grow(n int) {
-	if cap(sc.a) < n {
-		sc.a, sc.b, sc.sorted, sc.suffix = make([]keyed, n), make([]keyed, n), make([]outcome, n), make([]side, n+1)
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
@@ -21,6 +22,12 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	rep, eng, scored, err := prepare(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if rep.N >= largeReplay {
+		// The input is garbage now, most of what the reading made; the
+		// collector would let the sweeps allocate on top of it, up to
+		// twice what was live while it was all live. Collect it first.
+		runtime.GC()
 	}
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
@@ -71,6 +78,10 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	}
 	return rep.Report, nil
 }
+
+// largeReplay is the number of requests from which a replay collects its
+// input's garbage before it sweeps.
+const largeReplay = 1 << 20
 
 // prepared is a replay ready to replay its routers: the report with its
 // baselines and target, and the domain of each unit.

@@ -1,8 +1,11 @@
 package eval
 
 import (
+	"context"
 	"math"
 	"math/bits"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // ascending returns the permutation that sorts vs ascending, equal values
@@ -78,15 +81,28 @@ func sortKeyed(a, b []keyed) []keyed {
 // descending, on memory the caller may reuse. The first scatter reads vs
 // itself, so that the only array of all keys is out; spare is scratch for
 // the buckets, grown as needed (to the largest bucket to sort) and
-// returned.
+// returned. Beyond SweepChunk values, each pass runs on all cores, in
+// chunks of SweepChunk values (each chunk's keys of a bucket after the
+// earlier chunks', so the sort stays stable), and the buckets are sorted
+// side by side.
 func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
-	and, or := ^uint64(0), uint64(0)
-	for _, v := range vs {
-		k := sortKey(v, true)
-		and &= k
-		or |= k
-	}
 	n := len(vs)
+	chunks := (n + SweepChunk - 1) / SweepChunk
+	ands, ors := make([]uint64, chunks), make([]uint64, chunks)
+	inChunks(n, func(c, lo, hi int) {
+		and, or := ^uint64(0), uint64(0)
+		for _, v := range vs[lo:hi] {
+			k := sortKey(v, true)
+			and &= k
+			or |= k
+		}
+		ands[c], ors[c] = and, or
+	})
+	and, or := ^uint64(0), uint64(0)
+	for c := range ands {
+		and &= ands[c]
+		or |= ors[c]
+	}
 	top := bits.Len64(and ^ or)
 	if n <= 32 || top == 0 {
 		for i, v := range vs {
@@ -95,38 +111,80 @@ func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
 		sortKeyed(out, nil) // in place: an insertion sort, or all equal
 		return spare
 	}
-	var s msdSort
 	width := min(top, bits.Len(uint(n))-1, msdBits)
 	shift := top - width
 	mask := uint64(1)<<width - 1
-	start, next := s.buckets(0, width)
-	for _, v := range vs {
-		start[sortKey(v, true)>>shift&mask+1]++
+	buckets := 1 << width
+	// next[c*buckets+d]: chunk c's count of bucket d, then the place of
+	// its next key in out.
+	next := make([]int, chunks*buckets)
+	inChunks(n, func(c, lo, hi int) {
+		count := next[c*buckets:][:buckets]
+		for _, v := range vs[lo:hi] {
+			count[sortKey(v, true)>>shift&mask]++
+		}
+	})
+	start := make([]int, buckets+1) // bucket d is out[start[d]:start[d+1]]
+	for d, at := 0, 0; d < buckets; d++ {
+		start[d] = at
+		for c := d; c < len(next); c += buckets {
+			next[c], at = at, at+next[c]
+		}
 	}
-	place(start, next)
-	for i, v := range vs {
-		k := sortKey(v, true)
-		d := k >> shift & mask
-		out[next[d]] = keyed{k, int32(i)}
-		next[d]++
-	}
-	for d := range next {
+	start[buckets] = n
+	inChunks(n, func(c, lo, hi int) {
+		next := next[c*buckets:][:buckets]
+		for i, v := range vs[lo:hi] {
+			k := sortKey(v, true)
+			d := k >> shift & mask
+			out[next[d]] = keyed{k, int32(lo + i)}
+			next[d]++
+		}
+	})
+	sortBucket := func(s *msdSort, spare *[]keyed, d int) {
 		b := out[start[d]:start[d+1]]
 		if len(b) <= 32 {
-			s.below(b, nil, shift, 1)
-			continue
+			s.below(b, nil, shift, 0)
+			return
 		}
 		if and, or := b[0].k, b[0].k; !differ(b, &and, &or) {
-			continue // all equal: no scratch needed
+			return // all equal: no scratch needed
 		}
-		if cap(spare) < len(b) {
-			spare = make([]keyed, len(b))
+		if cap(*spare) < len(b) {
+			*spare = make([]keyed, len(b))
 		}
-		if got := s.below(b, spare[:len(b)], shift, 1); &got[0] != &b[0] {
+		if got := s.below(b, (*spare)[:len(b)], shift, 0); &got[0] != &b[0] {
 			copy(b, got)
 		}
 	}
+	if chunks == 1 {
+		var s msdSort
+		for d := range buckets {
+			sortBucket(&s, &spare, d)
+		}
+		return spare
+	}
+	workers.Run(context.Background(), buckets, 0, func() func(int) {
+		var s msdSort
+		var own []keyed
+		return func(d int) { sortBucket(&s, &own, d) }
+	})
 	return spare
+}
+
+// SweepChunk is the number of requests from which a sweep sorts and
+// gathers them on all cores, in chunks of this many: a sweep of millions
+// of requests uses every core by itself.
+const SweepChunk = 1 << 18
+
+// inChunks calls f on the chunks [lo, hi) of [0, n) of SweepChunk items
+// (c: the chunk's number), on all cores when there are several.
+func inChunks(n int, f func(c, lo, hi int)) {
+	if n <= SweepChunk {
+		f(0, 0, n)
+		return
+	}
+	workers.Ranges(n, SweepChunk, func(lo, hi int) { f(lo/SweepChunk, lo, hi) })
 }
 
 // differ reports whether a's keys differ, with and and or their bitwise

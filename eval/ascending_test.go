@@ -58,7 +58,11 @@ func TestDescendingManyIsStableSort(t *testing.T) {
 		"log-wide": func() float64 { return rng.NormFloat64() * math.Pow(2, float64(rng.IntN(200)-100)) },
 	}
 	for name, draw := range draws {
-		for _, n := range []int{33, 4097, 100_003} {
+		sizes := []int{33, 4097, 100_003}
+		if name == "uniform" || name == "clumps" || name == "ties" {
+			sizes = append(sizes, 3*SweepChunk+5) // in chunks, on all cores
+		}
+		for _, n := range sizes {
 			vs := make([]float64, n)
 			for i := range vs {
 				vs[i] = draw()

@@ -53,10 +53,12 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 	order := sc.order[:n]
 	sc.spare = descendingKeyed(order, fused[:n], sc.spare)
 	sorted := sc.sorted[:n]
-	for j, x := range order {
-		it := &items[x.i]
-		sorted[j] = outcome{it.QSLM, it.QLLM, it.TSLM, it.TLLM}
-	}
+	inChunks(n, func(_, lo, hi int) {
+		for j, x := range order[lo:hi] {
+			it := &items[x.i]
+			sorted[lo+j] = outcome{it.QSLM, it.QLLM, it.TSLM, it.TLLM}
+		}
+	})
 	curve := c[:0]
 	if cap(curve) < n+1 {
 		curve = make(Curve, 0, n+1)

@@ -133,3 +133,28 @@ func TestSweepEndsOnNaN(t *testing.T) {
 		t.Fatalf("%d points for %d items", len(c), len(items))
 	}
 }
+
+// A sweep of more than SweepChunk requests sorts and gathers them in
+// chunks on all cores: its points are still the replays at their
+// thresholds.
+func TestSweepInChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	n := 3*SweepChunk + 5
+	items := make([]Item, n)
+	distinct := map[float64]bool{}
+	for i := range items {
+		items[i] = Item{Fused: float64(r.IntN(1 << 20)), QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: r.Float64() * 10, TLLM: r.Float64() * 10}
+		distinct[items[i].Fused] = true
+	}
+	c := Sweep(items)
+	if len(c) != len(distinct)+1 {
+		t.Fatalf("%d points for %d distinct scores", len(c), len(distinct))
+	}
+	for k := 0; k < 20; k++ {
+		i := r.IntN(len(c))
+		p, b := c[i], bruteForce(items, c[i].Threshold)
+		if !near(p.Quality, b.Quality, 1e-9) || !near(p.Latency, b.Latency, 1e-9) || p.LLMShare != b.LLMShare {
+			t.Fatalf("point %d: sweep %+v, brute force %+v", i, p, b)
+		}
+	}
+}

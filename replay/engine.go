@@ -174,6 +174,11 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		err     error
 	}
 	runs := make([]seedRun, min(runtime.GOMAXPROCS(0), sr.seeds))
+	if len(base) >= 4*eval.SweepChunk {
+		// A sweep of millions of requests uses every core by itself: the
+		// seeds go one at a time, on one set of buffers.
+		runs = runs[:1]
+	}
 	for i := range runs {
 		runs[i].fused = make([]float64, len(base))
 	}

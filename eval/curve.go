@@ -205,11 +205,14 @@ func (c Curve) AUC() float64 {
 // few shares; this is exact for the piecewise-linear curve. The random
 // router scores 0.5 in expectation, the oracle close to 1 or above. NaN when
 // the two models are equally good.
-func (c Curve) APGR(qSLM, qLLM float64) float64 {
+func (c Curve) APGR(qSLM, qLLM float64) float64 { return apgr(c.AUC(), qSLM, qLLM) }
+
+// apgr is the APGR of a curve of AUC auc.
+func apgr(auc, qSLM, qLLM float64) float64 {
 	if qLLM == qSLM {
 		return math.NaN()
 	}
-	return (c.AUC() - qSLM) / (qLLM - qSLM)
+	return (auc - qSLM) / (qLLM - qSLM)
 }
 
 // Thin returns at most n points of c for display: both end points and,

@@ -1,6 +1,11 @@
 package eval
 
-import "math"
+import (
+	"context"
+	"math"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
+)
 
 // Baseline is one model serving every request.
 type Baseline struct {
@@ -89,15 +94,37 @@ var CPTGaps = []struct {
 	Gap float64
 }{{"20", 0.2}, {"50", 0.5}, {"80", 0.8}}
 
-// Summarize computes a router's metrics from its exact curve.
+// Summarize computes a router's metrics from its exact curve. On a curve
+// of millions of points, its walks go side by side on all cores.
 func Summarize(router string, c Curve, target, qSLM, qLLM float64) RouterResult {
-	r := RouterResult{Router: router, Curve: c, CPT: map[string]float64{}, AUC: c.AUC(), APGR: c.APGR(qSLM, qLLM)}
-	if p, ok := c.AtTarget(target); ok {
-		r.AtTarget = &p
+	r := RouterResult{Router: router, Curve: c, CPT: map[string]float64{}}
+	cpt, cptOK := make([]float64, len(CPTGaps)), make([]bool, len(CPTGaps))
+	walks := []func(){
+		func() { r.AUC = c.AUC() },
+		func() {
+			if p, ok := c.AtTarget(target); ok {
+				r.AtTarget = &p
+			}
+		},
+		func() {
+			for i, g := range CPTGaps {
+				cpt[i], cptOK[i] = c.CPT(g.Gap, qSLM, qLLM)
+			}
+		},
 	}
-	for _, g := range CPTGaps {
-		if s, ok := c.CPT(g.Gap, qSLM, qLLM); ok {
-			r.CPT[g.Key] = s
+	if len(c) <= SweepChunk {
+		for _, walk := range walks {
+			walk()
+		}
+	} else {
+		workers.Run(context.Background(), len(walks), 0, func() func(int) {
+			return func(i int) { walks[i]() }
+		})
+	}
+	r.APGR = apgr(r.AUC, qSLM, qLLM)
+	for i, g := range CPTGaps {
+		if cptOK[i] {
+			r.CPT[g.Key] = cpt[i]
 		}
 	}
 	return r

@@ -150,6 +150,19 @@ func TestSweepInChunks(t *testing.T) {
 	if len(c) != len(distinct)+1 {
 		t.Fatalf("%d points for %d distinct scores", len(c), len(distinct))
 	}
+	// Its summary's walks, side by side on all cores, are each metric's.
+	qSLM, qLLM := c[0].Quality, c[len(c)-1].Quality
+	target := (qSLM + qLLM) / 2
+	s := Summarize("r", c, target, qSLM, qLLM)
+	at, _ := c.AtTarget(target)
+	if s.AUC != c.AUC() || s.APGR != c.APGR(qSLM, qLLM) || s.AtTarget == nil || *s.AtTarget != at || len(s.CPT) != len(CPTGaps) {
+		t.Errorf("summary AUC %v, APGR %v, at target %v, %d CPTs; want %v, %v, %+v, %d", s.AUC, s.APGR, s.AtTarget, len(s.CPT), c.AUC(), c.APGR(qSLM, qLLM), at, len(CPTGaps))
+	}
+	for _, g := range CPTGaps {
+		if cpt, _ := c.CPT(g.Gap, qSLM, qLLM); s.CPT[g.Key] != cpt {
+			t.Errorf("CPT %s: %v, want %v", g.Key, s.CPT[g.Key], cpt)
+		}
+	}
 	for k := 0; k < 20; k++ {
 		i := r.IntN(len(c))
 		p, b := c[i], bruteForce(items, c[i].Threshold)

@@ -110,6 +110,9 @@ type singleTurn struct {
 		items []eval.Item
 		gaps  []float64
 	}
+	// spare is the memory of a sweep's curve that no router keeps, for
+	// the next router's first sweep.
+	spare eval.Curve
 }
 
 // unscored is rp.Unscored of the requests, priced once per router cost:
@@ -167,6 +170,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		return eval.RouterResult{}, err
 	}
 	type seedRun struct {
+		drawn   []float64 // where a seeded router draws its scores, seed after seed
 		fused   []float64
 		swept   eval.Curve // the sweep's memory
 		curve   eval.Curve // the seed's curve: swept, or its one point for a fixed router
@@ -179,15 +183,19 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		// seeds go one at a time, on one set of buffers.
 		runs = runs[:1]
 	}
+	runs[0].swept, e.spare = e.spare, nil
 	for i := range runs {
 		runs[i].fused = make([]float64, len(base))
+		if sr.into != nil && sr.seeds > len(runs) {
+			runs[i].drawn = make([]float64, len(base))
+		}
 	}
 	for first := 0; first < sr.seeds; first += len(runs) {
 		batch := runs[:min(len(runs), sr.seeds-first)]
 		workers.Run(context.Background(), len(batch), len(batch), func() func(int) {
 			return func(i int) {
 				run := &batch[i]
-				p, err := sr.seed(ctx, first+i)
+				p, err := sr.seedInto(ctx, first+i, run.drawn)
 				if err == nil {
 					err = rp.Fuse(run.fused, gaps, p)
 				}
@@ -223,6 +231,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		}
 	}
 	r := seeds.Result()
+	e.spare = runs[0].swept // kept by no seed: the next router's
 	if boot >= 0 {
 		r.CI = &eval.CI{} // filled by intervals
 		e.pending = append(e.pending, r.CI)

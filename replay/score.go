@@ -36,13 +36,15 @@ type routerKind struct {
 	build func(ctx context.Context, s *session, r Router, seed int64) (routers.Router, error)
 	// draws, for a seeded router, are its scores of the requests by seed,
 	// drawn without the requests (a replay does not keep them).
-	draws func(reqs []routers.Request) func(seed int64) []float64
+	draws func(reqs []routers.Request) func(seed int64, into []float64) []float64
 }
 
 // routerKinds are the routers of Routers(). The ONNX routers' builders
 // depend on the build (onnx.go, onnx_none.go).
 var routerKinds = []routerKind{
-	{name: "random", seeded: true, draws: func(reqs []routers.Request) func(int64) []float64 { return routers.NewRandomDraws(reqs).Score }},
+	{name: "random", seeded: true, draws: func(reqs []routers.Request) func(int64, []float64) []float64 {
+		return routers.NewRandomDraws(reqs).ScoreInto
+	}},
 	{name: "oracle", build: buildOracle},
 	{name: "length", build: func(_ context.Context, s *session, _ Router, _ int64) (routers.Router, error) {
 		return routers.Length{Tokens: s.cfg.Tokens}, nil
@@ -84,6 +86,8 @@ type scored struct {
 	// (cheaply), so that a replay holds one seed's scores at a time.
 	seeds int
 	seed  func(ctx context.Context, s int) ([]float64, error)
+	// into, when set, is seed into a caller's memory (seedInto).
+	into func(ctx context.Context, s int, buf []float64) ([]float64, error)
 }
 
 // kept is the scored router of scores computed once.
@@ -94,26 +98,39 @@ func kept(sr *scored, p []float64) *scored {
 }
 
 // seededScores is the scored router sr of seeds seeds, base seed
-// seed, drawn by draws: the first seed's scores now, kept (the report
-// lists them), the others as the replay needs them.
-func seededScores(sr *scored, draws func(seed int64) []float64, seed int64, seeds int) *scored {
-	first := draws(seed)
+// seed, drawn by draws (into memory of its own, or into the slice it is
+// given): the first seed's scores now, kept (the report lists them), the
+// others as the replay needs them.
+func seededScores(sr *scored, draws func(seed int64, into []float64) []float64, seed int64, seeds int) *scored {
+	first := draws(seed, nil)
 	sr.seeds = seeds
-	sr.seed = func(ctx context.Context, i int) ([]float64, error) {
+	sr.seed = func(ctx context.Context, i int) ([]float64, error) { return sr.seedInto(ctx, i, nil) }
+	sr.into = func(ctx context.Context, i int, buf []float64) ([]float64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		if i == 0 {
 			return first, nil
 		}
-		return draws(seed + int64(i)), nil
+		return draws(seed+int64(i), buf), nil
 	}
 	return sr
+}
+
+// seedInto is seed s, drawn into buf's memory where a seeded router draws
+// it (else the scores it keeps): for a caller done with one seed's scores
+// before it asks for the next, which must not write to the result.
+func (sr *scored) seedInto(ctx context.Context, s int, buf []float64) ([]float64, error) {
+	if sr.into == nil {
+		return sr.seed(ctx, s)
+	}
+	return sr.into(ctx, s, buf)
 }
 
 // subset is sr on the requests idx.
 func (sr *scored) subset(idx []int) *scored {
 	sub := *sr
+	sub.into = nil
 	sub.seed = func(ctx context.Context, s int) ([]float64, error) {
 		p, err := sr.seed(ctx, s)
 		if err != nil {

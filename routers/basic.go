@@ -37,9 +37,15 @@ func NewRandomDraws(reqs []Request) RandomDraws {
 }
 
 // Score is what Random{Seed: seed} scores the requests.
-func (d RandomDraws) Score(seed int64) []float64 {
+func (d RandomDraws) Score(seed int64) []float64 { return d.ScoreInto(seed, nil) }
+
+// ScoreInto is Score into ps's memory when it has room.
+func (d RandomDraws) ScoreInto(seed int64, ps []float64) []float64 {
 	s := splitmix64(uint64(seed))
-	ps := make([]float64, len(d.ids))
+	if cap(ps) < len(d.ids) {
+		ps = make([]float64, len(d.ids))
+	}
+	ps = ps[:len(d.ids)]
 	for i, id := range d.ids {
 		ps[i] = float64(splitmix64(s^id)>>11) * 0x1p-53
 	}

@@ -34,25 +34,25 @@ func (Words) Name() string { return "words" }
 // strings.Fields classifies them.
 func (Words) Count(text string) int {
 	n := 0
-	inWord := false
+	prev := uint8(1) // whether the byte before was white space (or the start)
 	for i := 0; i < len(text); {
-		var space bool
+		var space uint8
 		if c := text[i]; c < utf8.RuneSelf {
 			space = asciiSpace[c]
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(text[i:])
-			space = unicode.IsSpace(r)
+			if unicode.IsSpace(r) {
+				space = 1
+			}
 			i += size
 		}
-		if !space && !inWord {
-			n++
-		}
-		inWord = !space
+		n += int(prev &^ space) // a word starts: white space, then not
+		prev = space
 	}
 	return n
 }
 
 // asciiSpace marks the ASCII white space of unicode.IsSpace, the
 // separators strings.Fields uses.
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}

@@ -39,3 +39,12 @@ func FuzzWordsMatchesFields(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWordsCount counts the words of a prompt of 80 words (a
+// replay counts every prompt's).
+func BenchmarkWordsCount(b *testing.B) {
+	text := strings.Repeat("word ", 80)
+	for b.Loop() {
+		Words{}.Count(text)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
 	"github.com/edgeroute/edgeroute/internal/workers"
-	"github.com/edgeroute/edgeroute/judgments"
 )
 
 // An engine replays one benchmark's requests under the latency model:
@@ -131,7 +130,7 @@ func (e *singleTurn) unscored(rp eval.Replay) ([]eval.Item, []float64, error) {
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
 	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
-		reqs: make([]eval.Request, 0, len(in.keys))}
+		reqs: make([]eval.Request, 0, len(in.reqs))}
 	for i, v := range in.verdicts {
 		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: v.quality[0], QLLM: v.quality[1],
 			RespSLM: float64(v.tokens[0]), RespLLM: float64(v.tokens[1])})
@@ -289,10 +288,10 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 	i := 0
 	for _, d := range in.dialogues {
 		for _, turn := range d.Turns {
-			k := in.keys[i]
+			judged := in.judged[i]
 			gen := [2]float64{mean.SLM, mean.LLM}
 			var q [2]float64
-			if k != (judgments.Key{}) {
+			if judged {
 				v := in.verdicts[i]
 				q = v.quality
 				ds.Judged++
@@ -303,7 +302,7 @@ func newDialogues(cfg *Config, in *input, alpha float64, mean eval.MeanResponse,
 				}
 			}
 			if in.quality {
-				ds.JudgedTurn = append(ds.JudgedTurn, k != (judgments.Key{}))
+				ds.JudgedTurn = append(ds.JudgedTurn, judged)
 			}
 			golden := -1.0
 			if in.golden {

@@ -94,11 +94,11 @@ type input struct {
 	// scale is the widest quality gain; qualities lie in [low, high]
 	// (0 to the scale for the upstream files).
 	scale, low, high float64
-	// Per request: what routers read, the key of its judgments (the
-	// zero Key where a dialogue turn is not judged), and the judgments,
-	// looked up once (zero where not judged).
+	// Per request: what routers read, whether it is judged (a dialogue
+	// turn may not be), and the judgments, looked up once (zero where not
+	// judged).
 	reqs     []routers.Request
-	keys     []judgments.Key
+	judged   []bool
 	verdicts []verdict
 	// allRecords and allDialogues are the benchmark's, replayed or not;
 	// inBench indexes their requests when a judgments or scores file is
@@ -132,10 +132,10 @@ type verdict struct {
 	tokens  [2]int
 }
 
-// judged looks request k up in the judgments: whether they judge it, and
+// lookup looks request k up in the judgments: whether they judge it, and
 // how. The requests are made in the order of the judgments (a pack's, and
 // mostly the upstream files'): k is usually the judgments' i-th.
-func (in *input) judged(i int, k judgments.Key) (verdict, bool) {
+func (in *input) lookup(i int, k judgments.Key) (verdict, bool) {
 	if in.set == nil {
 		return verdict{}, false
 	}
@@ -294,16 +294,16 @@ func (in *input) requests(cfg *Config, source string) error {
 		n += len(d.Turns)
 	}
 	in.reqs = slices.Grow(in.reqs, n)
-	in.keys = slices.Grow(in.keys, n)
+	in.judged = slices.Grow(in.judged, n)
 	in.verdicts = slices.Grow(in.verdicts, n)
 	for _, r := range in.records {
 		k := judgments.Key{RecordID: r.ID}
-		v, ok := in.judged(len(in.reqs), k)
+		v, ok := in.lookup(len(in.reqs), k)
 		if !ok {
 			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
 		}
 		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt})
-		in.keys = append(in.keys, k)
+		in.judged = append(in.judged, true)
 		in.verdicts = append(in.verdicts, v)
 	}
 	judged := 0
@@ -311,15 +311,13 @@ func (in *input) requests(cfg *Config, source string) error {
 		var ctx []string
 		for t, turn := range d.Turns {
 			k := judgments.Key{RecordID: d.ID, Turn: t + 1}
-			v, ok := in.judged(judged, k)
+			v, ok := in.lookup(judged, k)
 			if ok {
 				judged++
-			} else {
-				k = judgments.Key{}
 			}
 			in.verdicts = append(in.verdicts, v)
 			in.reqs = append(in.reqs, routers.Request{ID: d.ID + "#" + strconv.Itoa(t+1), Record: d.ID, Turn: t + 1, Text: turn.User, Context: strings.Join(ctx, "\n")})
-			in.keys = append(in.keys, k)
+			in.judged = append(in.judged, ok)
 			// The router reads the user turns and the golden answers; MT-Bench
 			// has none, and the answer actually in the context depends on
 			// the path, which a score computed once cannot.
@@ -459,11 +457,11 @@ func meanResponse(cfg *Config, in *input) (eval.MeanResponse, string, error) {
 	var sum [2]float64
 	n := 0
 	known := in.quality
-	for i, k := range in.keys {
+	for i, judged := range in.judged {
 		if !known {
 			break
 		}
-		if k == (judgments.Key{}) {
+		if !judged {
 			continue
 		}
 		v := in.verdicts[i]

@@ -273,8 +273,8 @@ func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Rout
 		return nil, fmt.Errorf("needs judgments, and %s has none here", s.cfg.Bench)
 	}
 	gains := make([]float64, len(s.in.reqs)) // in request order; 0 where no one judged
-	for i, k := range s.in.keys {
-		if k != (judgments.Key{}) {
+	for i, judged := range s.in.judged {
+		if judged {
 			v := s.in.verdicts[i]
 			gains[i] = v.quality[1] - v.quality[0]
 		}
@@ -286,8 +286,8 @@ func buildOracle(_ context.Context, s *session, _ Router, _ int64) (routers.Rout
 // whether it is judged at all: what a learned head is fitted on.
 func (in *input) labels() (llmBetter, judged []bool) {
 	llmBetter, judged = make([]bool, len(in.reqs)), make([]bool, len(in.reqs))
-	for i, k := range in.keys {
-		if k == (judgments.Key{}) {
+	for i, ok := range in.judged {
+		if !ok {
 			continue // a dialogue turn no one judged: scored, not fitted on
 		}
 		v := in.verdicts[i]

@@ -3,6 +3,8 @@ package eval
 import (
 	"fmt"
 	"math"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // A replay's numbers must be finite: an overflowing parameter (a decode
@@ -125,6 +127,17 @@ func (s *finiteSums) add(m LatencyModel, t [2]Turn) {
 	s.n++
 }
 
+// merge adds the sums of later requests.
+func (s *finiteSums) merge(o finiteSums) {
+	for k := range 2 {
+		s.sum[k] += o.sum[k]
+		if o.largest[k] > s.largest[k] {
+			s.largest[k], s.turn[k] = o.largest[k], o.turn[k]
+		}
+	}
+	s.n += o.n
+}
+
 func (s *finiteSums) check(m LatencyModel) error {
 	for k, what := range [2]string{"T_s", "T_e"} {
 		if !finite(s.sum[k]) {
@@ -139,7 +152,27 @@ func (s *finiteSums) check(m LatencyModel) error {
 // decided or as accounted, or whose fused score is not finite, or a sum
 // of latencies over the requests that is not (the means would not be).
 func (rp Replay) Check(reqs []Request) error {
-	var sums finiteSums
+	// In ranges on all cores: the first error of the first range that has
+	// one is the first request's, and the ranges' sums add up (totals are
+	// finite here, so a sum is finite exactly when the whole sum is).
+	const size = 1 << 16
+	ranges := (len(reqs) + size - 1) / size
+	sums, errs := make([]finiteSums, ranges), make([]error, ranges)
+	workers.Ranges(len(reqs), size, func(lo, hi int) {
+		errs[lo/size] = rp.check(reqs[lo:hi], &sums[lo/size])
+	})
+	var total finiteSums
+	for i := range sums {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		total.merge(sums[i])
+	}
+	return total.check(rp.Model)
+}
+
+// check is Check of some requests, adding their totals to sums.
+func (rp Replay) check(reqs []Request, sums *finiteSums) error {
 	for _, r := range reqs {
 		turns := func(rs, re float64) [2]Turn {
 			return [2]Turn{SingleTurn(r.PromptTokens, rs), SingleTurn(r.PromptTokens, re)}
@@ -157,7 +190,7 @@ func (rp Replay) Check(reqs []Request) error {
 		}
 		sums.add(rp.Model, accounted)
 	}
-	return sums.check(rp.Model)
+	return nil
 }
 
 // Check is Replay.Check for dialogues. A turn's cost depends on the path

@@ -130,11 +130,14 @@ func (e *singleTurn) unscored(rp eval.Replay) ([]eval.Item, []float64, error) {
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
 	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
-		reqs: make([]eval.Request, 0, len(in.reqs))}
-	for i, v := range in.verdicts {
-		e.reqs = append(e.reqs, eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: v.quality[0], QLLM: v.quality[1],
-			RespSLM: float64(v.tokens[0]), RespLLM: float64(v.tokens[1])})
-	}
+		reqs: make([]eval.Request, len(in.reqs))}
+	workers.Ranges(len(e.reqs), 1<<16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			v := in.verdicts[i]
+			e.reqs[i] = eval.Request{ID: in.reqs[i].ID, PromptTokens: float64(in.reqs[i].PromptTokens), QSLM: v.quality[0], QLLM: v.quality[1],
+				RespSLM: float64(v.tokens[0]), RespLLM: float64(v.tokens[1])}
+		}
+	})
 	return e
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+
+	"github.com/edgeroute/edgeroute/internal/workers"
 )
 
 // Random is the paper's baseline: p drawn uniformly from [0, 1). The draw for a request depends only on the
@@ -28,11 +30,13 @@ type RandomDraws struct{ ids []uint64 }
 // NewRandomDraws hashes the requests' IDs (FNV-1a).
 func NewRandomDraws(reqs []Request) RandomDraws {
 	ids := make([]uint64, len(reqs))
-	for i, q := range reqs {
-		h := fnv.New64a()
-		h.Write([]byte(q.ID))
-		ids[i] = h.Sum64()
-	}
+	workers.Ranges(len(reqs), 1<<16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			h := fnv.New64a()
+			h.Write([]byte(reqs[i].ID))
+			ids[i] = h.Sum64()
+		}
+	})
 	return RandomDraws{ids}
 }
 

@@ -170,6 +170,7 @@ type Seeds struct {
 	first              RouterResult // the only seed's summary, for one seed
 	seeds              int
 	vals               map[string][]float64
+	expected           int     // seeds to come (Expect), 0 if unknown
 	curves             []Curve // while they have at most meanCurveLimit points in all
 	points             int
 	grid               *meanGrid // beyond
@@ -180,6 +181,12 @@ type Seeds struct {
 func NewSeeds(router string, target, qSLM, qLLM float64) *Seeds {
 	return &Seeds{router: router, target: target, qSLM: qSLM, qLLM: qLLM, vals: map[string][]float64{}}
 }
+
+// Expect tells s how many seeds will be added, when the caller knows:
+// beyond the limit, the sums are then made from the first curve on, and
+// no curve is kept, so that a replay of millions of requests sweeps every
+// seed into one curve's memory.
+func (s *Seeds) Expect(seeds int) { s.expected = seeds }
 
 // Add adds the curve of the next seed (ordered by threshold descending,
 // as Sweep returns it). It reports whether it keeps c: when it does not,
@@ -215,8 +222,12 @@ func (s *Seeds) AddSummary(c Curve, r RouterResult) (kept bool) {
 		}
 		s.vals["cpt"+g.Key] = append(s.vals["cpt"+g.Key], v)
 	}
-	if s.grid == nil && s.points+len(c) > meanCurveLimit && s.seeds > 1 {
-		s.grid = newMeanGrid(s.curves[0])
+	if s.grid == nil && s.points+len(c) > meanCurveLimit && max(s.seeds, s.expected) > 1 {
+		first := c
+		if len(s.curves) > 0 {
+			first = s.curves[0]
+		}
+		s.grid = newMeanGrid(first)
 		for _, held := range s.curves {
 			s.grid.add(held)
 		}
@@ -235,7 +246,11 @@ func (s *Seeds) AddSummary(c Curve, r RouterResult) (kept bool) {
 // Result is the summary of the seeds added.
 func (s *Seeds) Result() RouterResult {
 	if s.seeds == 1 {
-		return s.first
+		r := s.first
+		if r.Curve == nil {
+			r.Curve = s.grid.mean() // fewer seeds than expected: the one curve, at its own thresholds
+		}
+		return r
 	}
 	curve := s.grid.mean()
 	if s.grid == nil {

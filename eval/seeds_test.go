@@ -178,24 +178,35 @@ func seedsStreamed(t *testing.T, size int) {
 		apgr += c.APGR(0.4, 0.6) / 5
 	}
 	small := 2*(size+1) - 1 // a limit the second curve passes: it and the later ones go to the grid
-	for _, limit := range []int{1 << 24, small} {
+	var beyond Curve        // the mean beyond the limit
+	for _, limit := range []int{1 << 24, small, size} {
 		func() {
 			defer func(l int) { meanCurveLimit = l }(meanCurveLimit)
 			meanCurveLimit = limit
 			s := NewSeeds("random", 0.5, 0.4, 0.6)
+			if limit == size {
+				// The first curve passes the limit, and five seeds are
+				// expected: none is kept, and the sums are the same.
+				s.Expect(len(curves))
+			}
 			for k, c := range curves {
 				// The first curve is kept, and beyond the limit no later one
 				// is: its memory may be reused at once.
 				c = slices.Clone(c)
-				if kept, want := s.Add(c), limit > small || k == 0; kept != want {
+				if kept, want := s.Add(c), limit > small || k == 0 && limit == small; kept != want {
 					t.Fatalf("limit %d: curve %d kept %v, want %v", limit, k, kept, want)
 				} else if !kept {
 					clear(c)
 				}
 			}
 			got := s.Result()
+			if limit == small {
+				beyond = got.Curve
+			} else if limit == size && !slices.Equal(got.Curve, beyond) {
+				t.Fatalf("expected seeds: not the mean curve of the same sums")
+			}
 			want := MeanCurve(curves)
-			if (limit == small) != (s.grid != nil) || len(got.Curve) != len(want) {
+			if (limit <= small) != (s.grid != nil) || len(got.Curve) != len(want) {
 				t.Fatalf("limit %d: %d points, want %d", limit, len(got.Curve), len(want))
 			}
 			for i, p := range got.Curve {

@@ -167,6 +167,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	// added in seed order; only the summary of the seeds so far is kept,
 	// and a curve it does not keep lends its memory to the next sweep.
 	seeds := eval.NewSeeds(sr.name, target, qSLM, qLLM)
+	seeds.Expect(sr.seeds)
 	base, gaps, err := e.unscored(rp)
 	if err != nil {
 		return eval.RouterResult{}, err

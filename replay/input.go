@@ -279,7 +279,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 }
 
 // requests builds one request per record or dialogue turn: what routers
-// read, and its judgments' key. Every record must be judged (a
+// read, and its judgments. Every record must be judged (a
 // single-turn replay needs both models' answers); a dialogue turn may be
 // left unjudged (MT-Bench-101's judge skips context-only turns), but a
 // dialogue benchmark with judgments must judge one turn at least.
@@ -293,18 +293,28 @@ func (in *input) requests(cfg *Config, source string) error {
 	for _, d := range in.dialogues {
 		n += len(d.Turns)
 	}
-	in.reqs = slices.Grow(in.reqs, n)
-	in.judged = slices.Grow(in.judged, n)
-	in.verdicts = slices.Grow(in.verdicts, n)
-	for _, r := range in.records {
-		k := judgments.Key{RecordID: r.ID}
-		v, ok := in.lookup(len(in.reqs), k)
-		if !ok {
-			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, r.ID, in.slm, in.llm)
+	// The records on all cores (a Set is safe for concurrent use); the
+	// error is the first unjudged record's.
+	recs := len(in.records)
+	in.reqs, in.judged, in.verdicts = make([]routers.Request, recs, n), make([]bool, recs, n), make([]verdict, recs, n)
+	const size = 1 << 16
+	missing := make([]int, (recs+size-1)/size)
+	workers.Ranges(recs, size, func(lo, hi int) {
+		missing[lo/size] = -1
+		for i := lo; i < hi; i++ {
+			r := &in.records[i]
+			v, ok := in.lookup(i, judgments.Key{RecordID: r.ID})
+			if !ok {
+				missing[lo/size] = i
+				return
+			}
+			in.reqs[i], in.judged[i], in.verdicts[i] = routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt}, true, v
 		}
-		in.reqs = append(in.reqs, routers.Request{ID: r.ID, Record: r.ID, Text: r.Prompt})
-		in.judged = append(in.judged, true)
-		in.verdicts = append(in.verdicts, v)
+	})
+	for _, i := range missing {
+		if i >= 0 {
+			return fmt.Errorf("%s: record %s has no judgments of %s and %s", source, in.records[i].ID, in.slm, in.llm)
+		}
 	}
 	judged := 0
 	for _, d := range in.dialogues {

@@ -3,8 +3,12 @@ package replay
 import (
 	"context"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/edgeroute/edgeroute/pack"
+	"github.com/edgeroute/edgeroute/pack/synth"
 )
 
 // fixtures is the small hand-written data set shared by the command's
@@ -200,5 +204,30 @@ func TestOverflowingParameters(t *testing.T) {
 	cfg.Profile.Overhead = 1e300 // absurd, finite: the replay runs
 	if _, err := Run(context.Background(), cfg); err != nil {
 		t.Errorf("a finite overhead of 1e300 s: %v", err)
+	}
+}
+
+// The records are looked up in their judgments on all cores, in ranges:
+// a pack that misses the judgments of records in two ranges is refused
+// naming the first one missed.
+func TestUnjudgedRecordNamed(t *testing.T) {
+	p := synth.Pack(140_000, 1)
+	first, second := p.Records[70_001].ID, p.Records[135_002].ID
+	judged := p.Judgments[:0:0]
+	for _, j := range p.Judgments {
+		if j.RecordID != first && j.RecordID != second {
+			judged = append(judged, j)
+		}
+	}
+	p.Judgments = judged
+	file := filepath.Join(t.TempDir(), "synth.parquet")
+	if err := pack.Write(file, p); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(file, "random")
+	cfg.DataDir = ""
+	_, err := Run(context.Background(), cfg)
+	if want := "record " + first + " has no judgments of"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one with %q", err, want)
 	}
 }

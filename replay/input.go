@@ -125,6 +125,20 @@ func (in *input) inBenchmark(k judgments.Key) bool {
 	return in.inBench[k]
 }
 
+// release lets go of the records once the engine is made: their
+// requests hold what the rest of a replay reads, and on millions of
+// requests the records are a quarter of what it holds. A scores file is
+// checked against all the benchmark's requests (inBenchmark), which are
+// then indexed first.
+func (in *input) release(cfg *Config) {
+	for _, r := range cfg.Routers {
+		if k, _ := routerNamed(r.Name); k.fromFile {
+			in.inBenchmark(judgments.Key{})
+		}
+	}
+	in.records, in.allRecords = nil, nil
+}
+
 // verdict is a request's judgments by the SLM and the LLM (index 0 and
 // 1): qualities and response tokens (-1: unknown).
 type verdict struct {

@@ -119,6 +119,11 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	pr := &prepared{}
+	if cfg.ByDomain {
+		pr.domains = in.domains()
+	}
+	in.release(&cfg)
 	tauR := 0.0
 	if cfg.learned() {
 		tauR = cfg.Profile.TauR
@@ -158,10 +163,7 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pr := &prepared{Report: rep}
-	if cfg.ByDomain {
-		pr.domains = in.domains()
-	}
+	pr.Report = rep
 	// Nothing holds the input past here (rep.Requests holds the IDs, the
 	// engine its own arrays): on millions of requests, its records and
 	// judgments are most of what the reading made.

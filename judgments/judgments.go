@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/edgeroute/edgeroute/internal/keyindex"
 )
@@ -50,9 +51,11 @@ func (k Key) String() string {
 // device (SLM) and the large model on the edge server (LLM).
 type Set struct {
 	SLM, LLM string
-	// By request, its pair's place in pairs.
-	index *keyindex.Index[Key]
-	pairs []pair
+	// By request, its pair's place in pairs: made by NewSet as it reads
+	// the judgments, or by Get when first asked (NewSetOfRuns).
+	index     *keyindex.Index[Key]
+	indexOnce sync.Once
+	pairs     []pair
 }
 
 // pair is a request's judgments by the SLM and the LLM (index 0 and 1).
@@ -68,11 +71,29 @@ type pair struct {
 // models are ignored; a NaN or infinite quality, or a quality outside
 // [minQ, maxQ], is an error naming the request.
 func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
+	return newSet(slm, llm, js, minQ, maxQ, true)
+}
+
+// NewSetOfRuns is NewSet for judgments that come in runs, the judgments
+// of each request together and each request in one run, as a pack's
+// (Read gives them in row order, and rows are distinct): it makes the
+// same Set with the same errors, but finds a request's run without an
+// index, and leaves the index to Get, which a caller walking the requests
+// in order with GetAt never needs. Judgments not in runs are a bug of
+// the caller, and Get panics on them.
+func NewSetOfRuns(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
+	return newSet(slm, llm, js, minQ, maxQ, false)
+}
+
+// newSet is NewSet, or NewSetOfRuns unless index is set.
+func newSet(slm, llm string, js []Judgment, minQ, maxQ float64, index bool) (*Set, error) {
 	if slm == llm {
 		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
 	}
 	s := &Set{SLM: slm, LLM: llm, pairs: make([]pair, 0, len(js)/2)}
-	s.index = keyindex.New(len(js)/2, func(i int32) Key { return s.pairs[i].key })
+	if index {
+		s.index = keyindex.New(len(js)/2, s.pairKey)
+	}
 	for _, j := range js {
 		var side int
 		switch j.Model {
@@ -91,7 +112,11 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		// request's place needs no lookup.
 		i, ok := int32(len(s.pairs)-1), len(s.pairs) > 0 && s.pairs[len(s.pairs)-1].key == k
 		if !ok {
-			if i, ok = s.index.Add(k, int32(len(s.pairs))); ok {
+			i, ok = int32(len(s.pairs)), true // a new request, if the judgments come in runs
+			if index {
+				i, ok = s.index.Add(k, i)
+			}
+			if ok {
 				if len(s.pairs) == math.MaxInt32 {
 					return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
 				}
@@ -124,11 +149,27 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 	return s, nil
 }
 
+func (s *Set) pairKey(i int32) Key { return s.pairs[i].key }
+
+// indexRuns makes the index of a NewSetOfRuns.
+func (s *Set) indexRuns() {
+	if s.index != nil {
+		return
+	}
+	s.index = keyindex.New(len(s.pairs), s.pairKey)
+	for i, p := range s.pairs {
+		if _, ok := s.index.Add(p.key, int32(i)); !ok {
+			panic(fmt.Sprintf("judgments: NewSetOfRuns given %s in two runs", p.key))
+		}
+	}
+}
+
 // Len is the number of judged requests.
 func (s *Set) Len() int { return len(s.pairs) }
 
 // Get returns the SLM's and the LLM's judgment of a request.
 func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
+	s.indexOnce.Do(s.indexRuns)
 	i, ok := s.index.Find(k)
 	if !ok {
 		return Judgment{}, Judgment{}, false

@@ -105,15 +105,17 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns: %v", err)
 	}
-	if err := fill(p, sch, data); err != nil {
+	rows, err := fill(p, sch, data)
+	if err != nil {
 		return p, err
 	}
-	return p, validate(p)
+	return p, validateJudgments(p, rows)
 }
 
-// fill fills p from the columns read, and releases them: they are garbage
-// once p holds their values, before validate makes its index.
-func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) error {
+// fill fills p from the columns read, and releases them, and validates
+// p's rows (validate but for the judgments; readMeta validated the Meta)
+// and returns the row of each request.
+func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) (*requestRows, error) {
 	defer func() {
 		for _, d := range data {
 			d.Release()
@@ -121,13 +123,15 @@ func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) error {
 	}()
 	cols, err := readColumns(sch, data)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// The rows and the judgments are made side by side, one per core. The
-	// rows' error comes first, as when they were made first: before one
-	// of the judgments, or their panic on a corrupt file.
-	var rowsErr, judgErr error
+	// The rows, then their validation, and the judgments are made side by
+	// side, one per core. The errors come in the order they would if each
+	// step waited for the one before: the rows', the judgments' (or their
+	// panic on a corrupt file), the validation's.
+	var rowsErr, judgErr, validErr error
 	var judgPanic any
+	var rows *requestRows
 	workers.Run(context.Background(), 2, 2, func() func(int) {
 		return func(i int) {
 			switch {
@@ -139,15 +143,20 @@ func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) error {
 			default:
 				rowsErr = cols.dialogues(p)
 			}
+			if i == 0 && rowsErr == nil {
+				rows, validErr = validateRows(p)
+			}
 		}
 	})
 	switch {
 	case rowsErr != nil:
-		return rowsErr
+		return nil, rowsErr
 	case judgPanic != nil:
 		panic(judgPanic)
+	case judgErr != nil:
+		return nil, judgErr
 	}
-	return judgErr
+	return rows, validErr
 }
 
 // checkChunks refuses column chunks (and page indexes) that the footer

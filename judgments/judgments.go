@@ -59,12 +59,19 @@ type Set struct {
 }
 
 // pair is a request's judgments by the SLM and the LLM (index 0 and 1).
+// A quality is NaN until its model's judgment is read, NaN being no
+// judgment's: a flag of its own would make a pair 64 bytes, not 56.
 type pair struct {
 	key     Key
 	quality [2]float64
 	tokens  [2]int
-	judged  [2]bool
 }
+
+// unjudged are a new pair's qualities.
+var unjudged = [2]float64{math.NaN(), math.NaN()}
+
+// judged tells whether the pair holds side's judgment.
+func (p *pair) judged(side int) bool { return !math.IsNaN(p.quality[side]) }
 
 // NewSet checks and indexes judgments of the two named models. Every request
 // must be judged exactly once for each of the two models; judgments of other
@@ -120,25 +127,25 @@ func newSet(slm, llm string, js []Judgment, minQ, maxQ float64, index bool) (*Se
 				if len(s.pairs) == math.MaxInt32 {
 					return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
 				}
-				s.pairs = append(s.pairs, pair{key: k})
+				s.pairs = append(s.pairs, pair{key: k, quality: unjudged})
 			}
 		}
 		p := &s.pairs[i]
-		if p.judged[side] {
+		if p.judged(side) {
 			return nil, fmt.Errorf("judgments: %s judged twice for model %s", k, j.Model)
 		}
-		p.quality[side], p.tokens[side], p.judged[side] = j.Quality, j.ResponseTokens, true
+		p.quality[side], p.tokens[side] = j.Quality, j.ResponseTokens
 	}
 	// A request judged by one model only: the first in key order is named.
 	var missing *pair
 	for i := range s.pairs {
-		if p := &s.pairs[i]; (!p.judged[0] || !p.judged[1]) && (missing == nil || keyLess(p.key, missing.key)) {
+		if p := &s.pairs[i]; (!p.judged(0) || !p.judged(1)) && (missing == nil || keyLess(p.key, missing.key)) {
 			missing = p
 		}
 	}
 	if missing != nil {
 		model := slm
-		if missing.judged[0] {
+		if missing.judged(0) {
 			model = llm
 		}
 		return nil, fmt.Errorf("judgments: %s has no judgment for model %s", missing.key, model)

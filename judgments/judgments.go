@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/edgeroute/edgeroute/internal/keyindex"
 )
@@ -50,29 +51,56 @@ func (k Key) String() string {
 // device (SLM) and the large model on the edge server (LLM).
 type Set struct {
 	SLM, LLM string
-	// By request, its pair's place in pairs.
-	index *keyindex.Index[Key]
-	pairs []pair
+	// By request, its pair's place in pairs: made by NewSet as it reads
+	// the judgments, or by Get when first asked (NewSetOfRuns).
+	index     *keyindex.Index[Key]
+	indexOnce sync.Once
+	pairs     []pair
 }
 
 // pair is a request's judgments by the SLM and the LLM (index 0 and 1).
+// A quality is NaN until its model's judgment is read, NaN being no
+// judgment's: a flag of its own would make a pair 64 bytes, not 56.
 type pair struct {
 	key     Key
 	quality [2]float64
 	tokens  [2]int
-	judged  [2]bool
 }
+
+// unjudged are a new pair's qualities.
+var unjudged = [2]float64{math.NaN(), math.NaN()}
+
+// judged tells whether the pair holds side's judgment.
+func (p *pair) judged(side int) bool { return !math.IsNaN(p.quality[side]) }
 
 // NewSet checks and indexes judgments of the two named models. Every request
 // must be judged exactly once for each of the two models; judgments of other
 // models are ignored; a NaN or infinite quality, or a quality outside
 // [minQ, maxQ], is an error naming the request.
 func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
+	return newSet(slm, llm, js, minQ, maxQ, true)
+}
+
+// NewSetOfRuns is NewSet for judgments that come in runs, the judgments
+// of each request together and each request in one run, as a pack's
+// (Read gives them in row order, and rows are distinct): it makes the
+// same Set with the same errors, but finds a request's run without an
+// index, and leaves the index to Get, which a caller walking the requests
+// in order with GetAt never needs. Judgments not in runs are a bug of
+// the caller, and Get panics on them.
+func NewSetOfRuns(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
+	return newSet(slm, llm, js, minQ, maxQ, false)
+}
+
+// newSet is NewSet, or NewSetOfRuns unless index is set.
+func newSet(slm, llm string, js []Judgment, minQ, maxQ float64, index bool) (*Set, error) {
 	if slm == llm {
 		return nil, fmt.Errorf("judgments: SLM and LLM are the same model %q", slm)
 	}
 	s := &Set{SLM: slm, LLM: llm, pairs: make([]pair, 0, len(js)/2)}
-	s.index = keyindex.New(len(js)/2, func(i int32) Key { return s.pairs[i].key })
+	if index {
+		s.index = keyindex.New(len(js)/2, s.pairKey)
+	}
 	for _, j := range js {
 		var side int
 		switch j.Model {
@@ -91,29 +119,33 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 		// request's place needs no lookup.
 		i, ok := int32(len(s.pairs)-1), len(s.pairs) > 0 && s.pairs[len(s.pairs)-1].key == k
 		if !ok {
-			if i, ok = s.index.Add(k, int32(len(s.pairs))); ok {
+			i, ok = int32(len(s.pairs)), true // a new request, if the judgments come in runs
+			if index {
+				i, ok = s.index.Add(k, i)
+			}
+			if ok {
 				if len(s.pairs) == math.MaxInt32 {
 					return nil, fmt.Errorf("judgments: more than %d requests", math.MaxInt32)
 				}
-				s.pairs = append(s.pairs, pair{key: k})
+				s.pairs = append(s.pairs, pair{key: k, quality: unjudged})
 			}
 		}
 		p := &s.pairs[i]
-		if p.judged[side] {
+		if p.judged(side) {
 			return nil, fmt.Errorf("judgments: %s judged twice for model %s", k, j.Model)
 		}
-		p.quality[side], p.tokens[side], p.judged[side] = j.Quality, j.ResponseTokens, true
+		p.quality[side], p.tokens[side] = j.Quality, j.ResponseTokens
 	}
 	// A request judged by one model only: the first in key order is named.
 	var missing *pair
 	for i := range s.pairs {
-		if p := &s.pairs[i]; (!p.judged[0] || !p.judged[1]) && (missing == nil || keyLess(p.key, missing.key)) {
+		if p := &s.pairs[i]; (!p.judged(0) || !p.judged(1)) && (missing == nil || keyLess(p.key, missing.key)) {
 			missing = p
 		}
 	}
 	if missing != nil {
 		model := slm
-		if missing.judged[0] {
+		if missing.judged(0) {
 			model = llm
 		}
 		return nil, fmt.Errorf("judgments: %s has no judgment for model %s", missing.key, model)
@@ -124,11 +156,27 @@ func NewSet(slm, llm string, js []Judgment, minQ, maxQ float64) (*Set, error) {
 	return s, nil
 }
 
+func (s *Set) pairKey(i int32) Key { return s.pairs[i].key }
+
+// indexRuns makes the index of a NewSetOfRuns.
+func (s *Set) indexRuns() {
+	if s.index != nil {
+		return
+	}
+	s.index = keyindex.New(len(s.pairs), s.pairKey)
+	for i, p := range s.pairs {
+		if _, ok := s.index.Add(p.key, int32(i)); !ok {
+			panic(fmt.Sprintf("judgments: NewSetOfRuns given %s in two runs", p.key))
+		}
+	}
+}
+
 // Len is the number of judged requests.
 func (s *Set) Len() int { return len(s.pairs) }
 
 // Get returns the SLM's and the LLM's judgment of a request.
 func (s *Set) Get(k Key) (slm, llm Judgment, ok bool) {
+	s.indexOnce.Do(s.indexRuns)
 	i, ok := s.index.Find(k)
 	if !ok {
 		return Judgment{}, Judgment{}, false

@@ -92,3 +92,57 @@ func TestNewSetIndex(t *testing.T) {
 		})
 	}
 }
+
+// NewSetOfRuns makes NewSet's Set, and NewSet's errors, of judgments in
+// runs; its index, made when Get first needs it, finds every request.
+func TestNewSetOfRuns(t *testing.T) {
+	j := func(id string, turn int, model string, q float64) Judgment {
+		return Judgment{RecordID: id, Turn: turn, Model: model, Quality: q, ResponseTokens: len(id) + turn}
+	}
+	for _, c := range []struct {
+		name string
+		js   []Judgment
+		err  string
+	}{
+		{name: "runs, other models between", js: []Judgment{j("a", 0, "s", 1), j("a", 0, "x", 1), j("a", 0, "l", 0), j("b", 1, "l", 1), j("b", 1, "s", 0), j("b", 2, "s", 1), j("b", 2, "l", 1)}},
+		{name: "twice in a run", js: []Judgment{j("a", 0, "s", 1), j("a", 0, "s", 0)}, err: "judgments: a judged twice for model s"},
+		{name: "quality", js: []Judgment{j("a", 0, "s", 1), j("a", 0, "l", 2)}, err: "judgments: a, model l: quality 2 outside [0, 1]"},
+		{name: "unjudged", js: []Judgment{j("b", 0, "s", 1), j("a", 0, "l", 1), j("b", 0, "l", 1)}, err: "judgments: a has no judgment for model s"},
+		{name: "none of the pair", js: []Judgment{j("a", 0, "x", 1)}, err: `judgments: no judgments for models "s" and "l"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want, wantErr := NewSet("s", "l", c.js, 0, 1)
+			got, err := NewSetOfRuns("s", "l", c.js, 0, 1)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || (c.err != "" && fmt.Sprint(err) != c.err) {
+				t.Fatalf("error %v; NewSet's %v, want %q", err, wantErr, c.err)
+			}
+			if err != nil {
+				return
+			}
+			if !reflect.DeepEqual(got.Keys(), want.Keys()) {
+				t.Fatalf("Keys() = %v, NewSet's %v", got.Keys(), want.Keys())
+			}
+			for _, k := range append(want.Keys(), Key{RecordID: "z"}) {
+				gs, gl, gok := got.Get(k)
+				ws, wl, wok := want.Get(k)
+				if gs != ws || gl != wl || gok != wok {
+					t.Errorf("Get(%v) = %+v %+v %v, NewSet's %+v %+v %v", k, gs, gl, gok, ws, wl, wok)
+				}
+			}
+		})
+	}
+}
+
+// A request in two runs is the caller's bug: Get says so.
+func TestNewSetOfRunsApart(t *testing.T) {
+	s, err := NewSetOfRuns("s", "l", []Judgment{{RecordID: "a", Model: "s"}, {RecordID: "a", Model: "l"}, {RecordID: "b", Model: "s"}, {RecordID: "b", Model: "l"}, {RecordID: "a", Model: "s"}, {RecordID: "a", Model: "l"}}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if r := recover(); r != "judgments: NewSetOfRuns given a in two runs" {
+			t.Errorf("Get panicked with %v", r)
+		}
+	}()
+	s.Get(Key{RecordID: "a"})
+}

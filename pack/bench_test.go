@@ -44,7 +44,7 @@ var synthBench = sync.OnceValues(func() ([]byte, error) {
 	return Encode(p)
 })
 
-// Reading a generated pack of 262,144 records and indexing its
+// Reading a generated pack of 262,144 records and making the Set of its
 // judgments of the pair: what a replay of a pack file loads.
 func BenchmarkReadSynthSet(b *testing.B) {
 	file, err := synthBench()
@@ -57,7 +57,7 @@ func BenchmarkReadSynthSet(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := judgments.NewSet(p.SLM, p.LLM, p.Judgments, p.Quality.Min, p.Quality.Max); err != nil {
+		if _, err := judgments.NewSetOfRuns(p.SLM, p.LLM, p.Judgments, p.Quality.Min, p.Quality.Max); err != nil {
 			b.Fatal(err)
 		}
 	}

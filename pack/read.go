@@ -105,6 +105,17 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the columns: %v", err)
 	}
+	rows, err := fill(p, sch, data)
+	if err != nil {
+		return p, err
+	}
+	return p, validateJudgments(p, rows)
+}
+
+// fill fills p from the columns read, and releases them, and validates
+// p's rows (validate but for the judgments; readMeta validated the Meta)
+// and returns the row of each request.
+func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) (*requestRows, error) {
 	defer func() {
 		for _, d := range data {
 			d.Release()
@@ -114,18 +125,38 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Kind == KindSingleTurn {
-		err = cols.records(p)
-	} else {
-		err = cols.dialogues(p)
+	// The rows, then their validation, and the judgments are made side by
+	// side, one per core. The errors come in the order they would if each
+	// step waited for the one before: the rows', the judgments' (or their
+	// panic on a corrupt file), the validation's.
+	var rowsErr, judgErr, validErr error
+	var judgPanic any
+	var rows *requestRows
+	workers.Run(context.Background(), 2, 2, func() func(int) {
+		return func(i int) {
+			switch {
+			case i == 1:
+				defer func() { judgPanic = recover() }()
+				judgErr = cols.judgments(p)
+			case p.Kind == KindSingleTurn:
+				rowsErr = cols.records(p)
+			default:
+				rowsErr = cols.dialogues(p)
+			}
+			if i == 0 && rowsErr == nil {
+				rows, validErr = validateRows(p)
+			}
+		}
+	})
+	switch {
+	case rowsErr != nil:
+		return nil, rowsErr
+	case judgPanic != nil:
+		panic(judgPanic)
+	case judgErr != nil:
+		return nil, judgErr
 	}
-	if err == nil {
-		err = cols.judgments(p)
-	}
-	if err == nil {
-		err = validate(p)
-	}
-	return p, err
+	return rows, validErr
 }
 
 // checkChunks refuses column chunks (and page indexes) that the footer
@@ -223,7 +254,7 @@ func readMeta(rd *file.Reader, m *Meta) error {
 // columns is a pack's columns as Go values. Optional columns absent from
 // the file are nil.
 type columns struct {
-	ids, domains, prompts, answers, refs []string
+	ids, domains, prompts, answers, refs *strs
 	turns                                []int64
 	contaminated                         []bool
 	answerArr, refArr                    arrow.Array // for their nulls
@@ -333,9 +364,9 @@ func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
 	}
 	for _, s := range []struct {
 		name string
-		dst  *[]string
+		dst  **strs
 	}{{"record_id", &c.ids}, {"domain", &c.domains}, {"prompt", &c.prompts}, {"answer", &c.answers}, {"reference", &c.refs}} {
-		column(s.name, func(a arrow.Array) (e error) { *s.dst, e = stringValues(a); return e })
+		column(s.name, func(a arrow.Array) (e error) { *s.dst, e = readStrings(a); return e })
 	}
 	column("turn", func(a arrow.Array) (e error) { c.turns, e = intValues(a); return e })
 	column("contaminated", func(a arrow.Array) (e error) { c.contaminated, e = boolValues(a); return e })
@@ -356,14 +387,14 @@ func (c *columns) domain(i int) string {
 	if c.domains == nil {
 		return ""
 	}
-	return c.domains[i]
+	return c.domains.at(i)
 }
 
 func (c *columns) flag(i int) bool { return c.contaminated != nil && c.contaminated[i] }
 
 // records fills p.Records from the rows of a single-turn pack.
 func (c *columns) records(p *Pack) error {
-	p.Records = make([]datasets.Record, len(c.ids))
+	p.Records = make([]datasets.Record, len(c.turns))
 	var next domainCounts
 	for i := range p.Records {
 		if c.turns[i] != 0 {
@@ -374,9 +405,9 @@ func (c *columns) records(p *Pack) error {
 		}
 		d := c.domain(i)
 		count := next.of(d)
-		r := datasets.Record{ID: c.ids[i], Bench: p.Bench, Subject: d, Index: *count, Prompt: c.prompts[i]}
+		r := datasets.Record{ID: c.ids.at(i), Bench: p.Bench, Subject: d, Index: *count, Prompt: c.prompts.at(i)}
 		if c.answers != nil {
-			r.Answer = c.answers[i]
+			r.Answer = c.answers.at(i)
 		}
 		p.Records[i] = r
 		*count++
@@ -395,8 +426,8 @@ func (c *columns) records(p *Pack) error {
 func (c *columns) dialogues(p *Pack) error {
 	var flags []bool
 	missingRef := 0 // the row of a turn without a reference, until the dialogue ends
-	for i, id := range c.ids {
-		row, turn := i+1, c.turns[i]
+	for i, turn := range c.turns {
+		row, id := i+1, c.ids.at(i)
 		if c.answerArr != nil && c.answerArr.IsValid(i) {
 			return atRow(row, "an answer in a dialogue pack (answers are single-turn records'; a turn's is its reference)")
 		}
@@ -431,10 +462,10 @@ func (c *columns) dialogues(p *Pack) error {
 		}
 		var golden string
 		if hasRef {
-			golden = c.refs[i]
+			golden = c.refs.at(i)
 		}
 		d := &p.Dialogues[len(p.Dialogues)-1]
-		d.Turns = append(d.Turns, datasets.DialogueTurn{User: c.prompts[i], Golden: golden})
+		d.Turns = append(d.Turns, datasets.DialogueTurn{User: c.prompts.at(i), Golden: golden})
 	}
 	if slices.Contains(flags, true) {
 		p.Contaminated = flags
@@ -442,38 +473,50 @@ func (c *columns) dialogues(p *Pack) error {
 	return nil
 }
 
-// listedModels returns access to the judgments' model column: judgment
-// k's model, as the string of models that names it (one copy of each name,
-// the Meta's: the arrow column's values would otherwise keep the whole
-// column alive), or the column's when models does not list it. A
-// dictionary's values are looked up once, not once a judgment.
-func listedModels(a arrow.Array, models []string) (func(k int) (name string, listed bool), error) {
-	intern := make(map[string]string, len(models))
-	for _, m := range models {
-		intern[m] = m
-	}
-	lookup := func(name string) (string, bool) {
-		if m, ok := intern[name]; ok {
-			return m, true
-		}
-		return name, false
-	}
-	if d, ok := a.(*array.Dictionary); ok {
-		dict, err := dictionaryValues(d)
-		if err != nil {
-			return nil, err
-		}
-		names, listed := make([]string, len(dict)), make([]bool, len(dict))
-		for i, name := range dict {
-			names[i], listed[i] = lookup(name)
-		}
-		return func(k int) (string, bool) { i := d.GetValueIndex(k); return names[i], listed[i] }, nil
-	}
-	names, err := stringValues(a)
+// listedModels is the judgments' model column: judgment k's model, as
+// the string of models that names it (one copy of each name, the Meta's:
+// the arrow column's values would otherwise keep the whole column alive),
+// or the column's when models does not list it. A dictionary's values are
+// looked up once, not once a judgment.
+type listedModels struct {
+	col    *strs
+	intern map[string]string
+	names  []string // a dictionary's: each value's name, and whether models lists it
+	listed []bool
+}
+
+func newListedModels(a arrow.Array, models []string) (*listedModels, error) {
+	col, err := readStrings(a)
 	if err != nil {
 		return nil, err
 	}
-	return func(k int) (string, bool) { return lookup(names[k]) }, nil
+	m := &listedModels{col: col, intern: make(map[string]string, len(models))}
+	for _, name := range models {
+		m.intern[name] = name
+	}
+	if col.dict {
+		m.names, m.listed = make([]string, len(col.vals)), make([]bool, len(col.vals))
+		for i, name := range col.vals {
+			m.names[i], m.listed[i] = m.lookup(name)
+		}
+	}
+	return m, nil
+}
+
+func (m *listedModels) lookup(name string) (string, bool) {
+	if listed, ok := m.intern[name]; ok {
+		return listed, true
+	}
+	return name, false
+}
+
+// at is judgment k's model, which is not null.
+func (m *listedModels) at(k int) (name string, listed bool) {
+	if m.col.dict {
+		i := m.col.keys[k]
+		return m.names[i], m.listed[i]
+	}
+	return m.lookup(m.col.at(k))
 }
 
 // judgments fills p.Judgments from the judgments column, in row order.
@@ -501,7 +544,7 @@ func (c *columns) judgments(p *Pack) error {
 	if models == nil || quality == nil {
 		return fmt.Errorf("column judgments: want fields %s and %s (and %s)", columnModel, columnQual, columnTokens)
 	}
-	model, err := listedModels(models, p.Models)
+	model, err := newListedModels(models, p.Models)
 	if err != nil {
 		return fmt.Errorf("column judgments.%s: %v", columnModel, err)
 	}
@@ -521,26 +564,29 @@ func (c *columns) judgments(p *Pack) error {
 		return nil // no judgments (MT-Bench-101)
 	}
 	p.Judgments = make([]judgments.Judgment, 0, last-first)
+	// Most columns have no nulls: for them a value's check is no call.
+	listNull, stNull, modelNull, qualityNull, tokensNull := nulls(c.lists), nulls(st), nulls(models), nulls(quality), nulls(tokens)
 	for i := 0; i < c.lists.Len(); i++ {
-		if c.lists.IsNull(i) {
+		if isNull(listNull, i) {
 			continue
 		}
-		row, turn := i+1, int(c.turns[i])
+		row, turn, id := i+1, int(c.turns[i]), c.ids.at(i)
 		lo, hi := c.lists.ValueOffsets(i)
 		for k := int(lo); k < int(hi); k++ {
 			switch {
-			case st.IsNull(k) || models.IsNull(k) || quality.IsNull(k):
+			case isNull(stNull, k) || isNull(modelNull, k) || isNull(qualityNull, k):
 				return atRow(row, "judgment %d has no model or no quality", k-int(lo)+1)
 			}
-			name, listed := model(k)
+			name, listed := model.at(k)
+			known := tokens != nil && !isNull(tokensNull, k)
 			switch {
-			case tokens != nil && tokens.IsValid(k) && ts[k] < 0:
+			case known && ts[k] < 0:
 				return atRow(row, "model %s: response_tokens %d (null means unknown)", name, ts[k])
 			case !listed:
 				return atRow(row, "a judgment by model %q, which is not in the models list %q", name, p.Models)
 			}
-			j := judgments.Judgment{RecordID: c.ids[i], Turn: turn, Model: name, Quality: qs[k], ResponseTokens: -1}
-			if tokens != nil && tokens.IsValid(k) {
+			j := judgments.Judgment{RecordID: id, Turn: turn, Model: name, Quality: qs[k], ResponseTokens: -1}
+			if known {
 				j.ResponseTokens = int(ts[k])
 			}
 			p.Judgments = append(p.Judgments, j)

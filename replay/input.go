@@ -218,12 +218,13 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 		scale: scale, low: math.Min(0, p.Quality.Min), high: p.Quality.Max, allRecords: all.Records, allDialogues: all.Dialogues}
 	js, slm, llm := p.Judgments, p.SLM, p.LLM
 	minQ, maxQ := p.Quality.Min, p.Quality.Max
+	newSet := judgments.NewSetOfRuns // a pack's judgments are in row order, and its rows distinct
 	if cfg.Judgments != "" {
 		f, err := judgments.ReadParquet(cfg.Judgments)
 		if err != nil {
 			return nil, err
 		}
-		js, slm, llm, source = f.Judgments, f.SLM, f.LLM, cfg.Judgments
+		js, slm, llm, source, newSet = f.Judgments, f.SLM, f.LLM, cfg.Judgments, judgments.NewSet
 		for _, j := range js {
 			if k := (judgments.Key{RecordID: j.RecordID, Turn: j.Turn}); !in.inBenchmark(k) {
 				return nil, fmt.Errorf("%s: judgment of %v, which %s does not have", cfg.Judgments, k, source)
@@ -232,7 +233,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 	}
 	if len(js) > 0 {
 		var err error
-		if in.set, err = pairSet(cfg, source, slm, llm, js, minQ, maxQ); err != nil {
+		if in.set, err = pairSet(cfg, source, slm, llm, js, minQ, maxQ, newSet); err != nil {
 			return nil, err
 		}
 		in.slm, in.llm = in.set.SLM, in.set.LLM
@@ -285,7 +286,7 @@ func loadSingleTurn(cfg *Config) (*input, error) {
 			return nil, err
 		}
 	}
-	if in.set, err = pairSet(cfg, source, slm, llm, js, 0, in.scale); err != nil {
+	if in.set, err = pairSet(cfg, source, slm, llm, js, 0, in.scale, judgments.NewSet); err != nil {
 		return nil, err
 	}
 	in.slm, in.llm = in.set.SLM, in.set.LLM
@@ -364,8 +365,9 @@ func (in *input) requests(cfg *Config, source string) error {
 }
 
 // pairSet indexes the judgments of the SLM/LLM pair: --slm/--llm, else
-// the roles the source names. Qualities must lie in [minQ, maxQ].
-func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, minQ, maxQ float64) (*judgments.Set, error) {
+// the roles the source names. Qualities must lie in [minQ, maxQ]. newSet
+// makes the Set: judgments.NewSet, or NewSetOfRuns for a pack's.
+func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, minQ, maxQ float64, newSet func(slm, llm string, js []judgments.Judgment, minQ, maxQ float64) (*judgments.Set, error)) (*judgments.Set, error) {
 	if cfg.SLM != "" {
 		slm = cfg.SLM
 	}
@@ -375,7 +377,7 @@ func pairSet(cfg *Config, source, slm, llm string, js []judgments.Judgment, minQ
 	if slm == "" || llm == "" {
 		return nil, fmt.Errorf("%s names no SLM/LLM pair: pass --slm and --llm", source)
 	}
-	set, err := judgments.NewSet(slm, llm, js, minQ, maxQ)
+	set, err := newSet(slm, llm, js, minQ, maxQ)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", source, err)
 	}
@@ -468,7 +470,7 @@ func dialogueJudgments(cfg *Config, all, ds []datasets.Dialogue) (*judgments.Set
 		}
 		kept = append(kept, j)
 	}
-	return pairSet(cfg, src, slm, llm, kept, 0, judgeScores)
+	return pairSet(cfg, src, slm, llm, kept, 0, judgeScores, judgments.NewSet)
 }
 
 // meanResponse picks the mean response lengths: the configured ones, else

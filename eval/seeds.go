@@ -244,15 +244,20 @@ func (s *Seeds) AddSummary(c Curve, r RouterResult) (kept bool) {
 }
 
 // Result is the summary of the seeds added.
-func (s *Seeds) Result() RouterResult {
+func (s *Seeds) Result() RouterResult { return s.ResultInto(nil) }
+
+// ResultInto is Result, with the mean curve of the running sums (beyond
+// the point limit) in c's memory when it has room: a replay of millions
+// of requests lends it the memory its sweeps no longer need.
+func (s *Seeds) ResultInto(c Curve) RouterResult {
 	if s.seeds == 1 {
 		r := s.first
 		if r.Curve == nil {
-			r.Curve = s.grid.mean() // fewer seeds than expected: the one curve, at its own thresholds
+			r.Curve = s.grid.mean(c) // fewer seeds than expected: the one curve, at its own thresholds
 		}
 		return r
 	}
-	curve := s.grid.mean()
+	curve := s.grid.mean(c)
 	if s.grid == nil {
 		curve = MeanCurve(s.curves)
 	}
@@ -323,15 +328,22 @@ func (g *meanGrid) add(c Curve) {
 	g.curves++
 }
 
-// mean is the mean curve at the grid's thresholds (nil for no grid).
-func (g *meanGrid) mean() Curve {
+// mean is the mean curve at the grid's thresholds (nil for no grid), in
+// c's memory when it has room.
+func (g *meanGrid) mean(c Curve) Curve {
 	if g == nil {
 		return nil
 	}
 	n := float64(g.curves)
-	out := make(Curve, len(g.ths))
-	for i, th := range g.ths {
-		out[i] = Point{Threshold: th, Quality: g.q[i].value() / n, Latency: g.t[i].value() / n, LLMShare: g.s[i].value() / n}
+	out := c[:0]
+	if cap(out) < len(g.ths) {
+		out = make(Curve, len(g.ths))
 	}
+	out = out[:len(g.ths)]
+	workers.Ranges(len(g.ths), 1<<16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = Point{Threshold: g.ths[i], Quality: g.q[i].value() / n, Latency: g.t[i].value() / n, LLMShare: g.s[i].value() / n}
+		}
+	})
 	return out
 }

@@ -199,11 +199,15 @@ func seedsStreamed(t *testing.T, size int) {
 					clear(c)
 				}
 			}
-			got := s.Result()
-			if limit == small {
+			var got RouterResult
+			if limit == size {
+				// And the mean curve in memory lent to it.
+				lent := make(Curve, 0, size+1)
+				if got = s.ResultInto(lent); !slices.Equal(got.Curve, beyond) || &got.Curve[0] != &lent[:1][0] {
+					t.Fatalf("expected seeds: not the mean curve of the same sums, in the memory lent")
+				}
+			} else if got = s.Result(); limit == small {
 				beyond = got.Curve
-			} else if limit == size && !slices.Equal(got.Curve, beyond) {
-				t.Fatalf("expected seeds: not the mean curve of the same sums")
 			}
 			want := MeanCurve(curves)
 			if (limit <= small) != (s.grid != nil) || len(got.Curve) != len(want) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/edgeroute/edgeroute/eval"
 	"github.com/edgeroute/edgeroute/internal/progress"
@@ -207,6 +208,11 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				}
 				run.swept = eval.SweepInto(run.swept, base, run.fused)
 				run.curve = run.swept
+				if len(run.curve) <= cap(run.curve)/2 {
+					// Few distinct scores (the oracle's, unfused): a curve
+					// kept need not hold on to the sweep's memory.
+					run.curve = slices.Clone(run.curve)
+				}
 				if sr.fixed {
 					// One operating point, whatever the threshold.
 					pt := run.curve[0]
@@ -227,20 +233,26 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 			if boot >= 0 {
 				e.resampled.AddSeed(boot, base, run.fused)
 			}
-			if seeds.AddSummary(run.curve, run.summary) && !sr.fixed {
+			if seeds.AddSummary(run.curve, run.summary) && sameMemory(run.curve, run.swept) {
 				run.swept = nil // kept by seeds
 			}
 			run.curve = nil
 		}
 	}
-	r := seeds.Result()
-	e.spare = runs[0].swept // kept by no seed: the next router's
+	r := seeds.ResultInto(runs[0].swept)
+	if !sameMemory(r.Curve, runs[0].swept) {
+		e.spare = runs[0].swept // kept by no seed: the next router's
+	}
 	if boot >= 0 {
 		r.CI = &eval.CI{} // filled by intervals
 		e.pending = append(e.pending, r.CI)
 	}
 	return r, nil
 }
+
+// sameMemory reports whether curves a and b start at the same point in
+// memory: one is the other, or a part of it.
+func sameMemory(a, b eval.Curve) bool { return len(a) > 0 && cap(b) > 0 && &a[0] == &b[:1][0] }
 
 // intervals computes the bootstrap intervals of the routers replayed
 // since the last call, all on the same resamples (drawn once for all).

@@ -85,9 +85,11 @@ func (rp Replay) Fuse(fused, gaps, p []float64) error {
 	if len(p) != len(fused) || len(gaps) != len(fused) {
 		return fmt.Errorf("replay: %d scores and %d gaps for %d requests", len(p), len(gaps), len(fused))
 	}
-	for i := range fused {
-		fused[i] = p[i] - rp.Alpha*gaps[i]
-	}
+	workers.Ranges(len(fused), 1<<16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fused[i] = p[i] - rp.Alpha*gaps[i]
+		}
+	})
 	return nil
 }
 

@@ -50,9 +50,11 @@ func (d RandomDraws) ScoreInto(seed int64, ps []float64) []float64 {
 		ps = make([]float64, len(d.ids))
 	}
 	ps = ps[:len(d.ids)]
-	for i, id := range d.ids {
-		ps[i] = float64(splitmix64(s^id)>>11) * 0x1p-53
-	}
+	workers.Ranges(len(d.ids), 1<<16, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ps[i] = float64(splitmix64(s^d.ids[i])>>11) * 0x1p-53
+		}
+	})
 	return ps
 }
 

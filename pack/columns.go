@@ -38,13 +38,21 @@ func (s *strs) at(i int) string {
 }
 
 // readStrings returns a string column, plain or a dictionary; null rows
-// are "".
-func readStrings(a arrow.Array) (*strs, error) {
+// are "". Errors count rows from base+1 (a in a batch of a column).
+func readStrings(a arrow.Array, base int) (*strs, error) {
+	return readStringsAfter(a, base, nil)
+}
+
+// readStringsAfter is readStrings of a batch of a column whose previous
+// batch's dictionary had the values prev: the Parquet reader's dictionary
+// grows from batch to batch, and the values it had are not copied again
+// (the rows of every batch share them).
+func readStringsAfter(a arrow.Array, base int, prev []string) (*strs, error) {
 	switch a := a.(type) {
 	case *array.String:
 		return &strs{all: string(a.ValueBytes()), offs: a.ValueOffsets()}, nil
 	case *array.Dictionary:
-		dict, err := dictionaryValues(a)
+		dict, err := dictionaryValues(a, base, prev)
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +67,7 @@ func readStrings(a arrow.Array) (*strs, error) {
 
 // stringValues returns the values of a string column (a dictionary's).
 func stringValues(a arrow.Array) ([]string, error) {
-	s, err := readStrings(a)
+	s, err := readStrings(a, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +80,11 @@ func stringValues(a arrow.Array) ([]string, error) {
 
 // dictionaryValues returns the dictionary of a dictionary-encoded string
 // column, having checked that every value's index lies in it.
-func dictionaryValues(a *array.Dictionary) ([]string, error) {
+func dictionaryValues(a *array.Dictionary, base int, prev []string) ([]string, error) {
 	if a.NullN() == a.Len() {
 		return nil, nil // no values, and then no dictionary either
 	}
-	dict, err := stringValues(a.Dictionary())
+	dict, err := dictionaryAfter(a.Dictionary(), prev)
 	if err != nil {
 		return nil, fmt.Errorf("dictionary of %v", err)
 	}
@@ -84,17 +92,38 @@ func dictionaryValues(a *array.Dictionary) ([]string, error) {
 		// The Parquet reader's indices, read without a call a row.
 		for i, k := range keys.Int32Values() {
 			if k < 0 || int(k) >= len(dict) {
-				return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", i+1, k, len(dict))
+				return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", base+i+1, k, len(dict))
 			}
 		}
 		return dict, nil
 	}
 	for i := 0; i < a.Len(); i++ {
 		if k := a.GetValueIndex(i); a.IsValid(i) && (k < 0 || k >= len(dict)) {
-			return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", i+1, k, len(dict))
+			return nil, fmt.Errorf("row %d: dictionary index %d outside [0, %d)", base+i+1, k, len(dict))
 		}
 	}
 	return dict, nil
+}
+
+// dictionaryAfter is the values of a dictionary: prev's, and a copy of
+// the rest, when it starts with prev's.
+func dictionaryAfter(d arrow.Array, prev []string) ([]string, error) {
+	s, ok := d.(*array.String)
+	if !ok || len(prev) == 0 || s.Len() < len(prev) || s.NullN() > 0 {
+		return stringValues(d)
+	}
+	for i, v := range prev {
+		if s.Value(i) != v {
+			return stringValues(d)
+		}
+	}
+	rest := array.NewSlice(s, int64(len(prev)), int64(s.Len()))
+	defer rest.Release()
+	vals, err := stringValues(rest)
+	if err != nil {
+		return nil, err
+	}
+	return append(prev[:len(prev):len(prev)], vals...), nil
 }
 
 // dictionaryKeys returns each row's index in the dictionary that
@@ -113,8 +142,9 @@ func dictionaryKeys(a *array.Dictionary) []int32 {
 	return keys
 }
 
-// intValues returns the values of an integer column of any width.
-func intValues(a arrow.Array) ([]int64, error) {
+// intValues returns the values of an integer column of any width; errors
+// count rows from base+1.
+func intValues(a arrow.Array, base int) ([]int64, error) {
 	switch a := a.(type) {
 	case *array.Int8:
 		return widen(a.Int8Values()), nil
@@ -134,7 +164,7 @@ func intValues(a arrow.Array) ([]int64, error) {
 		vs := a.Uint64Values()
 		for i, v := range vs {
 			if v > math.MaxInt64 && a.IsValid(i) {
-				return nil, fmt.Errorf("row %d: %d is too large", i+1, v)
+				return nil, fmt.Errorf("row %d: %d is too large", base+i+1, v)
 			}
 		}
 		return widen(vs), nil
@@ -151,7 +181,7 @@ func widen[T int8 | int16 | int32 | uint8 | uint16 | uint32 | uint64](vs []T) []
 }
 
 // floatValues returns the values of a numeric column as float64.
-func floatValues(a arrow.Array) ([]float64, error) {
+func floatValues(a arrow.Array, base int) ([]float64, error) {
 	switch a := a.(type) {
 	case *array.Float64:
 		return a.Float64Values(), nil
@@ -162,7 +192,7 @@ func floatValues(a arrow.Array) ([]float64, error) {
 		}
 		return out, nil
 	}
-	ints, err := intValues(a)
+	ints, err := intValues(a, base)
 	if err != nil {
 		return nil, fmt.Errorf("type %s, want a number", a.DataType())
 	}

@@ -97,66 +97,15 @@ func decode(r parquet.ReaderAtSeeker) (*Pack, error) {
 			props.SetReadDict(i, true)
 		}
 	}
-	fr, err := pqarrow.NewFileReader(rd, props, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(rd, props, newRecycler())
 	if err != nil {
 		return nil, fmt.Errorf("not a readable Parquet file: %v", err)
 	}
-	sch, data, err := readAll(fr, rd.NumRows())
-	if err != nil {
-		return nil, fmt.Errorf("reading the columns: %v", err)
-	}
-	rows, err := fill(p, sch, data)
+	rows, err := readBatches(p, fr, rd.NumRows())
 	if err != nil {
 		return p, err
 	}
 	return p, validateJudgments(p, rows)
-}
-
-// fill fills p from the columns read, and releases them, and validates
-// p's rows (validate but for the judgments; readMeta validated the Meta)
-// and returns the row of each request.
-func fill(p *Pack, sch *arrow.Schema, data []*arrow.Chunked) (*requestRows, error) {
-	defer func() {
-		for _, d := range data {
-			d.Release()
-		}
-	}()
-	cols, err := readColumns(sch, data)
-	if err != nil {
-		return nil, err
-	}
-	// The rows, then their validation, and the judgments are made side by
-	// side, one per core. The errors come in the order they would if each
-	// step waited for the one before: the rows', the judgments' (or their
-	// panic on a corrupt file), the validation's.
-	var rowsErr, judgErr, validErr error
-	var judgPanic any
-	var rows *requestRows
-	workers.Run(context.Background(), 2, 2, func() func(int) {
-		return func(i int) {
-			switch {
-			case i == 1:
-				defer func() { judgPanic = recover() }()
-				judgErr = cols.judgments(p)
-			case p.Kind == KindSingleTurn:
-				rowsErr = cols.records(p)
-			default:
-				rowsErr = cols.dialogues(p)
-			}
-			if i == 0 && rowsErr == nil {
-				rows, validErr = validateRows(p)
-			}
-		}
-	})
-	switch {
-	case rowsErr != nil:
-		return nil, rowsErr
-	case judgPanic != nil:
-		panic(judgPanic)
-	case judgErr != nil:
-		return nil, judgErr
-	}
-	return rows, validErr
 }
 
 // checkChunks refuses column chunks (and page indexes) that the footer
@@ -251,8 +200,8 @@ func readMeta(rd *file.Reader, m *Meta) error {
 	return nil
 }
 
-// columns is a pack's columns as Go values. Optional columns absent from
-// the file are nil.
+// columns is a batch of a pack's columns as Go values. Optional columns
+// absent from the file are nil.
 type columns struct {
 	ids, domains, prompts, answers, refs *strs
 	turns                                []int64
@@ -267,11 +216,97 @@ var knownColumns = map[string]bool{
 	"domain": false, "answer": false, "reference": false, "contaminated": false, "judgments": false,
 }
 
-// readAll reads every column. The reader's Parallel option stays off: its
-// goroutines do not recover from the panics some corrupt files cause (the
-// caller's recover cannot reach them), and reading columns in parallel
-// does not load a pack faster on two cores.
-func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunked, error) {
+// batchRows is how many rows are decoded at a time: a batch's columns
+// are made Records and Judgments, and let go (their buffers recycled for
+// the next batch: see recycler), before the next is read. Ten million
+// rows' columns at once were a gigabyte beside them, and as much garbage.
+const batchRows = 1 << 18
+
+// outcome is how a step ended: an error, or a panic (a corrupt file's,
+// in the Parquet reader's arrays), or neither.
+type outcome struct {
+	err   error
+	panic any
+}
+
+func (o *outcome) failed() bool { return o.err != nil || o.panic != nil }
+
+// try runs f unless o has failed, and keeps how it ended.
+func (o *outcome) try(f func() error) {
+	if o.failed() {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if wp, ok := r.(*workers.Panic); ok {
+				r = wp.Value
+			}
+			o.panic = r
+		}
+	}()
+	o.err = f()
+}
+
+// result is o's error, or o's panic raised again.
+func (o *outcome) result() error {
+	if o.panic != nil {
+		panic(o.panic)
+	}
+	return o.err
+}
+
+// first is the first of outcomes that failed, in their order.
+func first(outcomes []outcome) *outcome {
+	for i := range outcomes {
+		if outcomes[i].failed() {
+			return &outcomes[i]
+		}
+	}
+	return nil
+}
+
+// The checks of a batch's columns, in the order their errors are told.
+var columnChecks = []struct {
+	name string
+	kind byte // 'n' no nulls, 's' strings, 'i' integers, 'b' booleans, 'l' a list
+}{
+	{"record_id", 'n'}, {"turn", 'n'}, {"prompt", 'n'}, {"contaminated", 'n'},
+	{"record_id", 's'}, {"domain", 's'}, {"prompt", 's'}, {"answer", 's'}, {"reference", 's'},
+	{"turn", 'i'}, {"contaminated", 'b'}, {"judgments", 'l'},
+}
+
+// batchReader reads a pack's rows a batch at a time. Its errors are told
+// in the order they would be if every column were read whole before any
+// was checked, and checked whole before any row was made: the first
+// column in schema order that fails to decode (or the first panic of the
+// Parquet reader); the columns' names; the checks of whole columns
+// (columnChecks); the rows' (records or dialogues); the judgments'
+// (their columns' checks, then their rows'); the validation's. So every
+// batch is decoded, and every check made on it, whatever an earlier
+// batch's rows said.
+type batchReader struct {
+	p       *Pack
+	sch     *arrow.Schema
+	rows    int64
+	field   map[string]int // each known column's field
+	decode  []outcome      // by field
+	read    []int64        // by field: rows decoded
+	names   []outcome      // by field: an unknown or repeated name, a batch's chunks that do not concatenate
+	missing error
+	checks  []outcome // by columnChecks
+	rowsOut outcome   // the records' or dialogues'
+	judg    judgmentsReader
+	// The rows' state from one batch to the next.
+	next       domainCounts
+	flags      []bool
+	missingRef int
+	dicts      map[string][]string // the previous batch's dictionaries' values, by column (see readStringsAfter)
+}
+
+// readBatches reads p's rows from fr's columns, and validates them (but
+// for the judgments: see validateJudgments), and returns the row of each
+// request.
+func readBatches(p *Pack, fr *pqarrow.FileReader, rows int64) (*requestRows, error) {
 	leaves := make([]int, fr.ParquetReader().MetaData().Schema.NumColumns())
 	for i := range leaves {
 		leaves[i] = i
@@ -282,96 +317,219 @@ func readAll(fr *pqarrow.FileReader, rows int64) (*arrow.Schema, []*arrow.Chunke
 	}
 	readers, sch, err := fr.GetFieldReaders(context.Background(), leaves, groups)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("reading the columns: %v", err)
 	}
 	defer func() {
 		for _, rdr := range readers {
 			rdr.Release()
 		}
 	}()
-	// The columns are decoded side by side, one per core; the first
-	// column in schema order that fails is the one named.
-	data := make([]*arrow.Chunked, len(readers))
-	errs := make([]error, len(readers))
+	b := &batchReader{p: p, sch: sch, rows: rows, field: map[string]int{},
+		decode: make([]outcome, len(readers)), read: make([]int64, len(readers)), names: make([]outcome, len(readers)),
+		checks: make([]outcome, len(columnChecks)), dicts: map[string][]string{}}
+	b.judg.hint = judgmentsHint(fr.ParquetReader(), rows, len(p.Models))
+	for i, f := range sch.Fields() {
+		if _, ok := knownColumns[f.Name]; !ok {
+			b.names[i].err = fmt.Errorf("column %q is not in schema edgeroute.pack/%s (columns: %s)", f.Name, Version, strings.Join(columnNames(), ", "))
+		} else if _, dup := b.field[f.Name]; dup {
+			b.names[i].err = fmt.Errorf("column %q twice", f.Name)
+		} else {
+			b.field[f.Name] = i
+		}
+	}
+	for _, name := range columnNames() {
+		if _, ok := b.field[name]; knownColumns[name] && !ok && b.missing == nil {
+			b.missing = fmt.Errorf("no column %q (schema edgeroute.pack/%s)", name, Version)
+		}
+	}
+	for lo := int64(0); lo < rows; lo += batchRows {
+		b.batch(readers, lo, min(rows, lo+batchRows))
+	}
+	for i, o := range b.decode {
+		if o.err != nil {
+			return nil, fmt.Errorf("reading the columns: column %s: %v", sch.Field(i).Name, o.err)
+		}
+	}
+	if o := first(b.names); o != nil {
+		return nil, o.result()
+	}
+	if b.missing != nil {
+		return nil, b.missing
+	}
+	if o := first(b.checks); o != nil {
+		return nil, o.result()
+	}
+	if err := b.rowsOut.result(); err != nil {
+		return nil, err
+	}
+	if b.p.Kind != KindSingleTurn && slices.Contains(b.flags, true) {
+		p.Contaminated = b.flags
+	}
+	if err := b.judg.result(p); err != nil {
+		return nil, err
+	}
+	return validateRows(p)
+}
+
+// judgmentsHint is how many judgments a pack's judgments column holds,
+// as its footer says (the values of its first leaf), but at most one a
+// model a row, as a valid pack has: p.Judgments' capacity.
+func judgmentsHint(rd *file.Reader, rows int64, models int) int {
+	md := rd.MetaData()
+	leaf := -1
+	for i := range md.Schema.NumColumns() {
+		if strings.HasPrefix(md.Schema.Column(i).Path(), "judgments.") {
+			leaf = i
+			break
+		}
+	}
+	if leaf < 0 {
+		return 0
+	}
+	var n int64
+	for g := range rd.NumRowGroups() {
+		if col, err := md.RowGroup(g).ColumnChunk(leaf); err == nil {
+			n += col.NumValues()
+		}
+	}
+	return int(min(n, rows*int64(models)))
+}
+
+// batch reads rows [lo, hi) of every column, and checks them and makes
+// them rows and judgments unless an earlier step failed.
+func (b *batchReader) batch(readers []*pqarrow.ColumnReader, lo, hi int64) {
+	n := hi - lo
+	data := make([]arrow.Array, len(readers))
+	defer func() {
+		for _, d := range data {
+			if d != nil {
+				d.Release()
+			}
+		}
+	}()
+	// The columns are decoded side by side, one per core. The reader's
+	// Parallel option stays off: its goroutines do not recover from the
+	// panics some corrupt files cause (the caller's recover cannot reach
+	// them).
 	workers.Run(context.Background(), len(readers), 0, func() func(int) {
 		return func(i int) {
-			d, err := readers[i].NextBatch(rows)
-			if err == nil && int64(d.Len()) != rows {
-				d.Release()
-				err = fmt.Errorf("%d rows readable, the footer says %d", d.Len(), rows)
+			if b.decode[i].failed() {
+				return
+			}
+			d, err := readers[i].NextBatch(n)
+			if err == nil {
+				b.read[i] += int64(d.Len())
+				if int64(d.Len()) != n {
+					err = fmt.Errorf("%d rows readable, the footer says %d", b.read[i], b.rows)
+				}
 			}
 			if err != nil {
-				d = nil
-			}
-			data[i], errs[i] = d, err
-		}
-	})
-	for i, err := range errs {
-		if err != nil {
-			for _, d := range data {
 				if d != nil {
 					d.Release()
 				}
+				b.decode[i].err = err
+				return
 			}
-			return nil, nil, fmt.Errorf("column %s: %v", sch.Field(i).Name, err)
+			defer d.Release()
+			chunks := d.Chunks()
+			if len(chunks) == 1 {
+				chunks[0].Retain()
+				data[i] = chunks[0]
+				return
+			}
+			b.names[i].try(func() error {
+				a, err := array.Concatenate(chunks, memory.DefaultAllocator) // kept: not recycled
+				if err != nil {
+					return fmt.Errorf("column %s: %v", b.sch.Field(i).Name, err)
+				}
+				data[i] = a
+				return nil
+			})
 		}
+	})
+	if first(b.decode) != nil || first(b.names) != nil || b.missing != nil {
+		return
 	}
-	return sch, data, nil
+	c := b.columnsOf(data, int(lo))
+	if first(b.checks) != nil {
+		return
+	}
+	// The rows and the judgments are made side by side; once a row has
+	// failed, its error is told, and the judgments need not be made.
+	rowsFailed := b.rowsOut.failed()
+	workers.Run(context.Background(), 2, 2, func() func(int) {
+		return func(i int) {
+			if i == 1 {
+				if !rowsFailed {
+					b.judg.batch(b.p, c, int(lo))
+				}
+				return
+			}
+			b.rowsOut.try(func() error {
+				if b.p.Kind == KindSingleTurn {
+					return b.records(c, int(lo))
+				}
+				return b.dialogues(c, int(lo))
+			})
+		}
+	})
 }
 
-func readColumns(sch *arrow.Schema, data []*arrow.Chunked) (*columns, error) {
-	arrs := map[string]arrow.Array{}
-	for i, f := range sch.Fields() {
-		if _, ok := knownColumns[f.Name]; !ok {
-			return nil, fmt.Errorf("column %q is not in schema edgeroute.pack/%s (columns: %s)", f.Name, Version, strings.Join(columnNames(), ", "))
+// columnsOf checks a batch's columns (rows base+1 on) and returns them as
+// Go values.
+func (b *batchReader) columnsOf(data []arrow.Array, base int) *columns {
+	arr := func(name string) arrow.Array {
+		if i, ok := b.field[name]; ok {
+			return data[i]
 		}
-		if _, dup := arrs[f.Name]; dup {
-			return nil, fmt.Errorf("column %q twice", f.Name)
-		}
-		chunks := data[i].Chunks()
-		if len(chunks) == 1 {
-			arrs[f.Name] = chunks[0]
+		return nil
+	}
+	c := &columns{answerArr: arr("answer"), refArr: arr("reference")}
+	for k, ch := range columnChecks {
+		a := arr(ch.name)
+		if a == nil {
 			continue
 		}
-		a, err := array.Concatenate(chunks, memory.DefaultAllocator)
-		if err != nil {
-			return nil, fmt.Errorf("column %s: %v", f.Name, err)
-		}
-		defer a.Release()
-		arrs[f.Name] = a
-	}
-	for _, name := range columnNames() {
-		if knownColumns[name] && arrs[name] == nil {
-			return nil, fmt.Errorf("no column %q (schema edgeroute.pack/%s)", name, Version)
-		}
-	}
-	c := &columns{answerArr: arrs["answer"], refArr: arrs["reference"]}
-	var err error
-	column := func(name string, f func(a arrow.Array) error) {
-		if a := arrs[name]; a != nil && err == nil {
-			if e := f(a); e != nil {
-				err = fmt.Errorf("column %s: %v", name, e)
+		b.checks[k].try(func() (err error) {
+			defer func() {
+				if err != nil {
+					err = fmt.Errorf("column %s: %v", ch.name, err)
+				}
+			}()
+			switch ch.kind {
+			case 'n':
+				if i := firstNull(a); i >= 0 {
+					return fmt.Errorf("row %d is null", base+i+1)
+				}
+			case 's':
+				s, err := readStringsAfter(a, base, b.dicts[ch.name])
+				if err != nil {
+					return err
+				}
+				b.dicts[ch.name] = s.vals
+				switch ch.name {
+				case "record_id":
+					c.ids = s
+				case "domain":
+					c.domains = s
+				case "prompt":
+					c.prompts = s
+				case "answer":
+					c.answers = s
+				default:
+					c.refs = s
+				}
+			case 'i':
+				c.turns, err = intValues(a, base)
+			case 'b':
+				c.contaminated, err = boolValues(a)
+			case 'l':
+				c.lists, err = listValues(a)
 			}
-		}
-	}
-	for _, name := range []string{"record_id", "turn", "prompt", "contaminated"} {
-		column(name, func(a arrow.Array) error {
-			if i := firstNull(a); i >= 0 {
-				return fmt.Errorf("row %d is null", i+1)
-			}
-			return nil
+			return err
 		})
 	}
-	for _, s := range []struct {
-		name string
-		dst  **strs
-	}{{"record_id", &c.ids}, {"domain", &c.domains}, {"prompt", &c.prompts}, {"answer", &c.answers}, {"reference", &c.refs}} {
-		column(s.name, func(a arrow.Array) (e error) { *s.dst, e = readStrings(a); return e })
-	}
-	column("turn", func(a arrow.Array) (e error) { c.turns, e = intValues(a); return e })
-	column("contaminated", func(a arrow.Array) (e error) { c.contaminated, e = boolValues(a); return e })
-	column("judgments", func(a arrow.Array) (e error) { c.lists, e = listValues(a); return e })
-	return c, err
+	return c
 }
 
 func columnNames() []string {
@@ -392,42 +550,45 @@ func (c *columns) domain(i int) string {
 
 func (c *columns) flag(i int) bool { return c.contaminated != nil && c.contaminated[i] }
 
-// records fills p.Records from the rows of a single-turn pack.
-func (c *columns) records(p *Pack) error {
-	p.Records = make([]datasets.Record, len(c.turns))
-	var next domainCounts
-	for i := range p.Records {
+// records fills p.Records from a batch of the rows of a single-turn pack
+// (rows base+1 on).
+func (b *batchReader) records(c *columns, base int) error {
+	p := b.p
+	if p.Records == nil {
+		p.Records = make([]datasets.Record, b.rows)
+	}
+	for i := range c.turns {
+		row := base + i + 1
 		if c.turns[i] != 0 {
-			return atRow(i+1, "turn %d in a single-turn pack (want 0)", c.turns[i])
+			return atRow(row, "turn %d in a single-turn pack (want 0)", c.turns[i])
 		}
 		if c.refArr != nil && c.refArr.IsValid(i) {
-			return atRow(i+1, "a reference in a single-turn pack (references are dialogue turns' golden answers)")
+			return atRow(row, "a reference in a single-turn pack (references are dialogue turns' golden answers)")
 		}
 		d := c.domain(i)
-		count := next.of(d)
+		count := b.next.of(d)
 		r := datasets.Record{ID: c.ids.at(i), Bench: p.Bench, Subject: d, Index: *count, Prompt: c.prompts.at(i)}
 		if c.answers != nil {
 			r.Answer = c.answers.at(i)
 		}
-		p.Records[i] = r
+		p.Records[base+i] = r
 		*count++
 		if c.flag(i) {
 			if p.Contaminated == nil {
 				p.Contaminated = make([]bool, len(p.Records))
 			}
-			p.Contaminated[i] = true
+			p.Contaminated[base+i] = true
 		}
 	}
 	return nil
 }
 
-// dialogues fills p.Dialogues from the rows of a dialogue pack: turns
-// 1..n of each dialogue, in order.
-func (c *columns) dialogues(p *Pack) error {
-	var flags []bool
-	missingRef := 0 // the row of a turn without a reference, until the dialogue ends
+// dialogues fills p.Dialogues from a batch of the rows of a dialogue
+// pack (rows base+1 on): turns 1..n of each dialogue, in order.
+func (b *batchReader) dialogues(c *columns, base int) error {
+	p := b.p
 	for i, turn := range c.turns {
-		row, id := i+1, c.ids.at(i)
+		row, id := base+i+1, c.ids.at(i)
 		if c.answerArr != nil && c.answerArr.IsValid(i) {
 			return atRow(row, "an answer in a dialogue pack (answers are single-turn records'; a turn's is its reference)")
 		}
@@ -437,7 +598,7 @@ func (c *columns) dialogues(p *Pack) error {
 		}
 		if turn == 1 {
 			p.Dialogues = append(p.Dialogues, datasets.Dialogue{ID: id, Bench: p.Bench, Task: c.domain(i)})
-			flags = append(flags, c.flag(i))
+			b.flags = append(b.flags, c.flag(i))
 		} else {
 			var last *datasets.Dialogue
 			if n := len(p.Dialogues); n > 0 {
@@ -448,17 +609,17 @@ func (c *columns) dialogues(p *Pack) error {
 				return atRow(row, "turn %d in a dialogue pack (turns count from 1)", turn)
 			case last == nil || last.ID != id || int64(len(last.Turns))+1 != turn:
 				return atRow(row, "dialogue %s turn %d does not follow its turn %d (a dialogue's rows are its turns 1..n in order)", id, turn, turn-1)
-			case missingRef > 0:
-				return atRow(missingRef, "dialogue %s turn %d has no reference, but the pack's context is %s (only a dialogue's last turn may have none)", id, turn-1, ContextGolden)
+			case b.missingRef > 0:
+				return atRow(b.missingRef, "dialogue %s turn %d has no reference, but the pack's context is %s (only a dialogue's last turn may have none)", id, turn-1, ContextGolden)
 			case c.domain(i) != last.Task:
 				return atRow(row, "dialogue %s: domain %q, but its turn 1 says %q", id, c.domain(i), last.Task)
-			case c.flag(i) != flags[len(flags)-1]:
+			case c.flag(i) != b.flags[len(b.flags)-1]:
 				return atRow(row, "dialogue %s: contaminated %v, but its turn 1 says %v (the flag is the dialogue's)", id, c.flag(i), !c.flag(i))
 			}
 		}
-		missingRef = 0
+		b.missingRef = 0
 		if p.Context == ContextGolden && !hasRef {
-			missingRef = row
+			b.missingRef = row
 		}
 		var golden string
 		if hasRef {
@@ -466,9 +627,6 @@ func (c *columns) dialogues(p *Pack) error {
 		}
 		d := &p.Dialogues[len(p.Dialogues)-1]
 		d.Turns = append(d.Turns, datasets.DialogueTurn{User: c.prompts.at(i), Golden: golden})
-	}
-	if slices.Contains(flags, true) {
-		p.Contaminated = flags
 	}
 	return nil
 }
@@ -485,8 +643,8 @@ type listedModels struct {
 	listed []bool
 }
 
-func newListedModels(a arrow.Array, models []string) (*listedModels, error) {
-	col, err := readStrings(a)
+func newListedModels(a arrow.Array, models []string, base int) (*listedModels, error) {
+	col, err := readStrings(a, base)
 	if err != nil {
 		return nil, err
 	}
@@ -519,75 +677,135 @@ func (m *listedModels) at(k int) (name string, listed bool) {
 	return m.lookup(m.col.at(k))
 }
 
-// judgments fills p.Judgments from the judgments column, in row order.
-func (c *columns) judgments(p *Pack) error {
+// judgmentsReader fills p.Judgments from the judgments column, a batch at
+// a time, in row order. Its errors are told as if the column were read
+// whole: its type's and its fields' checks (each the first batch's that
+// fails), then its rows'.
+type judgmentsReader struct {
+	hint   int        // p.Judgments' capacity
+	checks [4]outcome // the list's type, then the model, quality, tokens fields
+	rows   outcome
+	values int // the judgments of the batches before
+}
+
+// judgmentFields are a batch's judgments column's fields.
+type judgmentFields struct {
+	st                      *array.Struct
+	models, quality, tokens arrow.Array
+	model                   *listedModels
+	qs                      []float64
+	ts                      []int64
+}
+
+// result is the first error of the judgments' batches.
+func (jr *judgmentsReader) result(p *Pack) error {
+	if o := first(jr.checks[:]); o != nil {
+		return o.result()
+	}
+	if err := jr.rows.result(); err != nil {
+		return err
+	}
+	if len(p.Judgments) == 0 {
+		p.Judgments = nil // no judgments (MT-Bench-101)
+	}
+	return nil
+}
+
+// batch checks a batch's judgments column (rows base+1 on) and, unless a
+// batch's failed, makes its judgments.
+func (jr *judgmentsReader) batch(p *Pack, c *columns, base int) {
 	if c.lists == nil {
+		return
+	}
+	var f judgmentFields
+	jr.checks[0].try(func() error {
+		var ok bool
+		f.st, ok = c.lists.ListValues().(*array.Struct)
+		if !ok {
+			return fmt.Errorf("column judgments holds %s, want struct<%s, %s, %s>", c.lists.ListValues().DataType(), columnModel, columnQual, columnTokens)
+		}
+		for i, fl := range f.st.DataType().(*arrow.StructType).Fields() {
+			switch fl.Name {
+			case columnModel:
+				f.models = f.st.Field(i)
+			case columnQual:
+				f.quality = f.st.Field(i)
+			case columnTokens:
+				f.tokens = f.st.Field(i)
+			default:
+				return fmt.Errorf("column judgments: field %q, want %s, %s and %s", fl.Name, columnModel, columnQual, columnTokens)
+			}
+		}
+		if f.models == nil || f.quality == nil {
+			return fmt.Errorf("column judgments: want fields %s and %s (and %s)", columnModel, columnQual, columnTokens)
+		}
 		return nil
+	})
+	if jr.checks[0].failed() {
+		return
 	}
-	st, ok := c.lists.ListValues().(*array.Struct)
-	if !ok {
-		return fmt.Errorf("column judgments holds %s, want struct<%s, %s, %s>", c.lists.ListValues().DataType(), columnModel, columnQual, columnTokens)
-	}
-	var models, quality, tokens arrow.Array
-	for i, f := range st.DataType().(*arrow.StructType).Fields() {
-		switch f.Name {
-		case columnModel:
-			models = st.Field(i)
-		case columnQual:
-			quality = st.Field(i)
-		case columnTokens:
-			tokens = st.Field(i)
-		default:
-			return fmt.Errorf("column judgments: field %q, want %s, %s and %s", f.Name, columnModel, columnQual, columnTokens)
+	values := jr.values
+	jr.values += f.st.Len()
+	jr.checks[1].try(func() (err error) {
+		if f.model, err = newListedModels(f.models, p.Models, values); err != nil {
+			return fmt.Errorf("column judgments.%s: %v", columnModel, err)
 		}
-	}
-	if models == nil || quality == nil {
-		return fmt.Errorf("column judgments: want fields %s and %s (and %s)", columnModel, columnQual, columnTokens)
-	}
-	model, err := newListedModels(models, p.Models)
-	if err != nil {
-		return fmt.Errorf("column judgments.%s: %v", columnModel, err)
-	}
-	qs, err := floatValues(quality)
-	if err != nil {
-		return fmt.Errorf("column judgments.%s: %v", columnQual, err)
-	}
-	var ts []int64
-	if tokens != nil {
-		if ts, err = intValues(tokens); err != nil {
-			return fmt.Errorf("column judgments.%s: %v", columnTokens, err)
+		return nil
+	})
+	jr.checks[2].try(func() (err error) {
+		if f.qs, err = floatValues(f.quality, values); err != nil {
+			return fmt.Errorf("column judgments.%s: %v", columnQual, err)
 		}
+		return nil
+	})
+	jr.checks[3].try(func() (err error) {
+		if f.tokens != nil {
+			if f.ts, err = intValues(f.tokens, values); err != nil {
+				return fmt.Errorf("column judgments.%s: %v", columnTokens, err)
+			}
+		}
+		return nil
+	})
+	if first(jr.checks[:]) != nil {
+		return
 	}
+	jr.rows.try(func() error { return jr.judgments(p, c, &f, base) })
+}
+
+// judgments makes a batch's judgments (rows base+1 on).
+func (jr *judgmentsReader) judgments(p *Pack, c *columns, f *judgmentFields, base int) error {
 	first, _ := c.lists.ValueOffsets(0)
 	_, last := c.lists.ValueOffsets(c.lists.Len() - 1)
 	if last <= first {
-		return nil // no judgments (MT-Bench-101)
+		return nil // no judgments in the batch
 	}
-	p.Judgments = make([]judgments.Judgment, 0, last-first)
+	if p.Judgments == nil {
+		p.Judgments = make([]judgments.Judgment, 0, max(jr.hint, int(last-first)))
+	}
 	// Most columns have no nulls: for them a value's check is no call.
-	listNull, stNull, modelNull, qualityNull, tokensNull := nulls(c.lists), nulls(st), nulls(models), nulls(quality), nulls(tokens)
+	listNull, stNull, modelNull, qualityNull, tokensNull := nulls(c.lists), nulls(f.st), nulls(f.models), nulls(f.quality), nulls(f.tokens)
 	for i := 0; i < c.lists.Len(); i++ {
 		if isNull(listNull, i) {
 			continue
 		}
-		row, turn, id := i+1, int(c.turns[i]), c.ids.at(i)
+		row, turn, id := base+i+1, int(c.turns[i]), c.ids.at(i)
 		lo, hi := c.lists.ValueOffsets(i)
 		for k := int(lo); k < int(hi); k++ {
 			switch {
 			case isNull(stNull, k) || isNull(modelNull, k) || isNull(qualityNull, k):
 				return atRow(row, "judgment %d has no model or no quality", k-int(lo)+1)
 			}
-			name, listed := model.at(k)
-			known := tokens != nil && !isNull(tokensNull, k)
+			name, listed := f.model.at(k)
+			known := f.tokens != nil && !isNull(tokensNull, k)
 			switch {
-			case known && ts[k] < 0:
-				return atRow(row, "model %s: response_tokens %d (null means unknown)", name, ts[k])
+			case known && f.ts[k] < 0:
+				return atRow(row, "model %s: response_tokens %d (null means unknown)", name, f.ts[k])
 			case !listed:
 				return atRow(row, "a judgment by model %q, which is not in the models list %q", name, p.Models)
 			}
-			j := judgments.Judgment{RecordID: id, Turn: turn, Model: name, Quality: qs[k], ResponseTokens: -1}
+			j := judgments.Judgment{RecordID: id, Turn: turn, Model: name, Quality: f.qs[k], ResponseTokens: -1}
 			if known {
-				j.ResponseTokens = int(ts[k])
+				j.ResponseTokens = int(f.ts[k])
 			}
 			p.Judgments = append(p.Judgments, j)
 		}

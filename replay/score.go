@@ -17,8 +17,6 @@ import (
 // know about it.
 type routerKind struct {
 	name string
-	// seeded routers are replayed once per seed and averaged.
-	seeded bool
 	// fixed routers send every request to the model serves: one operating
 	// point, no scores.
 	fixed  bool
@@ -34,15 +32,16 @@ type routerKind struct {
 	outputs func(s *session, r Router) (*routerModel, error)
 	// build makes the router of one replay (seed: its seed).
 	build func(ctx context.Context, s *session, r Router, seed int64) (routers.Router, error)
-	// draws, for a seeded router, are its scores of the requests by seed,
-	// drawn without the requests (a replay does not keep them).
+	// draws, when set, make the router seeded: replayed once per seed and
+	// averaged, each seed's scores drawn without the requests (a replay
+	// does not keep them).
 	draws func(reqs []routers.Request) func(seed int64, into []float64) []float64
 }
 
 // routerKinds are the routers of Routers(). The ONNX routers' builders
 // depend on the build (onnx.go, onnx_none.go).
 var routerKinds = []routerKind{
-	{name: "random", seeded: true, draws: func(reqs []routers.Request) func(int64, []float64) []float64 {
+	{name: "random", draws: func(reqs []routers.Request) func(int64, []float64) []float64 {
 		return routers.NewRandomDraws(reqs).ScoreInto
 	}},
 	{name: "oracle", build: buildOracle},
@@ -203,7 +202,7 @@ func (s *session) scoreAll(ctx context.Context) ([]*scored, error) {
 			out = append(out, kept(sr, make([]float64, len(s.in.reqs))))
 			continue
 		}
-		if k.seeded {
+		if k.draws != nil {
 			out = append(out, seededScores(sr, k.draws(s.in.reqs), s.cfg.Seed, s.cfg.Seeds))
 			continue
 		}

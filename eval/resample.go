@@ -354,10 +354,7 @@ func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item, fused []float64
 	if fused != nil {
 		fused = slices.Clone(fused)
 	} else {
-		fused = make([]float64, len(items))
-		for i, it := range items {
-			fused[i] = it.Fused
-		}
+		fused = ownFused(items)
 	}
 	br.walks = append(br.walks, newItemWalk(tb, fused, 1))
 	if len(sb.shares) > 0 {

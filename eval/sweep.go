@@ -36,10 +36,7 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 		return nil
 	}
 	if fused == nil {
-		fused = make([]float64, n)
-		for i := range items {
-			fused[i] = items[i].Fused
-		}
+		fused = ownFused(items)
 	}
 	sc := sweepScratches.Get().(*sweepScratch)
 	defer sweepScratches.Put(sc)
@@ -98,6 +95,16 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 			Latency: (pt.value() + slm.Latency) / fn, LLMShare: float64(j) / fn}
 	}
 	return curve[:m]
+}
+
+// ownFused is the items' own fused scores: what SweepInto and AddSeed
+// read when given none apart.
+func ownFused(items []Item) []float64 {
+	fused := make([]float64, len(items))
+	for i := range items {
+		fused[i] = items[i].Fused
+	}
+	return fused
 }
 
 // outcome is what a request gives on each model: quality and accounted

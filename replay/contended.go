@@ -155,7 +155,7 @@ func (c *contended) replay(ctx context.Context, sr *scored, variant string, targ
 	var at []atTail
 	unstable, nUnstable, nPoints := "", 0, 0
 	for s := range sr.seeds {
-		p, err := sr.seed(ctx, s)
+		p, err := sr.seed(ctx, s, nil)
 		if err != nil {
 			return eval.RouterResult{}, err
 		}
@@ -262,7 +262,7 @@ func Capacity(ctx context.Context, cfg Config, devices []int, maxP95 float64) (*
 		if sr.fixed {
 			continue
 		}
-		p, err := sr.seed(ctx, 0)
+		p, err := sr.seed(ctx, 0, nil)
 		if err != nil {
 			return nil, nil, err
 		}

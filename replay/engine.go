@@ -190,7 +190,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	runs[0].swept, e.spare = e.spare, nil
 	for i := range runs {
 		runs[i].fused = make([]float64, len(base))
-		if sr.into != nil && sr.seeds > len(runs) {
+		if sr.seeds > len(runs) { // a seeded router, seed after seed
 			runs[i].drawn = make([]float64, len(base))
 		}
 	}
@@ -199,7 +199,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		workers.Run(context.Background(), len(batch), len(batch), func() func(int) {
 			return func(i int) {
 				run := &batch[i]
-				p, err := sr.seedInto(ctx, first+i, run.drawn)
+				p, err := sr.seed(ctx, first+i, run.drawn)
 				if err == nil {
 					err = rp.Fuse(run.fused, gaps, p)
 				}
@@ -396,7 +396,7 @@ func (e *dialogues) replay(ctx context.Context, sr *scored, variant string, targ
 	var at []atTail
 	var scores [][]float64 // of each run, on a link (for its tails)
 	for s := range runs {
-		p, err := sr.seed(ctx, min(s, sr.seeds-1))
+		p, err := sr.seed(ctx, min(s, sr.seeds-1), nil)
 		if err != nil {
 			return eval.RouterResult{}, err
 		}

@@ -58,7 +58,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			rep.Routers = append(rep.Routers, r)
 		}
 		if !sr.fixed {
-			p, err := sr.seed(ctx, 0)
+			p, err := sr.seed(ctx, 0, nil)
 			if err != nil {
 				return nil, err
 			}

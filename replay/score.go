@@ -82,17 +82,18 @@ type scored struct {
 	// seeds is the number of score vectors: one per seed (seeded
 	// routers) or exactly one; a fixed router's, all zeros, do not
 	// matter. seed returns vector s: a seeded router scores it on demand
-	// (cheaply), so that a replay holds one seed's scores at a time.
+	// (cheaply), so that a replay holds one seed's scores at a time, and
+	// into buf's memory when given one (a caller done with one seed's
+	// scores before it asks for the next); the result is not the
+	// caller's to write to.
 	seeds int
-	seed  func(ctx context.Context, s int) ([]float64, error)
-	// into, when set, is seed into a caller's memory (seedInto).
-	into func(ctx context.Context, s int, buf []float64) ([]float64, error)
+	seed  func(ctx context.Context, s int, buf []float64) ([]float64, error)
 }
 
 // kept is the scored router of scores computed once.
 func kept(sr *scored, p []float64) *scored {
 	sr.seeds = 1
-	sr.seed = func(context.Context, int) ([]float64, error) { return p, nil }
+	sr.seed = func(context.Context, int, []float64) ([]float64, error) { return p, nil }
 	return sr
 }
 
@@ -103,8 +104,7 @@ func kept(sr *scored, p []float64) *scored {
 func seededScores(sr *scored, draws func(seed int64, into []float64) []float64, seed int64, seeds int) *scored {
 	first := draws(seed, nil)
 	sr.seeds = seeds
-	sr.seed = func(ctx context.Context, i int) ([]float64, error) { return sr.seedInto(ctx, i, nil) }
-	sr.into = func(ctx context.Context, i int, buf []float64) ([]float64, error) {
+	sr.seed = func(ctx context.Context, i int, buf []float64) ([]float64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -116,22 +116,11 @@ func seededScores(sr *scored, draws func(seed int64, into []float64) []float64, 
 	return sr
 }
 
-// seedInto is seed s, drawn into buf's memory where a seeded router draws
-// it (else the scores it keeps): for a caller done with one seed's scores
-// before it asks for the next, which must not write to the result.
-func (sr *scored) seedInto(ctx context.Context, s int, buf []float64) ([]float64, error) {
-	if sr.into == nil {
-		return sr.seed(ctx, s)
-	}
-	return sr.into(ctx, s, buf)
-}
-
 // subset is sr on the requests idx.
 func (sr *scored) subset(idx []int) *scored {
 	sub := *sr
-	sub.into = nil
-	sub.seed = func(ctx context.Context, s int) ([]float64, error) {
-		p, err := sr.seed(ctx, s)
+	sub.seed = func(ctx context.Context, s int, _ []float64) ([]float64, error) {
+		p, err := sr.seed(ctx, s, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -189,7 +189,7 @@ func (e *timedTurn) replay(ctx context.Context, sr *scored, _ string, target, qS
 		router = sb.AddRouter(target)
 	}
 	for s := range draws {
-		p, err := sr.seed(ctx, min(s, sr.seeds-1))
+		p, err := sr.seed(ctx, min(s, sr.seeds-1), nil)
 		if err != nil {
 			return eval.RouterResult{}, err
 		}

@@ -113,17 +113,23 @@ type input struct {
 // or not.
 func (in *input) inBenchmark(k judgments.Key) bool {
 	if in.inBench == nil {
-		in.inBench = make(map[judgments.Key]bool, len(in.allRecords))
-		for _, r := range in.allRecords {
-			in.inBench[judgments.Key{RecordID: r.ID}] = true
-		}
-		for _, d := range in.allDialogues {
-			for t := range d.Turns {
-				in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
-			}
-		}
+		in.indexBenchmark()
 	}
 	return in.inBench[k]
+}
+
+// indexBenchmark makes inBench, from all the benchmark's records and
+// dialogues.
+func (in *input) indexBenchmark() {
+	in.inBench = make(map[judgments.Key]bool, len(in.allRecords))
+	for _, r := range in.allRecords {
+		in.inBench[judgments.Key{RecordID: r.ID}] = true
+	}
+	for _, d := range in.allDialogues {
+		for t := range d.Turns {
+			in.inBench[judgments.Key{RecordID: d.ID, Turn: t + 1}] = true
+		}
+	}
 }
 
 // release lets go of the records once the engine is made: their
@@ -132,10 +138,8 @@ func (in *input) inBenchmark(k judgments.Key) bool {
 // checked against all the benchmark's requests (inBenchmark), which are
 // then indexed first.
 func (in *input) release(cfg *Config) {
-	for _, r := range cfg.Routers {
-		if k, _ := routerNamed(r.Name); k.fromFile {
-			in.inBenchmark(judgments.Key{})
-		}
+	if in.inBench == nil && slices.ContainsFunc(cfg.Routers, func(r Router) bool { k, _ := routerNamed(r.Name); return k.fromFile }) {
+		in.indexBenchmark()
 	}
 	in.records, in.allRecords = nil, nil
 }

@@ -163,12 +163,15 @@ func (s *Set) indexRuns() {
 	if s.index != nil {
 		return
 	}
-	s.index = keyindex.New(len(s.pairs), s.pairKey)
+	// Built aside and kept only whole: after the panic, Get panics again
+	// rather than answer from half an index.
+	index := keyindex.New(len(s.pairs), s.pairKey)
 	for i, p := range s.pairs {
-		if _, ok := s.index.Add(p.key, int32(i)); !ok {
+		if _, ok := index.Add(p.key, int32(i)); !ok {
 			panic(fmt.Sprintf("judgments: NewSetOfRuns given %s in two runs", p.key))
 		}
 	}
+	s.index = index
 }
 
 // Len is the number of judged requests.

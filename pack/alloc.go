@@ -36,7 +36,9 @@ func (r *recycler) Allocate(size int) []byte {
 	class := 1 << bits.Len(uint(size-1))
 	r.mu.Lock()
 	var buf []byte
-	if l := r.free[class]; len(l) > 0 {
+	l := r.free[class]
+	reused := len(l) > 0
+	if reused {
 		buf, r.free[class] = l[len(l)-1], l[:len(l)-1]
 	} else {
 		r.mu.Unlock()
@@ -47,7 +49,9 @@ func (r *recycler) Allocate(size int) []byte {
 	}
 	r.out[unsafe.SliceData(buf)] = buf
 	r.mu.Unlock()
-	clear(buf[:size])
+	if reused {
+		clear(buf[:size]) // a new one is zero already
+	}
 	return buf[:size:size]
 }
 

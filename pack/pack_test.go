@@ -517,3 +517,19 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// The reading goes by batches of rows: in batches of a few rows (a
+// dialogue straddling two, dictionaries growing batch by batch), every
+// pack reads the same and every bad one is refused with the same error,
+// as if each column were read whole.
+func TestReadInSmallBatches(t *testing.T) {
+	defer func(n int64) { batchRows = n }(batchRows)
+	for _, n := range []int64{1, 3} {
+		batchRows = n
+		for name, test := range map[string]func(*testing.T){
+			"RoundTrip": TestRoundTrip, "ReadOtherTools": TestReadOtherTools, "ReadRefuses": TestReadRefuses, "FuzzCorpus": TestFuzzCorpus, "DropContaminated": TestDropContaminated,
+		} {
+			t.Run(name+"/batches of "+strconv.FormatInt(n, 10), test)
+		}
+	}
+}

@@ -49,16 +49,23 @@ func ReadBytes(name string, b []byte) (*Pack, error) {
 	return readFrom(name, bytes.NewReader(b))
 }
 
+// panicValue is what a recovered panic r says: a column reader's (on a
+// worker) carries its value, which is the story; its stack is the
+// library's.
+func panicValue(r any) any {
+	if wp, ok := r.(*workers.Panic); ok {
+		return wp.Value
+	}
+	return r
+}
+
 // readFrom reads a pack from r; see ReadBytes.
 func readFrom(name string, r parquet.ReaderAtSeeker) (p *Pack, err error) {
 	defer func() {
 		// The Parquet reader panics on some corrupt files; a bad file is
 		// an error, never a crash.
 		if r := recover(); r != nil {
-			if wp, ok := r.(*workers.Panic); ok {
-				r = wp.Value // a column's reader's: the value is the story, its stack is the library's
-			}
-			p, err = nil, fmt.Errorf("%s: corrupt Parquet file: %v", name, r)
+			p, err = nil, fmt.Errorf("%s: corrupt Parquet file: %v", name, panicValue(r))
 		}
 	}()
 	p, err = decode(r)
@@ -220,7 +227,7 @@ var knownColumns = map[string]bool{
 // are made Records and Judgments, and let go (their buffers recycled for
 // the next batch: see recycler), before the next is read. Ten million
 // rows' columns at once were a gigabyte beside them, and as much garbage.
-const batchRows = 1 << 18
+var batchRows int64 = 1 << 18 // a variable for tests of batches of a few rows
 
 // outcome is how a step ended: an error, or a panic (a corrupt file's,
 // in the Parquet reader's arrays), or neither.
@@ -238,10 +245,7 @@ func (o *outcome) try(f func() error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			if wp, ok := r.(*workers.Panic); ok {
-				r = wp.Value
-			}
-			o.panic = r
+			o.panic = panicValue(r)
 		}
 	}()
 	o.err = f()
@@ -372,8 +376,12 @@ func readBatches(p *Pack, fr *pqarrow.FileReader, rows int64) (*requestRows, err
 }
 
 // judgmentsHint is how many judgments a pack's judgments column holds,
-// as its footer says (the values of its first leaf), but at most one a
-// model a row, as a valid pack has: p.Judgments' capacity.
+// as its footer says (the values of its first leaf), but at most two a
+// row (an SLM/LLM pair): p.Judgments' capacity. A footer can claim what
+// the file does not hold; past two a row, a pack of more models grows
+// its judgments as they are decoded, so a claim costs no more memory
+// than MaxRows rows do (one a model a row, with a thousand models named
+// in the metadata, would ask for terabytes).
 func judgmentsHint(rd *file.Reader, rows int64, models int) int {
 	md := rd.MetaData()
 	leaf := -1
@@ -392,7 +400,7 @@ func judgmentsHint(rd *file.Reader, rows int64, models int) int {
 			n += col.NumValues()
 		}
 	}
-	return int(min(n, rows*int64(models)))
+	return int(min(n, rows*int64(min(models, 2))))
 }
 
 // batch reads rows [lo, hi) of every column, and checks them and makes

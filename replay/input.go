@@ -189,7 +189,7 @@ func load(cfg *Config) (*input, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(p.Records) >= largeReplay {
+		if p.Requests() >= largeReplay {
 			// The decoding's garbage (its columns) is most of the heap's
 			// size at the last collection: collect it before the requests
 			// are made on top of it (as Run does after the input).

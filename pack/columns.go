@@ -123,7 +123,9 @@ func dictionaryAfter(d arrow.Array, prev []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(prev[:len(prev):len(prev)], vals...), nil
+	// Appended in place: an earlier batch's values are a prefix, which
+	// no append writes over.
+	return append(prev, vals...), nil
 }
 
 // dictionaryKeys returns each row's index in the dictionary that

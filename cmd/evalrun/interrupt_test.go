@@ -84,7 +84,7 @@ func TestInterruptStops(t *testing.T) {
 	}{
 		{"bootstrap", []string{"--bench", "gsm8k", "--data", "builtin", "--router", "random,oracle", "--bootstrap", "300000"}, []time.Duration{100 * time.Millisecond, time.Second}},
 		{"seeds", []string{"--bench", "mmlu", "--data", "builtin", "--router", "random", "--seeds", "30000", "--bootstrap", "0"}, []time.Duration{300 * time.Millisecond, time.Second}},
-		{"paper", []string{"paper", "--data", "builtin", "--bench", "gsm8k,mmlu", "--out", paperOut}, []time.Duration{500 * time.Millisecond, 2 * time.Second}},
+		{"paper", []string{"paper", "--data", "builtin", "--bench", "gsm8k,mmlu", "--bootstrap", "20000", "--out", paperOut}, []time.Duration{500 * time.Millisecond, 2 * time.Second}},
 	} {
 		stops := 0
 		for _, d := range c.delays {

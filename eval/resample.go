@@ -336,7 +336,7 @@ func (sb *SingleTurnBootstrap) AddRouter(target float64) int {
 // seeds of a router read at shares must replay the same requests, with
 // the same qualities and latencies (their mean curve is walked as one).
 // fused are the seed's fused scores of the items, their own Fused fields
-// ignored, or with fused nil their own (as SweepInto). Neither is kept.
+// ignored, or with fused nil their own (as Sweeper.Sweep). Neither is kept.
 func (sb *SingleTurnBootstrap) AddSeed(router int, items []Item, fused []float64) {
 	if len(items) != sb.b.N || fused != nil && len(fused) != sb.b.N {
 		panic(fmt.Sprintf("eval: bootstrap of %d requests, a seed has %d items and %d fused scores", sb.b.N, len(items), len(fused)))

@@ -190,7 +190,7 @@ func (s *Seeds) Expect(seeds int) { s.expected = seeds }
 
 // Add adds the curve of the next seed (ordered by threshold descending,
 // as Sweep returns it). It reports whether it keeps c: when it does not,
-// the caller may reuse c's memory (SweepInto).
+// the caller may reuse c's memory (Sweeper.Sweep).
 func (s *Seeds) Add(c Curve) (kept bool) { return s.AddSummary(c, s.Summary(c)) }
 
 // Summary is the summary of one seed's curve c, as Add makes it. It only

@@ -23,14 +23,33 @@ type Item struct {
 // threshold. Cost: a radix sort of the fused scores, O(n), then two
 // linear passes; memory O(n). items is left as it is. The fused scores
 // must not be NaN (Replay.Check refuses what would make one).
-func Sweep(items []Item) Curve { return SweepInto(nil, items, nil) }
+func Sweep(items []Item) Curve {
+	sw := sweepers.Get().(*Sweeper)
+	defer sweepers.Put(sw)
+	return sw.Sweep(nil, items, nil)
+}
 
-// SweepInto is Sweep, into c's memory when it has room (a replay of many
-// seeds of millions of requests reuses one curve's), of items whose fused
-// scores are fused, their own Fused fields ignored, or with fused nil
-// their own: the seeds of a router share one slice of priced items, and
-// each brings only its fused scores.
-func SweepInto(c Curve, items []Item, fused []float64) Curve {
+// A Sweeper sweeps (as Sweep) and keeps its working memory, 48 bytes a
+// request, for its next sweep: a replay sweeps a router's seeds one
+// after another, and at millions of requests fresh buffers for each cost
+// more in page faults and zeroing than the sweep costs in arithmetic.
+// The zero Sweeper is ready to use; it is not safe for concurrent use.
+type Sweeper struct {
+	order, spare []keyed
+	sorted       []outcome
+}
+
+// sweepers lend Sweep theirs. (A replay keeps its own Sweepers: a pool's
+// is lost to a collection, or stranded on another core, and a sweep of
+// millions of requests would allocate its 48 bytes a request again.)
+var sweepers = sync.Pool{New: func() any { return new(Sweeper) }}
+
+// Sweep is the package's Sweep, into c's memory when it has room (a
+// replay of many seeds of millions of requests reuses one curve's), of
+// items whose fused scores are fused, their own Fused fields ignored, or
+// with fused nil their own: the seeds of a router share one slice of
+// priced items, and each brings only its fused scores.
+func (sw *Sweeper) Sweep(c Curve, items []Item, fused []float64) Curve {
 	n := len(items)
 	if n == 0 {
 		return nil
@@ -38,18 +57,16 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 	if fused == nil {
 		fused = ownFused(items)
 	}
-	sc := sweepScratches.Get().(*sweepScratch)
-	defer sweepScratches.Put(sc)
-	if cap(sc.order) < n {
-		sc.order, sc.sorted = make([]keyed, n), make([]outcome, n)
+	if cap(sw.order) < n {
+		sw.order, sw.sorted = make([]keyed, n), make([]outcome, n)
 	}
 	// Sweep order: highest fused score first, ties in request order. The
 	// requests' outcomes are gathered into it once (on millions of
 	// requests, each gather is a cache miss), so that both passes below
 	// read in order; a fused score is read back from its sort key.
-	order := sc.order[:n]
-	sc.spare = descendingKeyed(order, fused[:n], sc.spare)
-	sorted := sc.sorted[:n]
+	order := sw.order[:n]
+	sw.spare = descendingKeyed(order, fused[:n], sw.spare)
+	sorted := sw.sorted[:n]
 	inChunks(n, func(_, lo, hi int) {
 		for j, x := range order[lo:hi] {
 			it := &items[x.i]
@@ -97,7 +114,7 @@ func SweepInto(c Curve, items []Item, fused []float64) Curve {
 	return curve[:m]
 }
 
-// ownFused is the items' own fused scores: what SweepInto and AddSeed
+// ownFused is the items' own fused scores: what Sweeper.Sweep and AddSeed
 // read when given none apart.
 func ownFused(items []Item) []float64 {
 	fused := make([]float64, len(items))
@@ -110,14 +127,3 @@ func ownFused(items []Item) []float64 {
 // outcome is what a request gives on each model: quality and accounted
 // latency, an Item without its fused score.
 type outcome struct{ qSLM, qLLM, tSLM, tLLM float64 }
-
-// A sweepScratch is the working memory of a sweep, kept for the next one:
-// a replay sweeps a router's seeds one after another (one per core), and
-// at millions of requests fresh buffers for each cost more in page faults
-// and zeroing than the sweep costs in arithmetic.
-type sweepScratch struct {
-	order, spare []keyed
-	sorted       []outcome
-}
-
-var sweepScratches = sync.Pool{New: func() any { return new(sweepScratch) }}

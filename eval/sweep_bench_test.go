@@ -21,9 +21,10 @@ func BenchmarkSweep(b *testing.B) {
 				items[i] = Item{QSLM: float64(r.IntN(2)), QLLM: float64(r.IntN(2)), TSLM: 50 + r.Float64(), TLLM: 90 + r.Float64()}
 			}
 			var c Curve
+			var sw Sweeper
 			b.ReportAllocs()
 			for b.Loop() {
-				c = SweepInto(c, items, fused)
+				c = sw.Sweep(c, items, fused)
 			}
 		})
 	}

@@ -61,6 +61,7 @@ func TestSweepHandWorked(t *testing.T) {
 func TestSweepMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var old Curve
+	var sw Sweeper // one for every trial: its memory is reused, of every size
 	for trial := 0; trial < 50; trial++ {
 		n := 1 + r.IntN(60)
 		items := make([]Item, n)
@@ -85,14 +86,14 @@ func TestSweepMatchesBruteForce(t *testing.T) {
 			for i := range old[:cap(old)] {
 				old[:cap(old)][i] = Point{Threshold: 7, Quality: 7, Latency: 7, LLMShare: 7}
 			}
-			c = SweepInto(old, items, nil)
+			c = sw.Sweep(old, items, nil)
 		case 2:
 			// The fused scores apart: the items' own are ignored.
 			fused := make([]float64, n)
 			for i := range items {
 				fused[i], items[i].Fused = items[i].Fused, r.Float64()
 			}
-			c = SweepInto(old, items, fused)
+			c = sw.Sweep(old, items, fused)
 			copy(items, orig)
 		}
 		old = c

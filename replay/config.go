@@ -71,6 +71,10 @@ type Config struct {
 	Confidence float64
 	// ByDomain adds the per-domain breakdown.
 	ByDomain bool
+	// Scores keeps every router's score of each request in the report
+	// (eval.Report.Requests and Scores, for a scores file): on millions
+	// of requests, memory a replay otherwise does without.
+	Scores bool
 
 	// The wireless link (package channel): "paper" (the profile's fixed B
 	// and delta) or a measured trace, "trace:ucc5g-static" or

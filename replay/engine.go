@@ -95,9 +95,16 @@ func newEngine(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, l 
 
 // singleTurn is the exact sweep of single-turn requests.
 type singleTurn struct {
-	rp   eval.Replay
+	rp eval.Replay
+	// reqs are the n requests, until costs lets them go.
 	reqs []eval.Request
-	boot resamples
+	n    int
+	// costs, when set, are the decision costs of the routers still to
+	// replay, in order (the next one first): once the items priced are
+	// every one's, the requests go (on millions, they are a fifth of the
+	// sweeps' memory).
+	costs []float64
+	boot  resamples
 	// resampled gathers the routers replayed so far for their intervals,
 	// computed by intervals on the same resamples for all; pending are
 	// their CIs, to fill.
@@ -111,8 +118,10 @@ type singleTurn struct {
 		gaps  []float64
 	}
 	// spare is the memory of a sweep's curve that no router keeps, for
-	// the next router's first sweep.
-	spare eval.Curve
+	// the next router's first sweep; sweepers are the sweeps' working
+	// memory, one per seed swept at once, kept from router to router.
+	spare    eval.Curve
+	sweepers []eval.Sweeper
 }
 
 // unscored is rp.Unscored of the requests, priced once per router cost:
@@ -126,12 +135,18 @@ func (e *singleTurn) unscored(rp eval.Replay) ([]eval.Item, []float64, error) {
 		}
 		p.tauR, p.items, p.gaps = rp.Model.TauR, items, gaps
 	}
+	if len(e.costs) > 0 {
+		e.costs = e.costs[1:]
+		if !slices.ContainsFunc(e.costs, func(c float64) bool { return c != e.priced.tauR }) {
+			e.reqs = nil
+		}
+	}
 	return e.priced.items, e.priced.gaps, nil
 }
 
 func newSingleTurn(cfg *Config, in *input, alpha float64, mean eval.MeanResponse, boot resamples) *singleTurn {
 	e := &singleTurn{rp: eval.Replay{Model: cfg.Profile.LatencyModel, Alpha: alpha, Mean: mean, Actual: cfg.ActualResponse}, boot: boot,
-		reqs: make([]eval.Request, len(in.reqs))}
+		reqs: make([]eval.Request, len(in.reqs)), n: len(in.reqs)}
 	workers.Ranges(len(e.reqs), 1<<16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			v := in.verdicts[i]
@@ -158,7 +173,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 	boot := -1
 	if e.boot.r > 0 && !sr.fixed {
 		if e.resampled == nil {
-			e.resampled = eval.NewSingleTurnBootstrap(eval.Bootstrap{N: len(e.reqs), R: e.boot.r, Seed: e.boot.seed}, e.boot.shares, e.boot.conf)
+			e.resampled = eval.NewSingleTurnBootstrap(eval.Bootstrap{N: e.n, R: e.boot.r, Seed: e.boot.seed}, e.boot.shares, e.boot.conf)
 		}
 		boot = e.resampled.AddRouter(target)
 	}
@@ -188,6 +203,9 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 		runs = runs[:1]
 	}
 	runs[0].swept, e.spare = e.spare, nil
+	if len(e.sweepers) < len(runs) {
+		e.sweepers = make([]eval.Sweeper, len(runs))
+	}
 	for i := range runs {
 		runs[i].fused = make([]float64, len(base))
 		if sr.seeds > len(runs) { // a seeded router, seed after seed
@@ -206,7 +224,7 @@ func (e *singleTurn) replay(ctx context.Context, sr *scored, _ string, target, q
 				if run.err = err; err != nil {
 					return
 				}
-				run.swept = eval.SweepInto(run.swept, base, run.fused)
+				run.swept = e.sweepers[i].Sweep(run.swept, base, run.fused)
 				run.curve = run.swept
 				if len(run.curve) <= cap(run.curve)/2 {
 					// Few distinct scores (the oracle's, unfused): a curve
@@ -260,7 +278,7 @@ func (e *singleTurn) intervals(ctx context.Context) error {
 	if e.resampled == nil {
 		return nil
 	}
-	bs, done := e.boot.of(len(e.reqs), "the routers")
+	bs, done := e.boot.of(e.n, "the routers")
 	e.resampled.Follow(bs.Progress)
 	cis, err := e.resampled.Run(ctx)
 	done()
@@ -275,7 +293,7 @@ func (e *singleTurn) intervals(ctx context.Context) error {
 }
 
 func (e *singleTurn) domain(units []int) (engine, []int) {
-	return &singleTurn{rp: e.rp, reqs: gather(e.reqs, units)}, units
+	return &singleTurn{rp: e.rp, reqs: gather(e.reqs, units), n: len(units)}, units
 }
 
 // dialogues are the turn-by-turn replays of dialogues.

@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,12 +188,7 @@ func load(cfg *Config) (*input, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.Requests() >= largeReplay {
-			// The decoding's garbage (its columns) is most of the heap's
-			// size at the last collection: collect it before the requests
-			// are made on top of it (as Run does after the input).
-			runtime.GC()
-		}
+		collect(p.Requests()) // the decoding's (its columns)
 		return fromPack(cfg, p, cfg.Bench)
 	}
 	b, _ := benchmarkNamed(cfg.Bench)
@@ -248,6 +242,7 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 			return nil, err
 		}
 		in.slm, in.llm = in.set.SLM, in.set.LLM
+		collect(in.set.Len()) // the judgments, now that the Set holds them
 	}
 	return in, in.requests(cfg, source)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -229,5 +230,42 @@ func TestUnjudgedRecordNamed(t *testing.T) {
 	_, err := Run(context.Background(), cfg)
 	if want := "record " + first + " has no judgments of"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want one with %q", err, want)
+	}
+}
+
+// A single-turn engine lets its requests go once the items priced are
+// those of every router still to replay, and not before: random (cost 0),
+// a router of another cost, then the oracle (0 again) price the requests
+// three times, and each replay equals that of an engine that keeps them.
+func TestRequestsGoOncePriced(t *testing.T) {
+	ctx := context.Background()
+	_, eng, scored, err := prepare(ctx, config("gsm8k", "random", "oracle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, keeps, _, err := prepare(ctx, config("gsm8k", "random", "oracle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := eng.(*singleTurn)
+	costs := []float64{0, 2e-4, 0}
+	st.costs = slices.Clone(costs)
+	for i, c := range costs {
+		sr := *scored[min(i, 1)]
+		sr.tauR = c
+		got, err := st.replay(ctx, &sr, "", 0.5, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := keeps.replay(ctx, &sr, "", 0.5, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := st.reqs != nil; kept != (i < 2) {
+			t.Errorf("after router %d of costs %v: requests kept %v", i, costs, kept)
+		}
+		if !slices.Equal(got.Curve, want.Curve) {
+			t.Errorf("router %d of cost %v: curve %v, want %v", i, c, got.Curve, want.Curve)
+		}
 	}
 }

@@ -46,6 +46,7 @@ func gsm8kAtAlpha0(routers ...string) Config {
 // 0.001 s per token: every latency rises by 0.001 * 13/4 = 0.00325 s.
 func TestScoresFileByHand(t *testing.T) {
 	cfg := gsm8kAtAlpha0("scores")
+	cfg.Scores = true
 	cfg.Routers[0].File = filepath.Join("testdata", "gsm8k4.csv")
 	cfg.Shares = []float64{0.75, 0.25}
 	rep, err := Run(context.Background(), cfg)
@@ -95,7 +96,9 @@ func TestScoresFileByHand(t *testing.T) {
 // APGR is the largest of any order, here (0.25 (0.625 + 0.875 + 1 +
 // 0.875) - 0.5)/0.25 = 1.375.
 func TestLengthAndOracleByHand(t *testing.T) {
-	rep, err := Run(context.Background(), gsm8kAtAlpha0("length", "oracle"))
+	cfg := gsm8kAtAlpha0("length", "oracle")
+	cfg.Scores = true
+	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +124,16 @@ func TestLengthAndOracleByHand(t *testing.T) {
 // scores): gains 2, 3 (question 81), 7, 7 (82), -0.5, 1 (83) on the 0-10
 // judge scale give p = 1/2 + gain/20.
 func TestOracleJudgeScores(t *testing.T) {
-	rep, err := Run(context.Background(), config("mtbench", "oracle"))
+	cfg := config("mtbench", "oracle")
+	rep, err := Run(context.Background(), cfg)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Scores != nil || rep.Requests != nil {
+		t.Fatalf("without Config.Scores, the report keeps %d routers' scores of %d requests", len(rep.Scores), len(rep.Requests))
+	}
+	cfg.Scores = true
+	if rep, err = Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	want := []float64{0.6, 0.65, 0.85, 0.85, 0.475, 0.55}

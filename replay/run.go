@@ -23,12 +23,7 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rep.N >= largeReplay {
-		// The input is garbage now, most of what the reading made; the
-		// collector would let the sweeps allocate on top of it, up to
-		// twice what was live while it was all live. Collect it first.
-		runtime.GC()
-	}
+	collect(rep.N) // the input: most of what the reading made
 	if cfg.Stderr == nil {
 		cfg.Stderr = io.Discard
 	}
@@ -41,6 +36,13 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 		bar := progress.New(cfg.Stderr, steps, "replaying "+rep.Bench, "sweeps")
 		defer bar.Finish()
 		d.step = func() { bar.Add(1) }
+	}
+	if st, ok := eng.(*singleTurn); ok && !cfg.ByDomain {
+		// Nothing but the routers' prices needs the requests (the
+		// domains' replays would): they may go once those are made.
+		for _, sr := range scored {
+			st.costs = append(st.costs, sr.tauR)
+		}
 	}
 	shares := cfg.shares(rep.Quality)
 	for _, sr := range scored {
@@ -57,13 +59,14 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 			}
 			rep.Routers = append(rep.Routers, r)
 		}
-		if !sr.fixed {
+		if cfg.Scores && !sr.fixed {
 			p, err := sr.seed(ctx, 0, nil)
 			if err != nil {
 				return nil, err
 			}
 			rep.Scores = append(rep.Scores, eval.RouterScores{Router: sr.name, P: p})
 		}
+		collect(rep.N) // the router's working memory: its fused scores, a mean curve's sums
 	}
 	if sh, ok := eng.(sharedResamples); ok {
 		if err := sh.intervals(ctx); err != nil {
@@ -79,8 +82,20 @@ func Run(ctx context.Context, cfg Config) (*eval.Report, error) {
 	return rep.Report, nil
 }
 
-// largeReplay is the number of requests from which a replay collects its
-// input's garbage before it sweeps.
+// collect collects the garbage of a replay of n requests, when it is
+// large, at the end of a step whose memory the next step does not need.
+// The collector would otherwise let the next step allocate on top of it,
+// up to twice what was live at its last collection: at 1e7 requests,
+// gigabytes. A large replay's memory is mostly arrays of numbers, which
+// the collector need not scan: at 1e7 requests, a collection takes tens
+// to hundreds of milliseconds.
+func collect(n int) {
+	if n >= largeReplay {
+		runtime.GC()
+	}
+}
+
+// largeReplay is the number of requests from which a replay collects.
 const largeReplay = 1 << 20
 
 // prepared is a replay ready to replay its routers: the report with its
@@ -149,9 +164,11 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 	}
 	rep.Link = l.describe(cfg.Seeds)
 	rep.Contention = l.contention(&cfg)
-	rep.Requests = make([]eval.RequestKey, len(in.reqs))
-	for i, q := range in.reqs {
-		rep.Requests[i] = eval.RequestKey{Record: q.Record, Turn: q.Turn}
+	if cfg.Scores {
+		rep.Requests = make([]eval.RequestKey, len(in.reqs))
+		for i, q := range in.reqs {
+			rep.Requests[i] = eval.RequestKey{Record: q.Record, Turn: q.Turn}
+		}
 	}
 
 	s := &session{cfg: &cfg, in: in, stderr: cfg.Stderr}
@@ -164,7 +181,7 @@ func prepare(ctx context.Context, cfg Config) (*prepared, engine, []*scored, err
 		return nil, nil, nil, err
 	}
 	pr.Report = rep
-	// Nothing holds the input past here (rep.Requests holds the IDs, the
+	// Nothing holds the input past here (rep.Requests the IDs, the
 	// engine its own arrays): on millions of requests, its records and
 	// judgments are most of what the reading made.
 	return pr, eng, scored, nil

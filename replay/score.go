@@ -99,17 +99,13 @@ func kept(sr *scored, p []float64) *scored {
 
 // seededScores is the scored router sr of seeds seeds, base seed
 // seed, drawn by draws (into memory of its own, or into the slice it is
-// given): the first seed's scores now, kept (the report lists them), the
-// others as the replay needs them.
+// given) as the replay needs them: a draw costs less than keeping one
+// seed's scores of millions of requests.
 func seededScores(sr *scored, draws func(seed int64, into []float64) []float64, seed int64, seeds int) *scored {
-	first := draws(seed, nil)
 	sr.seeds = seeds
 	sr.seed = func(ctx context.Context, i int, buf []float64) ([]float64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
-		}
-		if i == 0 {
-			return first, nil
 		}
 		return draws(seed+int64(i), buf), nil
 	}

@@ -394,6 +394,6 @@ func (s *tailSum) mean() eval.Point {
 }
 
 func (e *timedTurn) domain(units []int) (engine, []int) {
-	return &timedTurn{singleTurn: singleTurn{rp: e.rp, reqs: gather(e.reqs, units)}, link: e.link, starts: gatherEach(e.starts, units),
+	return &timedTurn{singleTurn: singleTurn{rp: e.rp, reqs: gather(e.reqs, units), n: len(units)}, link: e.link, starts: gatherEach(e.starts, units),
 		times: map[timesKey][]eval.Timed{}}, units
 }

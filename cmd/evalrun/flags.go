@@ -161,6 +161,7 @@ func (f *replayFlags) config(fs *flag.FlagSet) (replay.Config, output, error) {
 		return cfg, out, fmt.Errorf("--format %q: unknown format (want %s)%s", *f.format, strings.Join(formatNames(), ", "), suggest(*f.format, formatNames()))
 	}
 	out.format, out.points = fm, *f.points
+	cfg.Scores = fm.name == "scores"
 	cfg.CurvePoints = out.points
 	if fm.name == "table" || fm.name == "markdown" {
 		cfg.CurvePoints = -1 // tables show no curve: its points need no tails

@@ -244,7 +244,9 @@ func fromPack(cfg *Config, p *pack.Pack, source string) (*input, error) {
 		in.slm, in.llm = in.set.SLM, in.set.LLM
 		collect(in.set.Len()) // the judgments, now that the Set holds them
 	}
-	return in, in.requests(cfg, source)
+	err := in.requests(cfg, source)
+	collect(len(in.reqs)) // the Set, now that each request holds its verdict
+	return in, err
 }
 
 // loadSingleTurn reads MMLU or GSM8K: the records (from --records or the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"math/bits"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/edgeroute/edgeroute/internal/workers"
 )
@@ -79,13 +81,13 @@ func sortKeyed(a, b []keyed) []keyed {
 // descendingKeyed sets out (of vs's length) to vs's keys sortKey(v,
 // true) with their indices, sorted by key, stably: the order of
 // descending, on memory the caller may reuse. The first scatter reads vs
-// itself, so that the only array of all keys is out; spare is scratch for
-// the buckets, grown as needed (to the largest bucket to sort) and
-// returned. Beyond SweepChunk values, each pass runs on all cores, in
-// chunks of SweepChunk values (each chunk's keys of a bucket after the
-// earlier chunks', so the sort stays stable), and the buckets are sorted
-// side by side.
-func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
+// itself, so that the only array of all keys is out; spares are scratch
+// for the buckets, one per core sorting them, each grown as needed (to
+// the largest bucket it sorts) and returned. Beyond SweepChunk values,
+// each pass runs on all cores, in chunks of SweepChunk values (each
+// chunk's keys of a bucket after the earlier chunks', so the sort stays
+// stable), and the buckets are sorted side by side.
+func descendingKeyed(out []keyed, vs []float64, spares [][]keyed) [][]keyed {
 	n := len(vs)
 	chunks := (n + SweepChunk - 1) / SweepChunk
 	ands, ors := make([]uint64, chunks), make([]uint64, chunks)
@@ -109,7 +111,7 @@ func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
 			out[i] = keyed{sortKey(v, true), int32(i)}
 		}
 		sortKeyed(out, nil) // in place: an insertion sort, or all equal
-		return spare
+		return spares
 	}
 	width := min(top, bits.Len(uint(n))-1, msdBits)
 	shift := top - width
@@ -157,19 +159,27 @@ func descendingKeyed(out []keyed, vs []float64, spare []keyed) []keyed {
 			copy(b, got)
 		}
 	}
-	if chunks == 1 {
+	cores := 1
+	if chunks > 1 {
+		cores = runtime.GOMAXPROCS(0)
+	}
+	if len(spares) < cores {
+		spares = append(spares, make([][]keyed, cores-len(spares))...)
+	}
+	if cores == 1 {
 		var s msdSort
 		for d := range buckets {
-			sortBucket(&s, &spare, d)
+			sortBucket(&s, &spares[0], d)
 		}
-		return spare
+		return spares
 	}
-	workers.Run(context.Background(), buckets, 0, func() func(int) {
+	var taken atomic.Int32
+	workers.Run(context.Background(), buckets, cores, func() func(int) {
 		var s msdSort
-		var own []keyed
-		return func(d int) { sortBucket(&s, &own, d) }
+		own := &spares[taken.Add(1)-1]
+		return func(d int) { sortBucket(&s, own, d) }
 	})
-	return spare
+	return spares
 }
 
 // SweepChunk is the number of requests from which a sweep sorts and

@@ -35,8 +35,9 @@ func Sweep(items []Item) Curve {
 // more in page faults and zeroing than the sweep costs in arithmetic.
 // The zero Sweeper is ready to use; it is not safe for concurrent use.
 type Sweeper struct {
-	order, spare []keyed
-	sorted       []outcome
+	order  []keyed
+	spares [][]keyed // the radix sort's, one per core
+	sorted []outcome
 }
 
 // sweepers lend Sweep theirs. (A replay keeps its own Sweepers: a pool's
@@ -65,7 +66,7 @@ func (sw *Sweeper) Sweep(c Curve, items []Item, fused []float64) Curve {
 	// requests, each gather is a cache miss), so that both passes below
 	// read in order; a fused score is read back from its sort key.
 	order := sw.order[:n]
-	sw.spare = descendingKeyed(order, fused[:n], sw.spare)
+	sw.spares = descendingKeyed(order, fused[:n], sw.spares)
 	sorted := sw.sorted[:n]
 	inChunks(n, func(_, lo, hi int) {
 		for j, x := range order[lo:hi] {

@@ -77,8 +77,9 @@ type DialogueReplay struct {
 	Starts []float64
 	Decide channel.Decide
 	// Tails computes each replay's distribution of turn latencies and
-	// times to first token (DialoguePoint.Tail); it needs Link (the
-	// paper's as channel.Fixed).
+	// times to first token (DialoguePoint.Tail), on Link, or without one
+	// on the paper's (channel.Fixed of Model's B and delta, every turn
+	// starting at 0).
 	Tails bool
 }
 
@@ -252,8 +253,17 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 		fused0 = rp.FusedWithout(ds, run.P)
 	}
 	lat, first := run.Latency, run.FirstToken
-	if rp.Tails && (lat == nil || first == nil) {
-		lat, first = make([]float64, ds.Len()), make([]float64, ds.Len())
+	if rp.Tails || lat != nil || first != nil {
+		if lat == nil {
+			lat = make([]float64, ds.Len())
+		}
+		if first == nil {
+			first = make([]float64, ds.Len())
+		}
+	}
+	link, starts := rp.Link, rp.Starts
+	if lat != nil && link == nil {
+		link, starts = channel.Fixed{Bandwidth: rp.Model.Bandwidth, Overhead: rp.Model.Overhead}, make([]float64, ds.Len())
 	}
 	var st replayState
 	for d := 0; d < ds.Count(); d++ {
@@ -263,7 +273,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 		for i := ds.Start[d]; i < ds.Start[d+1]; i++ {
 			k, f, t, turn := rp.turn(ds, i, run.P[i], fused0[i], run.Threshold, &c, &st)
 			if lat != nil {
-				lat[i], first[i] = t, rp.Model.Over(rp.Link, rp.Starts[i], k, turn).FirstToken
+				lat[i], first[i] = t, rp.Model.Over(link, starts[i], k, turn).FirstToken
 			}
 			if prev >= 0 && k != prev {
 				st.switches++

@@ -102,3 +102,39 @@ func agree(t *testing.T, where string, tol float64, ms []measured) {
 		}
 	}
 }
+
+// Without a link, tails are the paper's: those of a replay on the fixed
+// link of the model's B and delta, every turn starting at 0. A run asking
+// for the latencies alone (no times to first token) gets them too.
+func TestDialogueTailsWithoutLink(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	ds := randomDialogues(r, 30)
+	p := make([]float64, ds.Len())
+	for i := range p {
+		p[i] = r.Float64()
+	}
+	paper := handReplay()
+	paper.Alpha, paper.Tails = 0.05, true
+	fixed := paper
+	fixed.Link, fixed.Starts = channel.Fixed{Bandwidth: fixed.Model.Bandwidth, Overhead: fixed.Model.Overhead}, make([]float64, ds.Len())
+	for _, th := range []float64{0.7, 0.3, -0.2} {
+		got, want := paper.Replay(ds, DialogueRun{P: p, Threshold: th}), fixed.Replay(ds, DialogueRun{P: p, Threshold: th})
+		if *got.Tail != *want.Tail || got.Point.Latency != want.Point.Latency {
+			t.Errorf("theta %v: tail %+v without a link, %+v on the paper's", th, *got.Tail, *want.Tail)
+		}
+		if ttft := got.Tail.TTFT; !(ttft > 0) {
+			t.Errorf("theta %v: mean time to first token %v", th, ttft)
+		}
+		plain := handReplay()
+		plain.Alpha = 0.05
+		lat := make([]float64, ds.Len())
+		plain.Replay(ds, DialogueRun{P: p, Threshold: th, Latency: lat})
+		if m := meanOf(lat); m != got.Tail.Latency {
+			t.Errorf("theta %v: latencies alone average %v, the tail's %v", th, m, got.Tail.Latency)
+		}
+	}
+	// TailBetween, which replays with both arrays, works without a link.
+	if tl := paper.TailBetween(ds, p, nil, 0.3, 0.3, 0); tl.Latency <= 0 {
+		t.Errorf("TailBetween without a link: %+v", tl)
+	}
+}

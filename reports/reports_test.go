@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/edgeroute/edgeroute/eval"
+	"github.com/edgeroute/edgeroute/internal/tabletest"
 )
 
 func sample() *eval.Report {
@@ -49,24 +50,6 @@ func summaryOf(t *testing.T, rep *eval.Report, markdown bool) string {
 		t.Fatal(err)
 	}
 	return b.String()
-}
-
-// rowOf returns the cells of the first table row whose first cells are
-// first, or nil.
-func rowOf(text string, first ...string) []string {
-	for _, line := range strings.Split(text, "\n") {
-		if !strings.HasPrefix(line, "│") && !strings.HasPrefix(line, "|") {
-			continue
-		}
-		var cells []string
-		for _, c := range strings.FieldsFunc(line, func(r rune) bool { return r == '│' || r == '|' }) {
-			cells = append(cells, strings.TrimSpace(c))
-		}
-		if len(cells) >= len(first) && slices.Equal(cells[:len(first)], first) {
-			return cells
-		}
-	}
-	return nil
 }
 
 func TestJSONThinsAndRoundTrips(t *testing.T) {
@@ -171,7 +154,7 @@ func TestSummaryTables(t *testing.T) {
 			// intervals in a table of their own; random has no paired difference
 			{"random", "[12.250, 12.750]", "[45.0%, 55.0%]", "[0.4800, 0.5200]", "-"},
 		} {
-			if got := rowOf(s, row[0], row[1]); !slices.Equal(got, row) {
+			if got := tabletest.Row(s, row[0], row[1]); !slices.Equal(got, row) {
 				t.Errorf("%s: row %q, want %q", format, got, row)
 			}
 		}
@@ -199,7 +182,7 @@ func TestSummaryWidth(t *testing.T) {
 			}
 		}
 		if name == "huge" {
-			if row := rowOf(s, "random", "5.000e+299"); row == nil || row[4] != "-5.0000e+298" {
+			if row := tabletest.Row(s, "random", "5.000e+299"); row == nil || row[4] != "-5.0000e+298" {
 				t.Errorf("huge: at target %q:\n%s", row, s)
 			}
 			if !strings.Contains(s, "overhead delta 1e+300 s") {
@@ -243,7 +226,7 @@ func TestSummaryNoJudgments(t *testing.T) {
 		}
 	}
 	for _, row := range [][]string{{"SLM", "9.000", "226.4"}, {"random", "with", "11.000"}, {"slm-only", "with", "-"}} {
-		if got := rowOf(s, row[0], row[1]); !slices.Equal(got, row) {
+		if got := tabletest.Row(s, row[0], row[1]); !slices.Equal(got, row) {
 			t.Errorf("row %q, want %q", got, row)
 		}
 	}
@@ -267,7 +250,7 @@ func TestSummaryByDomain(t *testing.T) {
 		{"chemistry †", "10", "0.4900", "0.4800", "1.0680", "0.0000"},
 		{"logic", "10", "0.4000", "0.4000", "-", "-"},
 	} {
-		if got := rowOf(s, row[0]); !slices.Equal(got, row) {
+		if got := tabletest.Row(s, row[0]); !slices.Equal(got, row) {
 			t.Errorf("row %q, want %q", got, row)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/edgeroute/edgeroute/internal/tabletest"
 	"github.com/edgeroute/edgeroute/replay"
 	"github.com/edgeroute/edgeroute/reports"
 )
@@ -39,24 +40,6 @@ func TestDefaultOutputWidth(t *testing.T) {
 	}
 }
 
-// cells returns the cells of the first row of a text table whose first
-// cells are first, or nil.
-func cells(table string, first ...string) []string {
-	for _, line := range strings.Split(table, "\n") {
-		if !strings.HasPrefix(line, "│") {
-			continue
-		}
-		var cs []string
-		for _, c := range strings.Split(strings.Trim(line, "│"), "│") {
-			cs = append(cs, strings.TrimSpace(c))
-		}
-		if len(cs) >= len(first) && slices.Equal(cs[:len(first)], first) {
-			return cs
-		}
-	}
-	return nil
-}
-
 // The hand-worked four-question GSM8K (see TestReplayHandWorked) as text:
 // the baselines, the note that the LLM is faster, the all-LLM point at the
 // target, the metrics.
@@ -75,7 +58,7 @@ func TestTextHandWorked(t *testing.T) {
 		// APGR 1.375, AUC 0.84375 (a tie rounded to even), CPT at shares 0.05, 0.125, 0.2
 		{"oracle", "1.3750", "0.8438", "5.0%", "12.5%", "20.0%"},
 	} {
-		if got := cells(out, row[0], row[1]); !slices.Equal(got, row) {
+		if got := tabletest.Row(out, row[0], row[1]); !slices.Equal(got, row) {
 			t.Errorf("row %q, want %q:\n%s", got, row, out)
 		}
 	}

@@ -182,27 +182,31 @@ func widen[T int8 | int16 | int32 | uint8 | uint16 | uint32 | uint64](vs []T) []
 	return out
 }
 
-// floatValues returns the values of a numeric column as float64.
-func floatValues(a arrow.Array, base int) ([]float64, error) {
+// floatValues returns the values of a numeric column as float64 (an
+// unsigned 64-bit value too large for intValues is a number all the
+// same).
+func floatValues(a arrow.Array) ([]float64, error) {
 	switch a := a.(type) {
 	case *array.Float64:
 		return a.Float64Values(), nil
 	case *array.Float32:
-		out := make([]float64, a.Len())
-		for i, v := range a.Float32Values() {
-			out[i] = float64(v)
-		}
-		return out, nil
+		return convert(a.Float32Values()), nil
+	case *array.Uint64:
+		return convert(a.Uint64Values()), nil
 	}
-	ints, err := intValues(a, base)
+	ints, err := intValues(a, 0)
 	if err != nil {
 		return nil, fmt.Errorf("type %s, want a number", a.DataType())
 	}
-	out := make([]float64, len(ints))
-	for i, v := range ints {
+	return convert(ints), nil
+}
+
+func convert[T float32 | int64 | uint64](vs []T) []float64 {
+	out := make([]float64, len(vs))
+	for i, v := range vs {
 		out[i] = float64(v)
 	}
-	return out, nil
+	return out
 }
 
 // boolValues returns the values of a boolean column.

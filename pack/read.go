@@ -761,7 +761,7 @@ func (jr *judgmentsReader) batch(p *Pack, c *columns, base int) {
 		return nil
 	})
 	jr.checks[2].try(func() (err error) {
-		if f.qs, err = floatValues(f.quality, values); err != nil {
+		if f.qs, err = floatValues(f.quality); err != nil {
 			return fmt.Errorf("column judgments.%s: %v", columnQual, err)
 		}
 		return nil

@@ -149,19 +149,19 @@ func dictionaryKeys(a *array.Dictionary) []int32 {
 func intValues(a arrow.Array, base int) ([]int64, error) {
 	switch a := a.(type) {
 	case *array.Int8:
-		return widen(a.Int8Values()), nil
+		return widen[int64](a.Int8Values()), nil
 	case *array.Int16:
-		return widen(a.Int16Values()), nil
+		return widen[int64](a.Int16Values()), nil
 	case *array.Int32:
-		return widen(a.Int32Values()), nil
+		return widen[int64](a.Int32Values()), nil
 	case *array.Int64:
 		return a.Int64Values(), nil
 	case *array.Uint8:
-		return widen(a.Uint8Values()), nil
+		return widen[int64](a.Uint8Values()), nil
 	case *array.Uint16:
-		return widen(a.Uint16Values()), nil
+		return widen[int64](a.Uint16Values()), nil
 	case *array.Uint32:
-		return widen(a.Uint32Values()), nil
+		return widen[int64](a.Uint32Values()), nil
 	case *array.Uint64:
 		vs := a.Uint64Values()
 		for i, v := range vs {
@@ -169,15 +169,17 @@ func intValues(a arrow.Array, base int) ([]int64, error) {
 				return nil, fmt.Errorf("row %d: %d is too large", base+i+1, v)
 			}
 		}
-		return widen(vs), nil
+		return widen[int64](vs), nil
 	}
 	return nil, fmt.Errorf("type %s, want an integer", a.DataType())
 }
 
-func widen[T int8 | int16 | int32 | uint8 | uint16 | uint32 | uint64](vs []T) []int64 {
-	out := make([]int64, len(vs))
+// widen converts a column's values to int64 or float64 (a caller of
+// widen[int64] on uint64 values has checked that they fit).
+func widen[To int64 | float64, From int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32](vs []From) []To {
+	out := make([]To, len(vs))
 	for i, v := range vs {
-		out[i] = int64(v)
+		out[i] = To(v)
 	}
 	return out
 }
@@ -190,23 +192,15 @@ func floatValues(a arrow.Array) ([]float64, error) {
 	case *array.Float64:
 		return a.Float64Values(), nil
 	case *array.Float32:
-		return convert(a.Float32Values()), nil
+		return widen[float64](a.Float32Values()), nil
 	case *array.Uint64:
-		return convert(a.Uint64Values()), nil
+		return widen[float64](a.Uint64Values()), nil
 	}
 	ints, err := intValues(a, 0)
 	if err != nil {
 		return nil, fmt.Errorf("type %s, want a number", a.DataType())
 	}
-	return convert(ints), nil
-}
-
-func convert[T float32 | int64 | uint64](vs []T) []float64 {
-	out := make([]float64, len(vs))
-	for i, v := range vs {
-		out[i] = float64(v)
-	}
-	return out
+	return widen[float64](ints), nil
 }
 
 // boolValues returns the values of a boolean column.

@@ -78,8 +78,7 @@ type DialogueReplay struct {
 	Decide channel.Decide
 	// Tails computes each replay's distribution of turn latencies and
 	// times to first token (DialoguePoint.Tail), on Link, or without one
-	// on the paper's (channel.Fixed of Model's B and delta, every turn
-	// starting at 0).
+	// on the paper's (Model.Link, every turn starting at 0).
 	Tails bool
 }
 
@@ -263,7 +262,7 @@ func (rp *DialogueReplay) Replay(ds *Dialogues, run DialogueRun) DialoguePoint {
 	}
 	link, starts := rp.Link, rp.Starts
 	if lat != nil && link == nil {
-		link, starts = channel.Fixed{Bandwidth: rp.Model.Bandwidth, Overhead: rp.Model.Overhead}, make([]float64, ds.Len())
+		link, starts = rp.Model.Link(), make([]float64, ds.Len())
 	}
 	var st replayState
 	for d := 0; d < ds.Count(); d++ {

@@ -116,7 +116,7 @@ func TestDialogueTailsWithoutLink(t *testing.T) {
 	paper := handReplay()
 	paper.Alpha, paper.Tails = 0.05, true
 	fixed := paper
-	fixed.Link, fixed.Starts = channel.Fixed{Bandwidth: fixed.Model.Bandwidth, Overhead: fixed.Model.Overhead}, make([]float64, ds.Len())
+	fixed.Link, fixed.Starts = channel.Fixed{Bandwidth: 1000, Overhead: 0.5}, make([]float64, ds.Len()) // handReplay's B and delta
 	for _, th := range []float64{0.7, 0.3, -0.2} {
 		got, want := paper.Replay(ds, DialogueRun{P: p, Threshold: th}), fixed.Replay(ds, DialogueRun{P: p, Threshold: th})
 		if *got.Tail != *want.Tail || got.Point.Latency != want.Point.Latency {

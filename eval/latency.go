@@ -3,6 +3,8 @@ package eval
 import (
 	"fmt"
 	"math"
+
+	"github.com/edgeroute/edgeroute/channel"
 )
 
 // Model names one of the two places a request can be served.
@@ -36,6 +38,12 @@ type LatencyModel struct {
 	Bandwidth float64 `json:"bandwidth_tokens_per_s"` // B
 	Overhead  float64 `json:"overhead_s"`             // delta
 	TauR      float64 `json:"tau_r_s_per_token"`      // router time per token read
+}
+
+// Link is the model's own link, the paper's: bandwidth B and overhead
+// delta, whatever the time.
+func (m LatencyModel) Link() channel.Fixed {
+	return channel.Fixed{Bandwidth: m.Bandwidth, Overhead: m.Overhead}
 }
 
 // Validate reports a non-positive or non-finite parameter.

@@ -47,7 +47,7 @@ func newLink(cfg *Config) (*link, error) {
 	}
 	switch cfg.Channel {
 	case "", "paper":
-		l.ch = channel.Fixed{Bandwidth: cfg.Profile.Bandwidth, Overhead: cfg.Profile.Overhead}
+		l.ch = cfg.Profile.Link()
 	default:
 		if !(cfg.BytesPerToken > 0) || math.IsInf(cfg.BytesPerToken, 0) {
 			return nil, fmt.Errorf("--bytes-per-token %v: want a finite number > 0", cfg.BytesPerToken)

@@ -25,10 +25,10 @@ type Report struct {
 	Contention *Contention `json:"contention,omitempty"`
 
 	// Requests and Scores are the routers' scores, for `--format scores`
-	// (not in the JSON; a replay keeps them when its Config.Scores asks):
-	// each replayed request's record and turn, in
-	// replay order, and each router's score of every request (a seeded
-	// router's first seed's; fixed routers have none).
+	// (not in the JSON; a replay keeps them when replay.Config.Scores
+	// asks): each replayed request's record and turn, in replay order, and
+	// each router's score of every request (a seeded router's first
+	// seed's; fixed routers have none).
 	Requests []RequestKey   `json:"-"`
 	Scores   []RouterScores `json:"-"`
 }
